@@ -1,0 +1,161 @@
+"""Command line: the window by default, or headless subcommands (practice, score, validate)."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+from .config import BUILTIN_SCENARIOS_DIR, database_path
+from .domain import ROLES, CallState
+from .console import format_debrief, format_score
+from .scenarios.loader import Library, load_library
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="billing-trainer", description=(
+        "Practise hard hospital-billing calls. With no command, opens the window."))
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p.add_argument("--data-dir", help="folder for the database (default: the user data folder, "
+                                      "or $BILLING_TRAINER_DATA_DIR)")
+    p.add_argument("--scenarios", action="append", metavar="PATH",
+                   help="extra scenario file or folder (may be repeated)")
+    sub = p.add_subparsers(dest="command")
+    sub.add_parser("gui", help="open the window (the default)")
+
+    pr = sub.add_parser("practice", help="play a call in the terminal")
+    pr.add_argument("scenario", help="scenario id or path to a scenario file")
+    pr.add_argument("--name", default=os.environ.get("USER") or "trainee", help="trainee name (default: $USER)")
+    pr.add_argument("--seed", type=int, help="fix names and amounts (for previewing)")
+
+    sc = sub.add_parser("score", help="score one reply and print the reasons")
+    sc.add_argument("reply", help="the reply text ('-' reads it from standard input)")
+    sc.add_argument("--patient-line", default="", help="what the patient just said")
+    sc.add_argument("--role", choices=ROLES, default="hospital_billing")
+    sc.add_argument("--state", action="append", default=[], metavar="FIELD=true|false",
+                    help=f"call state so far; fields: {', '.join(CallState.__dataclass_fields__)}")
+    sc.add_argument("--json", action="store_true", help="print the full score as JSON")
+
+    va = sub.add_parser("validate", help="check scenario files")
+    va.add_argument("paths", nargs="*", help="files or folders (default: the built-in scenarios)")
+    sub.add_parser("list", help="list the scenarios")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command or "gui"
+    if command == "gui":
+        from .ui.app import run_gui  # Qt is imported only when the window is wanted
+        return run_gui(args)
+    return {"practice": cmd_practice, "score": cmd_score, "validate": cmd_validate, "list": cmd_list}[command](args)
+
+
+def gui_main() -> int:
+    return main(["gui"] + sys.argv[1:])
+
+
+def library_for(args) -> Library:
+    return load_library(BUILTIN_SCENARIOS_DIR, *(args.scenarios or []))
+
+
+def cmd_validate(args) -> int:
+    paths = args.paths or [BUILTIN_SCENARIOS_DIR]
+    library = load_library(*paths)
+    for loaded in library.scenarios:
+        print(f"ok      {loaded.path}  ({loaded.scenario.id}, {len(loaded.scenario.nodes)} nodes)")
+    for problem in library.problems:
+        print(f"error   {problem}")
+    print(f"{len(library.scenarios)} valid, {len(library.problems)} problem(s)")
+    return 1 if library.problems else 0
+
+
+def cmd_list(args) -> int:
+    library = library_for(args)
+    for loaded in library.scenarios:
+        s = loaded.scenario
+        print(f"{s.id:32} difficulty {s.difficulty}  {s.title}")
+    for problem in library.problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    return 0
+
+
+def cmd_score(args) -> int:
+    from .scoring import ScoreContext, Scorer
+
+    reply = sys.stdin.read() if args.reply == "-" else args.reply
+    try:
+        state = CallState(**dict(_parse_state(s) for s in args.state))
+    except (ValueError, TypeError) as e:
+        print(f"error: --state: {e}", file=sys.stderr)
+        return 2
+    score = Scorer().score(reply, ScoreContext(args.patient_line, args.role, frozenset(), state))
+    print(json.dumps(score.to_dict(), indent=2) if args.json else format_score(score, reply))
+    return 0
+
+
+def _parse_state(item: str) -> tuple[str, bool]:
+    name, _, value = item.partition("=")
+    if name not in CallState.__dataclass_fields__:
+        raise ValueError(f"unknown field '{name}'")
+    if value.lower() not in ("true", "false", "1", "0", "yes", "no"):
+        raise ValueError(f"'{item}': the value must be true or false")
+    return name, value.lower() in ("true", "1", "yes")
+
+
+def cmd_practice(args) -> int:
+    from .session import CallSession, EmptyReply
+    from .store.db import StoreError
+    from .store.store import Store
+
+    library = library_for(args)
+    loaded = library.get(args.scenario)
+    if loaded is None and Path(args.scenario).exists():
+        extra = load_library(args.scenario)
+        for problem in extra.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        loaded = extra.scenarios[0] if extra.scenarios else None
+    if loaded is None:
+        if not Path(args.scenario).exists():
+            known = ", ".join(s.scenario.id for s in library.scenarios)
+            print(f"error: no scenario '{args.scenario}'. Known: {known}", file=sys.stderr)
+        return 2
+    try:
+        store = Store(database_path(args.data_dir))
+    except StoreError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    store.mark_interrupted()
+    session = CallSession(loaded, store, store.sign_in(args.name), seed=args.seed)
+    s = session.scenario
+    print(f"{s.title}\n{s.summary}\nYou are: {s.organisation}.  Type your reply and press Enter; "
+          "type /hangup to end the call.\n")
+    line = session.start()
+    print(f"PATIENT: {line.text}\n")
+    while not session.finished:
+        try:
+            reply = input("YOU> ")
+        except EOFError:
+            print()
+            session.hang_up()
+            break
+        if reply.strip() == "/hangup":
+            session.hang_up()
+            break
+        try:
+            result = session.submit(reply)
+        except EmptyReply as e:
+            print(str(e))
+            continue
+        for notice in result.notices:
+            print(f"note: {notice}")
+        print(format_score(result.turn.score, result.turn.reply, brief=True))
+        if line.model_answer:
+            print(f"  A strong reply: {line.model_answer}\n")
+        line = result.patient
+        print(f"PATIENT: {line.text}\n")
+    print(format_debrief(session))
+    store.close()
+    return 0

@@ -1,0 +1,47 @@
+"""Scores and debriefs as plain text, for the terminal."""
+from __future__ import annotations
+
+from .domain import Score
+
+BAR = 20
+
+
+def bar(value: int) -> str:
+    filled = round(value / 100 * BAR)
+    return "#" * filled + "." * (BAR - filled)
+
+
+def format_score(score: Score, reply: str, brief: bool = False) -> str:
+    if score.empty:
+        return "No reply: nothing to score."
+    out = []
+    for note in score.notices:
+        out.append(f"note: {note}")
+    for d in score.dimensions():
+        shown = f"{d.score:3d}" if d.applicable else "n/a"
+        out.append(f"  {d.name:<11} {shown} {bar(d.score if d.applicable else 0)}")
+        if not brief:
+            out += [f"      {r}" for r in d.reasons]
+            out += [f"      · \"{reply[e.start:e.end]}\" ({e.points:+d}: {e.reason})" for e in d.evidence]
+        if d.suggestion:
+            out.append(f"      try: {d.suggestion}")
+    for b in score.blockers:
+        out.append(f"  BLOCKER  {b.title} ({b.source})")
+    out.append(f"  overall     {score.overall:3d}    rubric {score.rubric_version}")
+    return "\n".join(out)
+
+
+def format_debrief(session) -> str:
+    summary = session.summary()
+    out = ["", "=" * 60, f"Call over: {session.ending or 'you hung up'}  ({len(session.turns)} replies)"]
+    for name, value in summary.dimensions.items():
+        out.append(f"  {name:<11} {'n/a' if value is None else f'{value:3d}'}")
+    out.append(f"  overall     {summary.overall:3d}  {'PASSED' if summary.passed else 'not passed'}")
+    for b in summary.blockers:
+        out.append(f"  BLOCKER  {b.title} ({b.source})")
+    concerns = session.persona.revealed_concerns
+    hidden = session.scenario.persona.hidden_concerns
+    if hidden:
+        out.append(f"  concerns drawn out: {len(concerns)} of {len(hidden)}")
+        out += [f"    - {c.text}" for c in hidden if c.id in concerns]
+    return "\n".join(out)

@@ -1,0 +1,157 @@
+"""Plain data shared by every layer: call state, scores, turns.
+
+Nothing here does work; the session, personas, scorer and store pass these
+between them so that none of them needs to know another.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+
+DIMENSIONS = ("empathy", "clarity", "compliance")
+
+# Who is calling the patient (or taking the call). Compliance rules depend on it.
+ROLES = ("hospital_billing", "physician_office", "patient_access", "collection_agency")
+
+# Longest reply the app keeps and scores; a spoken reply is rarely past 1,500.
+MAX_REPLY_CHARS = 4000
+
+
+@dataclass(frozen=True)
+class CallState:
+    """What has happened in the call before the reply being scored."""
+
+    identity_verified: bool = False
+    caller_is_patient: bool = True
+    third_party_authorized: bool = False
+    hardship_voiced: bool = False
+    dispute_raised: bool = False
+    emergency_unscreened: bool = False
+    self_pay: bool = False
+    mini_miranda_given: bool = False
+    assistance_offered: bool = False
+    first_turn: bool = True
+
+    def updated(self, **changes: bool) -> "CallState":
+        return replace(self, **changes)
+
+    def as_dict(self) -> dict[str, bool]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A span of the reply that earned (points > 0) or cost (points < 0) points."""
+
+    start: int
+    end: int
+    dimension: str
+    points: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """A compliance breach: it fails the call whatever the other scores."""
+
+    rule_id: str
+    title: str
+    source: str
+    start: int = 0
+    end: int = 0
+
+
+@dataclass
+class DimensionScore:
+    name: str
+    score: int  # 0-100
+    applicable: bool = True  # False: the patient's line gave no opening for it
+    subscores: dict[str, int] = field(default_factory=dict)
+    evidence: list[Evidence] = field(default_factory=list)
+    suggestion: str = ""
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Score:
+    empathy: DimensionScore
+    clarity: DimensionScore
+    compliance: DimensionScore
+    rubric_version: str
+    blockers: list[Blocker] = field(default_factory=list)
+    moves: frozenset[str] = frozenset()
+    notices: list[str] = field(default_factory=list)
+    empty: bool = False
+
+    def dimension(self, name: str) -> DimensionScore:
+        return getattr(self, name)
+
+    def dimensions(self) -> list[DimensionScore]:
+        return [self.dimension(n) for n in DIMENSIONS]
+
+    @property
+    def overall(self) -> int:
+        """Mean of the applicable dimensions; a blocker caps it at zero."""
+        if self.blockers or self.empty:
+            return 0
+        vals = [d.score for d in self.dimensions() if d.applicable]
+        return round(sum(vals) / len(vals)) if vals else 0
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["moves"] = sorted(self.moves)
+        d["overall"] = self.overall
+        return d
+
+
+@dataclass(frozen=True)
+class PatientLine:
+    node_id: str
+    line_id: str
+    text: str
+    mood: int
+    ending: str | None = None  # set on the patient's closing line
+    model_answer: str = ""
+    fallback: bool = False  # a scripted line stood in for a failed model reply
+    sets: dict[str, bool] = field(default_factory=dict)  # call state this line establishes
+
+
+@dataclass
+class Turn:
+    index: int
+    patient: PatientLine
+    reply: str
+    score: Score
+    attempt: int = 1
+    id: str = ""
+
+
+# What a reply can be seen to do. The scorer detects these; scenario edges
+# branch on them. "explained:<glossary term>" is also a move (e.g.
+# "explained:deductible"), one for each term the reply explains in plain words.
+MOVES: dict[str, str] = {
+    "introduced": "gave their name and department",
+    "verified_identity": "asked for identifiers (full name, date of birth) before details",
+    "disclosed_account": "stated account details (amounts, services, dates)",
+    "acknowledged_feeling": "named or validated the patient's feeling",
+    "apologized": "apologised or took ownership",
+    "explored": "asked an open question about the patient's situation",
+    "explained_term": "explained a billing term in plain words",
+    "gave_amount": "gave a concrete amount",
+    "gave_date": "gave a concrete date or time frame",
+    "next_step": "said what happens next",
+    "teach_back": "checked the patient's understanding",
+    "thanked": "thanked the patient",
+    "offered_payment_plan": "offered a payment plan",
+    "offered_financial_assistance": "offered financial assistance or charity care screening",
+    "offered_itemized_bill": "offered an itemized bill",
+    "offered_estimate": "offered a written or good-faith estimate",
+    "offered_interpreter": "offered a free interpreter",
+    "offered_supervisor": "offered a supervisor or escalation",
+    "offered_appeal": "offered to help appeal or resubmit a claim",
+    "gave_mini_miranda": "gave the debt-collector disclosure",
+    "honoured_dispute": "accepted the dispute and paused collection to verify",
+    "asked_payment": "asked for payment now",
+    "threatened": "threatened consequences",
+    "blamed": "blamed the patient",
+    "dismissed": "dismissed or minimised the concern",
+}

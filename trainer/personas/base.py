@@ -1,0 +1,22 @@
+"""What the session needs from a patient persona, whoever voices it."""
+from __future__ import annotations
+
+from typing import Protocol
+
+from ..domain import PatientLine, Score
+
+
+class Persona(Protocol):
+    mode: str  # "scripted" or "llm", stored with the session
+
+    def open(self) -> PatientLine:
+        """The patient's first line."""
+
+    def respond(self, reply: str, score: Score) -> PatientLine:
+        """The patient's next line, given the trainee's reply and its score."""
+
+    @property
+    def mood(self) -> int: ...
+
+    @property
+    def revealed_concerns(self) -> list[str]: ...

@@ -1,0 +1,141 @@
+"""The shape of a scenario file, checked field by field with pydantic."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ..domain import DIMENSIONS, ROLES, CallState
+
+ENDINGS = ("resolved", "payment_plan", "escalated", "hung_up")
+STATE_FIELDS = tuple(CallState.__dataclass_fields__)
+ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
+
+Role = Literal[ROLES]  # type: ignore[valid-type]
+Ending = Literal[ENDINGS]  # type: ignore[valid-type]
+Dimension = Literal[DIMENSIONS]  # type: ignore[valid-type]
+StateField = Literal[STATE_FIELDS]  # type: ignore[valid-type]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Variable(Strict):
+    """A value drawn afresh for every attempt, so a call cannot be memorised."""
+
+    choices: list[str] | None = None
+    min: float | None = None
+    max: float | None = None
+    step: float = 1
+    days_ago: tuple[int, int] | None = None
+    days_ahead: tuple[int, int] | None = None
+    format: Literal["text", "money", "int", "date"] = "text"
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "Variable":
+        kinds = [self.choices is not None, self.min is not None or self.max is not None,
+                 self.days_ago is not None, self.days_ahead is not None]
+        if sum(kinds) != 1:
+            raise ValueError("give exactly one of: choices, min+max, days_ago, days_ahead")
+        if (self.min is None) != (self.max is None):
+            raise ValueError("min and max go together")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("min is larger than max")
+        if self.choices is not None and not self.choices:
+            raise ValueError("choices is empty")
+        for pair in (self.days_ago, self.days_ahead):
+            if pair is not None and not 0 <= pair[0] <= pair[1]:
+                raise ValueError("day range must be [low, high] with 0 <= low <= high")
+        return self
+
+
+class Voice(Strict):
+    gender: Literal["female", "male", "neutral"] = "neutral"
+    rate: int = Field(170, ge=80, le=300)  # words per minute
+    pitch: int = Field(50, ge=0, le=99)
+
+
+class HiddenConcern(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    text: str = Field(min_length=1)
+    revealed_by: list[str] = Field(min_length=1)  # moves that draw it out
+
+
+class Persona(Strict):
+    name: str = Field(min_length=1)
+    age: int = Field(ge=0, le=120)
+    situation: str = Field(min_length=1)
+    temperament: str = Field(min_length=1)
+    voice: Voice = Voice()
+    hidden_concerns: list[HiddenConcern] = []
+
+
+class Line(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    text: str = Field(min_length=1, max_length=1200)
+
+
+class Condition(Strict):
+    """All listed tests must hold for an edge to be taken."""
+
+    moves_any: list[str] = []
+    moves_all: list[str] = []
+    moves_none: list[str] = []
+    min: dict[Dimension, int] = {}  # score at least this
+    max: dict[Dimension, int] = {}  # score below this
+    mood_min: int | None = None
+    mood_max: int | None = None
+    blocked: bool | None = None  # the reply breached a compliance rule
+
+
+class Edge(Strict):
+    goto: str
+    when: Condition | None = None
+    mood: int = Field(0, ge=-50, le=50)
+
+
+class Node(Strict):
+    say: list[Line] = Field(min_length=1)
+    intent: str = ""  # what the patient wants from this line (for model-voiced personas)
+    model_answer: str = ""
+    sets: dict[StateField, bool] = {}
+    next: list[Edge] = []
+    ending: Ending | None = None
+
+
+class Mood(Strict):
+    start: int = Field(50, ge=0, le=100)
+    hang_up_below: int | None = Field(None, ge=0, le=100)
+
+
+class Scenario(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=1)
+    summary: str = Field(min_length=1)
+    version: int = 1
+    difficulty: int = Field(ge=1, le=5)
+    crcr_topics: list[str] = Field(min_length=1)
+    role: Role
+    organisation: str = Field(min_length=1)
+    rules: list[str] = []
+    sources: list[str] = []
+    objectives: list[str] = Field(min_length=1)
+    initial_state: dict[StateField, bool] = {}
+    variables: dict[str, Variable] = {}
+    persona: Persona
+    account: dict[str, str | int | float] = {}
+    mood: Mood = Mood()
+    max_turns: int = Field(12, ge=1, le=60)
+    start: str
+    nodes: dict[str, Node] = Field(min_length=1)
+
+    @field_validator("nodes")
+    @classmethod
+    def _node_ids(cls, nodes: dict[str, Node]) -> dict[str, Node]:
+        import re
+
+        bad = [k for k in nodes if not re.match(ID_PATTERN, k)]
+        if bad:
+            raise ValueError(f"node ids must be lower-case letters, digits, '_', '-', '.': {bad}")
+        return nodes

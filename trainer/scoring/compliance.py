@@ -1,0 +1,206 @@
+"""Compliance: each named rule checked only where the scenario and call state say it applies.
+
+A breach is a blocker (score 0, the call fails). A missed duty costs points.
+Point sizes follow the labelling guide: a missed duty lands near "2 of 4",
+a partly met duty or loose wording near "3 of 4", pressure near "1 of 4".
+"""
+from __future__ import annotations
+
+import re
+
+from ..domain import Blocker, DimensionScore
+from .context import ScoreContext
+from .ledger import Ledger
+from .rules import RULES
+from .text import rx
+
+MISSED = -45
+PRESSURE = -70
+LOOSE = -20
+
+# Rules that hold for a role when a context names none (e.g. a corpus line).
+DEFAULT_RULES = {
+    "hospital_billing": {"hipaa-verify-identity", "hipaa-third-party", "irs-501r-financial-assistance", "pci-card-data",
+                         "nsa-surprise-billing"},
+    "physician_office": {"hipaa-verify-identity", "hipaa-third-party", "pci-card-data", "nsa-surprise-billing"},
+    "patient_access": {"hipaa-verify-identity", "hipaa-third-party", "irs-501r-financial-assistance", "pci-card-data",
+                       "emtala-screening-first", "nsa-good-faith-estimate"},
+    "collection_agency": {"hipaa-verify-identity", "hipaa-third-party", "fdcpa-mini-miranda", "fdcpa-no-threats",
+                          "fdcpa-dispute", "pci-card-data"},
+}
+
+# Account details: a claim's or bill's status, or what someone owes (amounts are checked separately).
+_ACCOUNT = rx(r"\b(?:your|his|her|their) (?:balance|bill|account|claim|charges?|statement|visit|surgery|mri|procedure|"
+              r"scan|test|x-ray|stay|insurance|insurer)\b[^.?!]{0,30}\b(?:was|were|has been|is being|got) (?:denied|paid|"
+              r"applied|sent|processed|billed|adjusted|rejected|approved|covered|submitted|reduced|written off)\b",
+              r"\b(?:he|she|they) (?:owes?|still owes?)\b", r"\b(?:his|her|their) (?:balance|bill|account) (?:is|shows)\b",
+              r"\bdate of service\b", r"\b(?:was|were) seen (?:here )?on\b")
+_AUTH_CHECK = rx(r"\bauthori[sz]\w*\b", r"\bpersonal representative\b", r"\b(?:executor|executrix|administrator) of\b",
+                 r"\b(?:her|his|their|the patient'?s) (?:permission|consent|ok)\b", r"\bcan'?t (?:share|discuss|give out|go over)\b",
+                 r"\bcannot (?:share|discuss|give out)\b", r"\bprivacy (?:rules?|law)\b", r"\bhipaa\b", r"\bpower of attorney\b",
+                 r"\bletters? (?:of|testamentary)\b")
+_CARD_DIGITS = re.compile(r"\b(?:\d[ -]?){13,19}\b")
+_STORE_CODE = rx(r"\b(?:save|store|keep|write down|note|record|file)\w*\b[^.?!]{0,30}\b(?:security code|cvv|cvc|three[- ]digit code)\b",
+                 r"\b(?:security code|cvv|cvc)\b[^.?!]{0,30}\b(?:on file|for next time|for later|in (?:the|your) (?:notes|account))\b",
+                 r"\bread (?:that|the|your) (?:card|number) back\b", r"\bcard number (?:is|was) \d")
+_SCREEN_FIRST = rx(r"\b(?:seen|treated|examined|screened|cared for) (?:first|regardless|no matter)\b", r"\bcare comes first\b",
+                   r"\b(?:regardless of|no matter) (?:your )?(?:ability to pay|insurance|cost)\b",
+                   r"\bnot (?:going to )?(?:delay|affect) (?:your )?(?:care|being seen)\b", r"\bafter (?:you'?re|you are|you have been) (?:seen|examined|screened)\b")
+_PROTECTED = rx(r"\bprotect\w*\b", r"\bin-network (?:rate|cost|amount|price|share)\b", r"\bno surprises act\b",
+                r"\bshould(?:n'?t| not) (?:have to )?pay (?:more than|the out-of-network)\b", r"\bbalance[- ]bill\w* (?:is|isn'?t|are) not allowed\b")
+_OWE_OON = rx(r"\byou (?:will |'ll )?(?:have to |need to )?(?:owe|pay) (?:the )?(?:full|out-of-network|whole) (?:amount|balance|difference|bill|charges?)\b",
+              r"\b(?:out-of-network|balance) (?:bill|charges?) (?:is|are) your responsibility\b")
+_PROMISE = rx(r"\bi (?:guarantee|promise)\b", r"\b(?:will|'ll) (?:definitely |just )?(?:go away|disappear|be (?:erased|forgiven|wiped))\b",
+              r"\byou (?:won'?t|will not|don'?t) owe (?:anything|a thing|a cent)\b", r"\bdon'?t worry about (?:it|the bill|paying)\b")
+_FAMILY_INTERPRETER = rx(r"\b(?:your|a) (?:son|daughter|child|kid|grandson|granddaughter|neighbou?r|friend) (?:can|could|to) (?:translate|interpret|help)")
+_ABN_EXPLAINED = rx(r"\b(?:abn|advance beneficiary notice)\b", r"\bmedicare (?:may|might) not (?:pay|cover)\b", r"\byou (?:can|may) choose\b")
+_ABN_PRESSURE = rx(r"\bjust sign\b", r"\bhave to sign\b", r"\bsign (?:it|here) (?:or|and)\b")
+
+
+def applicable_rules(ctx: ScoreContext) -> frozenset[str]:
+    return ctx.rules or frozenset(DEFAULT_RULES.get(ctx.role, DEFAULT_RULES["hospital_billing"]))
+
+
+def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -> tuple[DimensionScore, list[Blocker]]:
+    led = Ledger("compliance", 100)
+    blockers: list[Blocker] = []
+    rules = applicable_rules(ctx)
+    st = ctx.state
+
+    def breach(rule_id: str, spans, reason: str) -> None:
+        rule = RULES[rule_id]
+        s, e = spans[0] if spans else (0, 0)
+        blockers.append(Blocker(rule_id, rule.title, rule.source, s, e))
+        led.add(rule_id, -100, f"BLOCKER: {reason} ({rule.source})", spans)
+
+    def credit(rule_id: str, spans, reason: str) -> None:
+        led.add(rule_id, 0, f"meets '{RULES[rule_id].title}': {reason}", spans)
+
+    disclosed = _disclosures(text, hits, ctx.patient_line)
+    asked_pay = hits.get("asked_payment", [])
+    hardship = st.hardship_voiced or "hardship" in cues
+    dispute = st.dispute_raised or "dispute" in cues
+
+    if "hipaa-verify-identity" in rules and not st.identity_verified and st.caller_is_patient:
+        if disclosed:
+            breach("hipaa-verify-identity", disclosed, "account details before the caller's identity is verified")
+        elif "verified_identity" in hits:
+            credit("hipaa-verify-identity", hits["verified_identity"], "asks for identifiers first")
+        elif st.first_turn:
+            led.add("hipaa-verify-identity", LOOSE, "does not yet verify who is calling")
+            led.suggest(7, "Verify identity first: 'Before we look at the account, can I have your full name and date of birth?'")
+
+    if "hipaa-third-party" in rules and not st.caller_is_patient and not st.third_party_authorized:
+        if disclosed:
+            breach("hipaa-third-party", disclosed, "account details to a caller who is not authorized")
+        elif _AUTH_CHECK.search(text):
+            credit("hipaa-third-party", [(m.start(), m.end()) for m in _AUTH_CHECK.finditer(text)],
+                   "checks authorization before sharing")
+        else:
+            led.add("hipaa-third-party", LOOSE, "does not say what authorization is needed to discuss the account")
+            led.suggest(7, "Explain what you need first: 'I can share details once I have the patient's written "
+                           "authorization or proof you are the personal representative.'")
+
+    if "fdcpa-mini-miranda" in rules and ctx.collector and st.first_turn and not st.mini_miranda_given:
+        if "gave_mini_miranda" in hits:
+            credit("fdcpa-mini-miranda", hits["gave_mini_miranda"], "gives the debt-collector disclosure")
+        elif disclosed or asked_pay:
+            breach("fdcpa-mini-miranda", disclosed or asked_pay, "discusses the debt without the debt-collector disclosure")
+        else:
+            led.add("fdcpa-mini-miranda", MISSED, "no debt-collector disclosure on the first contact")
+    if ctx.collector and st.first_turn and not st.mini_miranda_given and "gave_mini_miranda" not in hits:
+        led.suggest(8, "Give the disclosure: 'This is an attempt to collect a debt; any information obtained "
+                       "will be used for that purpose.'")
+
+    if "threatened" in hits:
+        rule = "fdcpa-no-threats" if ctx.collector or "fdcpa-no-threats" in rules else "irs-501r-financial-assistance"
+        breach(rule, hits["threatened"], "threatens collection, credit damage or legal action")
+        led.suggest(10, "Never threaten. State facts and options: 'Let's find a plan that works so this stays with us.'")
+
+    if dispute:
+        if "honoured_dispute" in hits or "offered_itemized_bill" in hits:
+            credit("fdcpa-dispute", hits.get("honoured_dispute") or hits["offered_itemized_bill"], "pauses to review the disputed charges")
+        elif asked_pay and ctx.collector:
+            breach("fdcpa-dispute", asked_pay, "presses for payment on a disputed debt instead of verifying it")
+        elif asked_pay:
+            led.add("dispute", PRESSURE, "presses for payment while the charges are disputed", asked_pay)
+        else:
+            led.add("dispute", MISSED, "does not say how the dispute will be reviewed")
+        if "honoured_dispute" not in hits:
+            led.suggest(6, "Honour the dispute: 'I'll put the account on hold and send you an itemized bill to review.'")
+
+    if "emtala-screening-first" in rules and st.emergency_unscreened:
+        if asked_pay:
+            breach("emtala-screening-first", asked_pay, "asks about payment or insurance before the medical screening")
+        elif _SCREEN_FIRST.search(text):
+            credit("emtala-screening-first", [(m.start(), m.end()) for m in _SCREEN_FIRST.finditer(text)],
+                   "reassures that care comes before cost")
+        if not _SCREEN_FIRST.search(text):
+            led.suggest(9, "Reassure first: 'You'll be seen by a doctor no matter what; we can talk about cost after.'")
+
+    if hardship and not st.assistance_offered and ("irs-501r-financial-assistance" in rules or not ctx.collector):
+        if "offered_financial_assistance" in hits:
+            credit("irs-501r-financial-assistance", hits["offered_financial_assistance"], "offers financial assistance")
+        elif asked_pay:
+            led.add("irs-501r-financial-assistance", PRESSURE, "presses for payment after hardship without offering assistance", asked_pay)
+        else:
+            led.add("irs-501r-financial-assistance", MISSED, "hardship voiced, financial assistance not offered")
+        if "offered_financial_assistance" not in hits:
+            led.suggest(8, "Offer help: 'We have a financial assistance program; based on your income it could "
+                           "lower or erase this bill.'")
+
+    if "nsa-good-faith-estimate" in rules and st.self_pay:
+        if "offered_estimate" in hits:
+            credit("nsa-good-faith-estimate", hits["offered_estimate"], "offers a good-faith estimate")
+        elif "cost_question" in cues:
+            led.add("nsa-good-faith-estimate", MISSED, "self-pay patient asked about cost; no good-faith estimate offered")
+            led.suggest(7, "Offer the estimate: 'You'll get a written good-faith estimate before the surgery.'")
+
+    if "nsa-surprise-billing" in rules:
+        owe = [(m.start(), m.end()) for m in _OWE_OON.finditer(text)]
+        if owe:
+            led.add("nsa-surprise-billing", PRESSURE, "tells a protected patient they owe the out-of-network balance", owe)
+        elif "nsa-surprise-billing" in ctx.rules and _PROTECTED.search(text):
+            credit("nsa-surprise-billing", [(m.start(), m.end()) for m in _PROTECTED.finditer(text)],
+                   "explains the patient's protection")
+
+    if "language-access" in rules:
+        family = [(m.start(), m.end()) for m in _FAMILY_INTERPRETER.finditer(text)]
+        if family:
+            led.add("language-access", MISSED, "relies on a family member to interpret", family)
+        elif "offered_interpreter" in hits:
+            credit("language-access", hits["offered_interpreter"], "offers a free interpreter")
+        else:
+            led.add("language-access", MISSED, "no qualified interpreter offered")
+            led.suggest(8, "Offer a free interpreter: 'I can get a Spanish interpreter on the line at no cost to you.'")
+
+    if "medicare-abn" in rules:
+        pressure = [(m.start(), m.end()) for m in _ABN_PRESSURE.finditer(text)]
+        if pressure:
+            led.add("medicare-abn", LOOSE, "pressures the patient to sign the ABN", pressure)
+        elif _ABN_EXPLAINED.search(text):
+            credit("medicare-abn", [(m.start(), m.end()) for m in _ABN_EXPLAINED.finditer(text)], "explains the notice and choices")
+
+    if "pci-card-data" in rules:
+        leak = [(m.start(), m.end()) for m in _CARD_DIGITS.finditer(text)] + [(m.start(), m.end()) for m in _STORE_CODE.finditer(text)]
+        if leak:
+            breach("pci-card-data", leak, "reads back card digits or keeps the security code")
+
+    promises = [(m.start(), m.end()) for m in _PROMISE.finditer(text)]
+    if promises and not blockers:
+        led.add("accuracy", LOOSE, "promises an outcome the office cannot guarantee", promises)
+    if blockers:
+        led.cap(0, "a compliance breach fails the call")
+    return led.result(), blockers
+
+
+def _disclosures(text: str, hits: dict, patient_line: str) -> list[tuple[int, int]]:
+    """Account details in the reply that the patient did not say first."""
+    spans = [(m.start(), m.end()) for m in _ACCOUNT.finditer(text)]
+    for s, e in hits.get("gave_amount", []):
+        if "$" not in text[s:e] and "dollar" not in text[s:e]:
+            continue  # a percentage explains a benefit; it is not an account detail
+        amount = re.sub(r"[^\d.]", "", text[s:e]).rstrip(".")
+        if amount and amount not in re.sub(r"[^\d.]", " ", patient_line).split():
+            spans.append((s, e))
+    return sorted(spans)

@@ -1,0 +1,83 @@
+"""Empathy: did the reply hear the patient (EPITOME, NURSE, H.E.A.R.T., AIDET) and avoid costs?"""
+from __future__ import annotations
+
+import re
+
+from ..domain import DimensionScore
+from .context import ScoreContext
+from .ledger import Ledger
+
+BASE = 40
+_CONTENT = re.compile(r"[a-z]{5,}")
+_STOP = frozenset("""about after again being could doesn't don't every their there these thing think those
+  through today would which while where really something anything right still going getting called
+  calling saying never always bill bills because pay paid money payment""".split())
+
+
+def score_empathy(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -> DimensionScore:
+    led = Ledger("empathy", BASE)
+    felt = bool(cues & {"emotion", "hardship", "dispute"})
+    costs = {"blamed": (-35, "blames the patient"),
+             "dismissed": (-30, "dismisses or minimises the concern"),
+             "threatened": (-35, "threatens the patient"),
+             "sarcasm": (-40, "sounds sarcastic or talks down")}
+    cost_hit = False
+    for move, (points, reason) in costs.items():
+        if move in hits:
+            cost_hit = True
+            led.add("costs", points, reason, hits[move])
+    if "minimised" in hits and felt:
+        led.add("costs", -8, "'just' / 'only' can sound like the worry is small", hits["minimised"])
+
+    kind = False  # did the reply answer the feeling at all
+    if "acknowledged_feeling" in hits:
+        kind = True
+        led.add("emotional_reaction", 25, "names or validates the patient's feeling (NURSE: Name/Understand)",
+                hits["acknowledged_feeling"])
+    elif "generic_empathy" in hits:
+        kind = True
+        led.add("emotional_reaction", 8, "acknowledges, but in general words", hits["generic_empathy"])
+    if "apologized" in hits and "sarcasm" not in hits:
+        kind = True
+        led.add("apology", 12, "apologises or takes ownership (H.E.A.R.T.)", hits["apologized"])
+    if "explored" in hits:
+        led.add("exploration", 15, "asks about the patient's situation (EPITOME: exploration)", hits["explored"])
+    overlap = _echo(text, ctx.patient_line)
+    if overlap:
+        led.add("interpretation", 8, "refers back to what the patient said (EPITOME: interpretation)", overlap)
+    if "support" in hits:
+        kind = True
+        led.add("support", 12, "offers partnership or help (NURSE: Support)", hits["support"])
+    if "respect" in hits or "thanked" in hits:
+        led.add("respect", 5, "thanks or respects the patient (NURSE: Respect; H.E.A.R.T.: Thank)",
+                hits.get("respect") or hits["thanked"])
+    if ctx.state.first_turn and "introduced" in hits:
+        led.add("aidet", 5, "introduces self and department (AIDET)", hits["introduced"])
+
+    if felt and not kind:
+        led.add("emotional_reaction", -12, "the patient voiced a worry and the reply did not acknowledge it")
+    if "asked_payment" in hits and felt and not kind:
+        led.add("costs", -18, "jumps to payment past the patient's stated worry", hits["asked_payment"])
+    if cost_hit:
+        led.cap(55, "warm words do not undo blame, dismissal, threats or sarcasm")
+    if len(text.split()) < 4:
+        led.cap(30, "too short to show the patient they were heard")
+
+    if cost_hit:
+        led.suggest(9, "Drop the blame or pressure; say what you can do: 'Let's look at this together.'")
+    elif felt and "acknowledged_feeling" not in hits:
+        led.suggest(8, "Name the feeling you hear before the facts: 'That sounds really stressful.'")
+    elif "explored" not in hits:
+        led.suggest(5, "Ask one open question about their situation: 'What worries you most about this bill?'")
+    elif "support" not in hits:
+        led.suggest(4, "Offer partnership: 'Let's work out a plan together.'")
+    applicable = felt or ctx.state.first_turn or bool(led.evidence)
+    return led.result(applicable)
+
+
+def _echo(reply: str, patient_line: str) -> list[tuple[int, int]]:
+    """Spans of the reply that reuse the patient's own content words."""
+    theirs = {w for w in _CONTENT.findall(patient_line.lower()) if w not in _STOP}
+    if not theirs:
+        return []
+    return [(m.start(), m.end()) for m in _CONTENT.finditer(reply.lower()) if m.group(0) in theirs][:2]

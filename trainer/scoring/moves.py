@@ -1,0 +1,159 @@
+"""Find what a reply does ("apologized", "offered_payment_plan" …) and where it does it."""
+from __future__ import annotations
+
+import re
+
+from .text import find_all, rx
+
+Span = tuple[int, int]
+
+_FEELING = (r"frustrat\w*|stress\w*|scar\w*|upset\w*|overwhelm\w*|confus\w*|hard|difficult|worr\w*|"
+            r"a lot|frighten\w*|awful|anxious|anxiety|angry|unfair|exhaust\w*|painful|devastat\w*|"
+            r"alarming|shock\w*|surpris\w*|heartbreak\w*|terrible|annoy\w*|upsetting|discourag\w*|embarrass\w*")
+
+_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+
+# Each move: a pattern, and whether a negation just before a match cancels it
+# ("we will not send this to collections" is not a threat).
+PATTERNS: dict[str, tuple[re.Pattern, bool]] = {
+    "introduced": (rx(r"\bmy name is \w+", r"\bthis is \w+(?: \w+)? (?:from|with|in|at) ",
+                      r"\bi'?m \w+(?: \w+)? (?:from|with|in|at) (?:the )?\w+",
+                      r"\bi am \w+ (?:from|with|in) "), True),
+    "verified_identity": (rx(
+        r"\b(?:verify|confirm|check)\w* (?:your|the patient'?s|his|her|their|a few|some|who)\b[^.?!]{0,40}",
+        r"\b(?:date of birth|birth ?date|dob|last four of your social|address on (?:the|your) account)\b",
+        r"\bbefore (?:I|we) (?:share|discuss|go over|look at|talk about|can discuss)\b"), True),
+    "acknowledged_feeling": (rx(
+        rf"\b(?:that|this|it|which)(?: must| would| can| could)? (?:sounds?|be|is|feels?|seems?|'s)(?: really| so| very| incredibly| understandably| completely| pretty| truly)?(?: to be)? (?:{_FEELING})",
+        rf"\bthat'?s(?: really| so| very)? (?:{_FEELING})",
+        rf"\byou(?:'re| are| sound| seem| must be| must feel| feel| have every right to be)(?: really| so| very| understandably)? (?:{_FEELING}|upset|angry|worried|scared)",
+        r"\bi (?:can )?(?:hear|see|imagine|understand) (?:how|that|why|what) (?:you|this|it|that)\b[^.?!]{0,40}",
+        r"\b(?:anyone|most people) would (?:be|feel)\b", r"\bit makes (?:complete |total )?sense (?:that|you|to)\b",
+        r"\bsorry (?:for|about) your loss\b", r"\bmy condolences\b", r"\bno wonder you\b",
+        r"\bi(?:'d| would) (?:be|feel) (?:the same|upset|worried|frustrated)",
+        r"\byour (?:frustration|worry|concern|feelings?) (?:is|are|makes?) (?:completely |totally )?(?:valid|understandable|fair)",
+        r"\b(?:understandably|naturally) (?:upset|worried|frustrated|concerned)"), False),
+    "apologized": (rx(r"\b(?:i'?m|i am|we'?re|we are)(?: so| very| truly| really| deeply)? sorry\b",
+                      r"\bi (?:sincerely )?apologi[sz]e\b", r"\bmy apologies\b", r"\bour apologies\b",
+                      r"\bthat'?s on us\b", r"\bwe (?:dropped the ball|made a mistake|should have|messed up|got (?:it|this) wrong)",
+                      r"\b(?:that|this) (?:should not|shouldn'?t) have happened"), True),
+    "explored": (rx(r"\b(?:can|could|would) you (?:tell|walk|help) me (?:more|about|what|how|through|understand)",
+                    r"\bwhat (?:worries|concerns|matters|would help|would work|is (?:weighing|worrying)|part)\b[^.?!]{0,40}\?",
+                    r"\bhow (?:are you|is this|has this been|would that)\b[^.?!]{0,40}\?",
+                    r"\bis there anything (?:else )?(?:that )?(?:is )?(?:worr|concern|going on|on your mind|you'?d like)",
+                    r"\bhelp me understand\b", r"\bwhat'?s (?:going on|been happening|worrying you)",
+                    r"\btell me (?:more|what|about)\b", r"\bwhat questions do you have\b"), True),
+    "gave_amount": (rx(r"\$\s?\d[\d,]*(?:\.\d{1,2})?", r"\b\d[\d,]*(?:\.\d{2})? dollars\b", r"\b\d{1,3} ?(?:%|percent)\b"), True),
+    "gave_date": (rx(rf"\b{_MONTH}\.? \d{{1,2}}(?:st|nd|rd|th)?\b", r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b",
+                     r"\b(?:within|in|over) (?:the next )?(?:\d+|one|two|three|five|seven|ten|thirty|fourteen) (?:business )?(?:days?|weeks?|months?)\b",
+                     r"\b(?:by|on|this|next) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|month)\b",
+                     r"\b(?:today|tomorrow)\b"), True),
+    "next_step": (rx(r"\b(?:the )?next step\b", r"\bwhat happens next\b", r"\bhere'?s what (?:I|we)'?(?:ll| will)? ?(?:do|happens)",
+                     r"\b(?:i|we)(?:'ll| will| am going to| are going to|'m going to|'re going to) (?:send|call|mail|email|submit|file|set up|transfer|connect|check|flag|hold|pause|place|put|resubmit|start|open|look into|review|follow up|get|reach out|contact|request|order|note|apply|waive|remove|refund|mark|escalate|update|fix|correct|process|stay)",
+                     r"\byou(?:'ll| will) (?:get|receive|see|hear)\b", r"\bif you can (?:send|bring|fill|sign)\b",
+                     r"\b(?:once|after|when) (?:you|we|i) (?:get|receive|send|hear|have)\b"), True),
+    "teach_back": (rx(r"\b(?:can|could|would) you (?:tell|repeat|explain|say|walk) (?:it |that |this |me )*back\b",
+                      r"\bin your own words\b", r"\bto make sure (?:i|I) (?:explained|was clear|did a good job)",
+                      r"\bwhat (?:will|would) you (?:do|tell|say)\b[^.?!]{0,30}\?",
+                      r"\bjust so i know (?:i|I) (?:explained|was clear)",
+                      r"\bcan you tell me what (?:you'?ll|you will|happens)\b"), True),
+    "thanked": (rx(r"\bthank(?:s| you)\b", r"\bi appreciate (?:you|your)\b"), True),
+    "offered_payment_plan": (rx(r"\bpayment (?:plan|arrangement|schedule)s?\b", r"\bmonthly (?:payments?|installments?)\b",
+                                r"\b(?:pay|paying) (?:it |this |that )?(?:over time|in (?:installments|parts|smaller amounts))",
+                                r"\bspread (?:it|that|this|the (?:balance|payments?|cost))(?: out)? over\b",
+                                r"\binstallments?\b", r"\$\s?\d+ (?:a|per|each) month\b", r"\bplan with no interest\b",
+                                r"\bsmaller payments\b"), False),
+    "offered_financial_assistance": (rx(r"\bfinancial (?:assistance|aid|help|counsel\w*)\b", r"\bcharity care\b",
+                                        r"\bassistance (?:program|policy|application)\b",
+                                        r"\b(?:apply|qualify|screen\w*|eligible) for (?:help|assistance|a discount|medicaid|a reduction|free care|reduced)",
+                                        r"\bsliding[- ]scale\b", r"\bhardship (?:discount|program|application|policy)\b",
+                                        r"\bmedicaid\b", r"\bbased on (?:your )?(?:household )?income\b",
+                                        r"\bfree or (?:reduced|discounted) care\b",
+                                        r"\basistencia financiera\b|\bayuda financiera\b"), False),
+    "offered_itemized_bill": (rx(r"\bitemi[sz]ed\b", r"\bline[- ]by[- ]line\b",
+                                 r"\b(?:list|breakdown) of (?:every|each|all|the) (?:charge|service|item)s?\b"), False),
+    "offered_estimate": (rx(r"\b(?:good[- ]faith|written|price|cost) estimate\b", r"\bestimate (?:of|for) (?:your|the) (?:cost|charges|surgery|procedure|care)\b",
+                            r"\bgood faith\b", r"\bestimado\b"), False),
+    "offered_interpreter": (rx(r"\binterpret\w*\b", r"\btranslat\w*\b", r"\blanguage line\b", r"\bint[eé]rprete\b",
+                               r"\bin (?:spanish|your language|español)\b"), False),
+    "offered_supervisor": (rx(r"\bsupervisor\b", r"\bmanager\b", r"\bescalat\w*\b", r"\bpatient advocate\b",
+                              r"\bombuds\w*\b", r"\bgrievance\b", r"\bpatient relations\b"), False),
+    "offered_appeal": (rx(r"\bappeal\w*\b", r"\bresubmit\w*\b", r"\breprocess\w*\b", r"\bpeer[- ]to[- ]peer\b",
+                          r"\bretro\w* (?:auth\w*|approval)\b", r"\b(?:send|file) (?:it|the claim) (?:back|again)\b",
+                          r"\bcorrected claim\b", r"\breconsider\w*\b"), False),
+    "gave_mini_miranda": (rx(r"\battempt to collect a debt\b", r"\binformation (?:obtained|we get|you give)\b[^.]{0,40}\bused for that purpose\b",
+                             r"\bthis (?:communication )?is from a debt collector\b"), True),
+    "honoured_dispute": (rx(r"\b(?:pause|hold|stop|suspend|freeze)\w* (?:all |any )?(?:the |your )?(?:collection|account|billing|calls|activity)\w*",
+                            r"\b(?:send|mail|get) you (?:written )?(?:verification|validation|proof)\b",
+                            r"\bverif(?:y|ication of) (?:the|this|that) (?:debt|balance|charges?)\b",
+                            r"\b(?:note|mark|flag|record|log)\w* (?:it|the account|this|that|your account) as (?:in )?disput\w*",
+                            r"\bput (?:a|the|your account on) (?:hold|dispute)\b", r"\bon hold\b",
+                            r"\bopen (?:a|an) (?:dispute|review|investigation)\b", r"\bwon'?t (?:ask|pursue) (?:you )?(?:for )?(?:payment|collection)"), True),
+    "asked_payment": (rx(r"\b(?:can|could|would|will) you (?:pay|make (?:a|the) payment|put \w+ on a card|take care of (?:the|this|that) (?:balance|bill))",
+                         r"\bhow (?:much|would you like to pay|do you want to pay)\b[^.?!]{0,25}(?:pay|today|now)",
+                         r"\b(?:pay|payment|paid) (?:in full )?(?:today|now|right now|right away|immediately)\b",
+                         r"\b(?:card number|credit card|debit card|bank account number)\b",
+                         r"\b(?:take|collect|process|run) (?:a |your |the )?(?:payment|card)\b",
+                         r"\b(?:the )?full (?:balance|amount) (?:is )?(?:due|today|now)\b", r"\bsettle (?:this|the balance|it|the account)\b",
+                         r"\bpayment (?:is )?(?:due|required|expected)\b", r"\bwhat insurance\b", r"\binsurance card\b"), True),
+    "threatened": (rx(r"\b(?:send|turn|refer|hand|transfer)\w* (?:it |you |this |your (?:account|balance|bill) |the (?:account|balance|bill) )?(?:over )?to (?:a )?collections?\b",
+                      r"\b(?:report|hurt|ruin|damage|wreck|affect)\w* (?:it |this )?(?:to )?(?:your|the) credit\b",
+                      r"\b(?:sue|suing|lawsuit|legal action|garnish\w*|arrest\w*|jail|court|lien|judgment)\b",
+                      r"\bor else\b", r"\byou'?ll regret\b", r"\blose your (?:house|home|job|car)\b",
+                      r"\bconsequences\b", r"\bcredit bureaus?\b", r"\bwe can (?:come after|pursue|take)\b"), False),
+    "blamed": (rx(r"\byou should(?:'ve| have)\b", r"\byou (?:didn'?t|did not|failed to|never) (?:read|check|call|pay|verify|get|send|look|bother|update|tell)",
+                  r"\byour (?:own )?(?:fault|responsibility|problem|mistake)\b",
+                  r"\b(?:that|it)(?:'s| is) (?:on you|not our (?:fault|problem))\b", r"\byou (?:were|are) supposed to\b",
+                  r"\bif you had (?:read|checked|called|paid)\b", r"\bit'?s (?:clearly |all )?(?:in|on) your (?:policy|plan|paperwork)\b",
+                  r"\byou signed\b", r"\bshould(?:'ve| have) known\b"), True),
+    "dismissed": (rx(r"\bcalm down\b", r"\brelax\b", r"\b(?:it'?s|that'?s|it is|that is) (?:only|just) (?:\$|a few|a little)",
+                     r"\bnot (?:a big deal|that much|that bad|a lot of money)\b", r"\bnothing (?:i|we) can do\b",
+                     r"\b(?:that'?s|it'?s) (?:just )?(?:how|the way) (?:it|things) (?:is|are|works?)\b",
+                     r"\bnot my (?:problem|department|job)\b", r"\boverreact\w*", r"\bi don'?t make the rules\b",
+                     r"\bwhatever\b", r"\bpolicy is policy\b", r"\bjust pay\b", r"\beveryone (?:has|gets) (?:to pay|bills)\b",
+                     r"\byou'?re not the only one\b", r"\bdeal with it\b", r"\bi can'?t help you\b"), True),
+    "sarcasm": (rx(r"\bi'?m (?:SO|so|sure|terribly) sorry (?:that )?you (?:didn'?t|couldn'?t|can'?t|don'?t|weren'?t|chose)",
+                   r"\bcongratulations\b", r"\bgood luck with that\b", r"\bobviously\b", r"\bas i (?:already )?(?:said|told you|explained)\b",
+                   r"\blike i (?:said|told you)\b", r"\bdid you even\b", r"\bnews flash\b", r"\bwelcome to\b",
+                   r"\bi'?m sorry you feel that way\b", r"\bsorry,? not sorry\b"), True),
+    "support": (rx(r"\blet'?s (?:work|figure|look|go|see|sort|get|find)\b", r"\btogether\b",
+                   r"\b(?:i|we)(?:'ll| will|'m going to| am going to| can) (?:help|make sure|stay with you|take care of|work with you|walk you through|find)",
+                   r"\bi'?m (?:here|happy) to help\b", r"\byou(?:'re| are) not alone\b", r"\bwe have options\b",
+                   r"\b(?:there are|we have) (?:a few |some |several )?(?:options|ways)\b", r"\bi'?ve got you\b"), True),
+    "respect": (rx(r"\bthank you for (?:calling|your patience|bringing|letting|reaching|telling|holding|sharing)",
+                   r"\byou did the right thing\b", r"\bgood (?:question|thinking|call)\b", r"\bi appreciate (?:you|your)\b",
+                   r"\bthat'?s a (?:fair|great|good|reasonable) question\b", r"\byou(?:'re| are) right\b"), True),
+    "generic_empathy": (rx(r"\bi (?:completely |totally |fully )?understand\b", r"\bsorry for (?:the|any) inconvenience\b",
+                           r"\bi hear you\b", r"\bi know\b"), True),
+    "minimised": (rx(r"\b(?:just|only|simply) (?:a|the|your|\$|pay|call|sign|fill)\b"), True),
+}
+
+# Moves that show in the score's move list (the rest are internal cues).
+INTERNAL = {"sarcasm", "support", "respect", "generic_empathy", "minimised"}
+
+
+def detect(text: str) -> dict[str, list[Span]]:
+    hits: dict[str, list[Span]] = {}
+    for name, (pattern, negatable) in PATTERNS.items():
+        spans = find_all(pattern, text, allow_negated=not negatable)
+        if spans:
+            hits[name] = spans
+    return hits
+
+
+# Cues in the patient's line: what feeling or need the reply should answer.
+PATIENT_CUES: dict[str, re.Pattern] = {
+    "emotion": rx(rf"\b(?:{_FEELING})\b", r"\b(?:upset|angry|furious|mad|scared|afraid|crying|cry|panick\w*|nervous|fed up|sick of|ridiculous|outrage\w*|insane|can'?t believe|unbelievable)\b",
+                  r"!{1,}", r"\b(?:lost|passed away|died|funeral|widow\w*|cancer|sick)\b"),
+    "hardship": rx(r"\b(?:can'?t|cannot|couldn'?t|unable to|no way i can) (?:afford|pay)\b", r"\blost (?:my|his|her) (?:job|work|income|husband|wife)\b",
+                   r"\b(?:fixed|small|limited) income\b", r"\b(?:laid off|unemployed|out of work|no income|broke|behind on)\b",
+                   r"\b(?:social security|disability check|pension)\b", r"\bdon'?t have (?:the |that kind of )?money\b",
+                   r"\b(?:rent|groceries|food|medications?)\b.{0,30}\b(?:or|and)\b.{0,30}\b(?:bill|pay)\b"),
+    "dispute": rx(r"\b(?:dispute|not my (?:debt|bill)|never (?:had|received|got)|don'?t owe|wrong|mistake|error|overcharg\w*|charged twice|double[- ]billed|didn'?t (?:have|get|receive))\b"),
+    "question": rx(r"\?"),
+    "cost_question": rx(r"\bhow much\b", r"\bcost\b", r"\bprice\b", r"\bestimate\b", r"\bwhat will i (?:owe|pay)\b"),
+}
+
+
+def patient_cues(line: str) -> set[str]:
+    return {name for name, p in PATIENT_CUES.items() if p.search(line or "")}

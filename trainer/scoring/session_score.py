@@ -1,0 +1,35 @@
+"""A whole call's score: the turn scores combined, every blocker listed."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..domain import DIMENSIONS, Blocker, Score
+
+PASS_MARK = 70
+
+
+@dataclass
+class SessionScore:
+    dimensions: dict[str, int | None]  # mean over the turns where the dimension applied
+    overall: int
+    blockers: list[Blocker] = field(default_factory=list)
+    turns: int = 0
+    rubric_version: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return not self.blockers and self.turns > 0 and self.overall >= PASS_MARK
+
+    def as_dict(self) -> dict:
+        return {**self.dimensions, "overall": self.overall, "blocked": bool(self.blockers)}
+
+
+def combine(scores: list[Score], rubric_version: str) -> SessionScore:
+    dims: dict[str, int | None] = {}
+    for name in DIMENSIONS:
+        vals = [s.dimension(name).score for s in scores if s.dimension(name).applicable]
+        dims[name] = round(sum(vals) / len(vals)) if vals else None
+    present = [v for v in dims.values() if v is not None]
+    blockers = [b for s in scores for b in s.blockers]
+    overall = 0 if blockers or not present else round(sum(present) / len(present))
+    return SessionScore(dims, overall, blockers, len(scores), rubric_version)

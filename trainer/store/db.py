@@ -1,0 +1,101 @@
+"""Open the trainer's SQLite database safely: check it, migrate it, never overwrite a bad file."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from .schema import CURRENT_VERSION, MIGRATIONS
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class StoreError(Exception):
+    """A database or data folder the app cannot use; the message names the path and what to do."""
+
+    def __init__(self, message: str, path: Path, kind: str):
+        super().__init__(message)
+        self.path = path
+        self.kind = kind  # "unwritable", "corrupt", "newer"
+
+    @property
+    def can_move_aside(self) -> bool:
+        return self.kind == "corrupt"
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def open_database(path: Path) -> sqlite_utils.Database:
+    path = Path(path)
+    _check_folder(path.parent)
+    _check_file(path)
+    try:
+        db = sqlite_utils.Database(path)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable at each commit but the last on power loss
+        _migrate(db, path)
+    except sqlite3.DatabaseError as e:
+        raise StoreError(f"The database {path} is damaged or is not a trainer database ({e}). "
+                         "It was left untouched; move it aside to start a new one.", path, "corrupt") from e
+    return db
+
+
+def move_aside(path: Path) -> Path:
+    """Rename a bad database (and its WAL files) so a fresh one can be made; returns the new name."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.bad-{stamp}")
+    for suffix in ("", "-wal", "-shm"):
+        src = Path(str(path) + suffix)
+        if src.exists():
+            src.rename(Path(str(target) + suffix))
+    return target
+
+
+def _check_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise StoreError(f"Cannot create the data folder {folder}: {e.strerror or e}. Choose another folder "
+                         "with --data-dir or the BILLING_TRAINER_DATA_DIR variable.", folder, "unwritable") from e
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise StoreError(f"The data folder {folder} is not writable. Choose another folder with --data-dir "
+                         "or the BILLING_TRAINER_DATA_DIR variable.", folder, "unwritable")
+
+
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        return
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder, not a database file.", path, "corrupt")
+    try:
+        with path.open("rb") as f:
+            head = f.read(len(SQLITE_HEADER))
+    except OSError as e:
+        raise StoreError(f"Cannot read the database {path}: {e.strerror or e}.", path, "unwritable") from e
+    if head and head != SQLITE_HEADER:
+        raise StoreError(f"The file {path} is not an SQLite database. It was left untouched; "
+                         "move it aside to start a new one.", path, "corrupt")
+    if not os.access(path, os.W_OK):
+        raise StoreError(f"The database {path} is read-only. Make it writable or choose another "
+                         "data folder with --data-dir.", path, "unwritable")
+
+
+def _migrate(db: sqlite_utils.Database, path: Path) -> None:
+    if not db["schema_version"].exists():
+        if db.table_names():
+            raise StoreError(f"{path} is an SQLite database, but not the trainer's. It was left untouched; "
+                             "move it aside or choose another data folder.", path, "corrupt")
+        db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL)")
+    version = db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
+    if version > CURRENT_VERSION:
+        raise StoreError(f"{path} was written by a newer version of the trainer (schema {version}; this "
+                         f"version knows {CURRENT_VERSION}). Update the app to open it.", path, "newer")
+    for number, sql in MIGRATIONS:
+        if number > version:
+            db.conn.executescript(f"BEGIN; {sql}; INSERT INTO schema_version VALUES ({number}, '{now()}'); COMMIT;")

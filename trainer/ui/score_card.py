@@ -1,0 +1,126 @@
+"""The score card shown after each reply: three scores, the reply with its evidence, what to try."""
+from __future__ import annotations
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QCursor
+from PySide6.QtWidgets import (QFrame, QGridLayout, QLabel, QProgressBar, QTextBrowser, QToolTip,
+                               QVBoxLayout)
+
+from ..domain import DIMENSIONS, Score
+from . import theme
+from .widgets import escape, label
+
+
+def evidence_spans(score: Score) -> list[tuple[int, int, int, str]]:
+    return sorted({(e.start, e.end, e.points, e.reason) for d in score.dimensions() for e in d.evidence})
+
+
+def highlighted_reply(reply: str, score: Score) -> str:
+    """The reply as HTML, each evidence span coloured and linked (ev:N) to its reason.
+
+    Where spans overlap, the shortest wins, so a word-level reason stays visible
+    inside a sentence-level one.
+    """
+    spans = evidence_spans(score)
+    owner = [-1] * len(reply)
+    for i in sorted(range(len(spans)), key=lambda i: spans[i][1] - spans[i][0], reverse=True):
+        start, end = spans[i][0], min(spans[i][1], len(reply))
+        owner[start:end] = [i] * (end - start)
+    out, pos = [], 0
+    while pos < len(reply):
+        i, end = owner[pos], pos
+        while end < len(reply) and owner[end] == i:
+            end += 1
+        text = escape(reply[pos:end])
+        if i < 0:
+            out.append(text)
+        else:
+            points = spans[i][2]
+            colour = "#c9f0dc" if points > 0 else "#fde2e2" if points < 0 else "#e6f0ff"
+            out.append(f'<a href="ev:{i}" style="background:{colour}; color:{theme.INK}; '
+                       f'text-decoration:none">{text}</a>')
+        pos = end
+    return "".join(out)
+
+
+class ScoreCard(QFrame):
+    def __init__(self):
+        super().__init__()
+        self.setObjectName("card")
+        self.setAccessibleName("Score for your last reply")
+        box = QVBoxLayout(self)
+        box.setContentsMargins(16, 14, 16, 14)
+        self.title = label("Your last reply", "h2")
+        box.addWidget(self.title)
+        grid = QGridLayout()
+        self.bars: dict[str, tuple[QProgressBar, QLabel]] = {}
+        for row, name in enumerate(DIMENSIONS):
+            bar = QProgressBar()
+            bar.setRange(0, 100)
+            bar.setTextVisible(False)
+            bar.setAccessibleName(f"{name} score")
+            value = QLabel("–")
+            value.setMinimumWidth(40)
+            grid.addWidget(QLabel(name.capitalize()), row, 0)
+            grid.addWidget(bar, row, 1)
+            grid.addWidget(value, row, 2)
+            self.bars[name] = (bar, value)
+        box.addLayout(grid)
+        self.blockers = label("", "")
+        self.blockers.setStyleSheet(f"color: {theme.BAD}; font-weight: 600;")
+        box.addWidget(self.blockers)
+        self.reply = QTextBrowser()
+        self.reply.setOpenLinks(False)
+        self.reply.setAccessibleName("Your reply with the parts that earned or cost points highlighted")
+        self.reply.highlighted.connect(self._show_reason)
+        self.reply.setMaximumHeight(120)
+        box.addWidget(self.reply)
+        self.details = QTextBrowser()
+        self.details.setAccessibleName("Reasons, suggestion and a model answer")
+        box.addWidget(self.details, 1)
+        self._reasons: list[str] = []
+        self.clear()
+
+    def clear(self) -> None:
+        for bar, value in self.bars.values():
+            bar.setValue(0)
+            value.setText("–")
+        self.blockers.hide()
+        self.reply.setHtml(f"<span style='color:{theme.MUTED}'>Your reply and its score appear here.</span>")
+        self.details.clear()
+
+    def show_score(self, reply: str, score: Score, model_answer: str) -> None:
+        for d in score.dimensions():
+            bar, value = self.bars[d.name]
+            bar.setValue(d.score if d.applicable else 0)
+            bar.setStyleSheet(f"QProgressBar::chunk {{ background: {theme.score_colour(d.score)}; border-radius: 5px; }}")
+            value.setText(str(d.score) if d.applicable else "n/a")
+            value.setToolTip("" if d.applicable else "The patient's line gave no opening for this.")
+        if score.blockers:
+            self.blockers.setText("Blocker: " + "; ".join(f"{b.title} ({b.source})" for b in score.blockers))
+            self.blockers.show()
+        else:
+            self.blockers.hide()
+        self._reasons = [f"{p:+d}: {r}" if p else r for _, _, p, r in evidence_spans(score)]
+        self.reply.setHtml(highlighted_reply(reply, score))
+        html = []
+        for note in score.notices:
+            html.append(f"<p style='color:{theme.WARN}'>{escape(note)}</p>")
+        for d in score.dimensions():
+            colour = theme.score_colour(d.score)
+            html.append(f"<p><b style='color:{colour}'>{d.name.capitalize()}</b>"
+                        + ("" if d.applicable else " <i>(not applicable this turn)</i>") + "<br>")
+            html.append("<br>".join(f"&nbsp;&nbsp;{escape(r)}" for r in d.reasons) or "&nbsp;&nbsp;nothing in this reply raised or met a rule")
+            if d.suggestion:
+                html.append(f"<br>&nbsp;&nbsp;<b>Try:</b> {escape(d.suggestion)}")
+            html.append("</p>")
+        if model_answer:
+            html.append(f"<p><b>A strong reply here:</b><br><i>{escape(model_answer)}</i></p>")
+        self.details.setHtml("".join(html))
+
+    def _show_reason(self, url: QUrl) -> None:
+        text = url.toString()
+        if text.startswith("ev:"):
+            index = int(text[3:])
+            if index < len(self._reasons):
+                QToolTip.showText(QCursor.pos(), self._reasons[index], self.reply)

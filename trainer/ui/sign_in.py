@@ -1,0 +1,59 @@
+"""Sign-in page: a trainee gives their name (or badge id)."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from .widgets import card, label
+
+MAX_NAME = 80
+
+
+class SignInPage(QWidget):
+    signed_in = Signal(str)
+
+    def __init__(self):
+        super().__init__()
+        self.setObjectName("page")
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        title = label("Billing Conversation Trainer", "h1")
+        title.setAlignment(Qt.AlignCenter)
+        sub = label("Practise the hard money conversations: every reply scored on empathy, clarity and "
+                    "compliance, with the reasons.", "muted")
+        sub.setAlignment(Qt.AlignCenter)
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("Your name or badge id")
+        self.name.setAccessibleName("Your name or badge id")
+        self.name.setMaxLength(MAX_NAME)
+        self.name.returnPressed.connect(self.submit)
+        self.button = QPushButton("Sign in")
+        self.button.setObjectName("primary")
+        self.button.setAccessibleName("Sign in")
+        self.button.clicked.connect(self.submit)
+        self.hint = label("", "hint")
+        row = QHBoxLayout()
+        row.addWidget(self.name, 1)
+        row.addWidget(self.button)
+        box = card(label("Sign in", "h2"))
+        box.layout().addLayout(row)
+        box.layout().addWidget(self.hint)
+        box.setMinimumWidth(460)
+        outer.addWidget(title)
+        outer.addWidget(sub)
+        outer.addSpacing(24)
+        outer.addWidget(box, 0, Qt.AlignHCenter)
+        outer.addStretch(2)
+
+    def reset(self) -> None:
+        self.name.clear()
+        self.hint.clear()
+        self.name.setFocus()
+
+    def submit(self) -> None:
+        name = " ".join(self.name.text().split())
+        if not name:
+            self.hint.setText("Type your name or badge id to sign in.")
+            return
+        self.hint.clear()
+        self.signed_in.emit(name)
