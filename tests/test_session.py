@@ -1,0 +1,97 @@
+import pytest
+
+from trainer.personas.scripted import ScriptedPersona
+from trainer.session import CallSession, EmptyReply
+
+GOOD = [
+    "Hi, I'm Sam in patient billing. I'm sorry this bill was a surprise, that sounds stressful. "
+    "Before we look at it, can I have your full name and date of birth?",
+    "Thank you. Your insurance paid its part. The rest went to your deductible, which is the amount you pay "
+    "each year before insurance starts to pay. Does that make sense?",
+    "Thank you for telling me, that's a lot to carry. We have a financial assistance program based on income, "
+    "and we can also set up a payment plan. I'll email the application today.",
+    "Yes, we can set a small monthly payment of $40 while the application is reviewed.",
+]
+
+
+class SpyPersona(ScriptedPersona):
+    """Records how many turns the database held each time the patient was asked to respond."""
+
+    def __init__(self, *a, store=None, **kw):
+        super().__init__(*a, **kw)
+        self.store = store
+        self.seen_turns = []
+        self.session_id = None
+
+    def respond(self, reply, score):
+        self.seen_turns.append(self.store.db.execute(
+            "SELECT COUNT(*) FROM turns WHERE session_id = ?", [self.session_id]).fetchone()[0])
+        return super().respond(reply, score)
+
+
+def test_a_good_call_reaches_a_good_ending_and_every_turn_is_committed_first(library, store):
+    import random
+    loaded = library.get("surprise-deductible")
+    session = CallSession(loaded, store, store.sign_in("Test"), seed=3)
+    spy = SpyPersona(loaded.scenario, session.values, random.Random(3), store=store)
+    session.persona = spy
+    first = session.start()
+    spy.session_id = session.id
+    assert "$" in first.text
+    for reply in GOOD:
+        if session.finished:
+            break
+        session.submit(reply)
+    assert session.finished and session.ending in ("payment_plan", "resolved")
+    assert spy.seen_turns == list(range(1, len(session.turns) + 1))
+    row = store.session(session.id)
+    assert row["status"] == "completed" and row["ending"] == session.ending
+    assert row["overall"] == session.summary().overall
+    stored = store.turns(session.id)
+    assert [t["reply"] for t in stored] == [t.reply for t in session.turns]
+    assert all(t["rubric_version"] for t in stored)
+
+
+def test_a_breach_fails_the_call(library, store):
+    session = CallSession(library.get("surprise-deductible"), store, store.sign_in("T"), seed=1)
+    session.start()
+    session.submit("Your balance was applied to the deductible and you owe $1,000. Pay it today.")
+    summary = session.summary()
+    assert summary.blockers and summary.overall == 0 and not summary.passed
+
+
+def test_empty_reply_is_not_sent(library, store):
+    session = CallSession(library.get("surprise-deductible"), store, store.sign_in("T"), seed=1)
+    session.start()
+    with pytest.raises(EmptyReply):
+        session.submit("   \n\t ")
+    assert session.turns == [] and store.turns(session.id) == []
+
+
+def test_a_huge_reply_is_capped_with_a_notice(library, store):
+    session = CallSession(library.get("surprise-deductible"), store, store.sign_in("T"), seed=1)
+    session.start()
+    result = session.submit("I understand. " * 10_000)
+    assert len(result.turn.reply) == 4000
+    assert any("140,000" in n for n in result.notices)
+
+
+def test_hang_up_marks_the_session_abandoned(library, store):
+    session = CallSession(library.get("collector-dispute"), store, store.sign_in("T"), seed=1)
+    session.start()
+    session.hang_up()
+    assert store.session(session.id)["status"] == "abandoned"
+
+
+def test_the_same_seed_gives_the_same_call_and_other_seeds_vary(library, store):
+    loaded = library.get("surprise-deductible")
+    a = CallSession(loaded, store, "t", seed=5).values
+    assert a == CallSession(loaded, store, "t", seed=5).values
+    assert len({CallSession(loaded, store, "t", seed=s).values["balance"] for s in range(20)}) > 5
+
+
+def test_interrupted_sessions_are_marked(library, store):
+    session = CallSession(library.get("surprise-deductible"), store, store.sign_in("T"), seed=1)
+    session.start()
+    assert store.mark_interrupted() == 1
+    assert store.session(session.id)["status"] == "interrupted"
