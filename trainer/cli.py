@@ -29,6 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("scenario", help="scenario id or path to a scenario file")
     pr.add_argument("--name", default=os.environ.get("USER") or "trainee", help="trainee name (default: $USER)")
     pr.add_argument("--seed", type=int, help="fix names and amounts (for previewing)")
+    pr.add_argument("--auto", action="store_true",
+                    help="answer every line with the scenario's model answer (to preview a scenario)")
 
     sc = sub.add_parser("score", help="score one reply and print the reasons")
     sc.add_argument("reply", help="the reply text ('-' reads it from standard input)")
@@ -136,7 +138,9 @@ def cmd_practice(args) -> int:
     print(f"PATIENT: {line.text}\n")
     while not session.finished:
         try:
-            reply = input("YOU> ")
+            reply = line.model_answer if args.auto else input("YOU> ")
+            if args.auto:
+                print(f"YOU (model answer)> {reply}")
         except EOFError:
             print()
             session.hang_up()

@@ -8,6 +8,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from ..domain import DIMENSIONS, ROLES, CallState
 
 ENDINGS = ("resolved", "payment_plan", "escalated", "hung_up")
+# Topic tags, after the content areas of HFMA's CRCR exam.
+CRCR_TOPICS = (
+    "patient-financial-communications", "pre-service-and-estimates", "insurance-and-benefits",
+    "medicare-and-medicaid", "claims-and-denials", "billing-and-statements", "financial-assistance",
+    "payment-options", "collections-and-compliance", "credit-balances-and-refunds",
+    "privacy-and-authorization", "emergency-care-rules", "account-resolution", "language-and-access",
+)
 STATE_FIELDS = tuple(CallState.__dataclass_fields__)
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 
@@ -15,6 +22,7 @@ Role = Literal[ROLES]  # type: ignore[valid-type]
 Ending = Literal[ENDINGS]  # type: ignore[valid-type]
 Dimension = Literal[DIMENSIONS]  # type: ignore[valid-type]
 StateField = Literal[STATE_FIELDS]  # type: ignore[valid-type]
+Topic = Literal[CRCR_TOPICS]  # type: ignore[valid-type]
 
 
 class Strict(BaseModel):
@@ -115,7 +123,7 @@ class Scenario(Strict):
     summary: str = Field(min_length=1)
     version: int = 1
     difficulty: int = Field(ge=1, le=5)
-    crcr_topics: list[str] = Field(min_length=1)
+    crcr_topics: list[Topic] = Field(min_length=1)
     role: Role
     organisation: str = Field(min_length=1)
     rules: list[str] = []
