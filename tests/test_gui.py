@@ -94,3 +94,20 @@ def test_hang_up_leads_to_debrief_and_sign_out_clears(qtbot, window, store):
     assert store.session(window.session.id)["status"] == "abandoned"
     window.sign_out()
     assert window.stack.currentWidget() is window.sign_in and window.sign_in.name.text() == ""
+
+
+def test_bad_scenario_files_show_a_visible_warning(qtbot, store):
+    from pathlib import Path
+
+    from trainer.config import BUILTIN_SCENARIOS_DIR
+    from trainer.scenarios.loader import load_library
+    bad = Path(__file__).parent / "bad_scenarios"
+    w = MainWindow(load_library(BUILTIN_SCENARIOS_DIR, bad), store)
+    qtbot.addWidget(w)
+    w.show()
+    warning = w.catalogue.warning
+    assert warning.isVisible() is False  # not until signed in
+    sign_in(qtbot, w)
+    assert warning.isVisible()
+    assert "could not be loaded" in warning.text() and "malformed.yaml:5" in warning.text()
+    assert w.catalogue.list.count() == len(w.library.scenarios) > 0

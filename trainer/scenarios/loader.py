@@ -77,8 +77,9 @@ def load_file(path: str | Path) -> tuple[LoadedScenario | None, list[Problem]]:
         return fail(f"not valid YAML: {what}", mark.line + 1 if mark else None)
     if root is None:
         return fail("file is empty")
-    if _has_alias(root):
-        return fail("YAML anchors and aliases (&name / *name) are not supported in scenarios")
+    alias_line = _first_alias_line(root)
+    if alias_line:
+        return fail("YAML anchors and aliases (&name / *name) are not supported in scenarios", alias_line)
     data = yaml.constructor.SafeConstructor().construct_document(root)
     if not isinstance(data, dict):
         return fail("the top level must be a mapping of fields (id, title, persona, nodes …)", 1)
@@ -119,20 +120,21 @@ def load_library(*paths: str | Path) -> Library:
     return library
 
 
-def _has_alias(root: yaml.Node) -> bool:
+def _first_alias_line(root: yaml.Node) -> int | None:
+    """Line of a node reached twice (an alias); None when the tree has none."""
     seen: set[int] = set()
     stack = [root]
     while stack:
         node = stack.pop()
         if id(node) in seen:
-            return True
+            return node.start_mark.line + 1
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             for k, v in node.value:
                 stack += [k, v]
         elif isinstance(node, yaml.SequenceNode):
             stack += node.value
-    return False
+    return None
 
 
 def _line_of(root: yaml.Node, loc: tuple) -> int:

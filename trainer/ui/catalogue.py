@@ -11,6 +11,17 @@ ROLE_NAMES = {"hospital_billing": "Hospital billing office", "physician_office":
               "patient_access": "Patient access / registration", "collection_agency": "Third-party collector"}
 
 
+def problems_summary(library: Library) -> str:
+    """One line per file that did not load: its first problem, and how many more it has."""
+    by_file: dict[str, list] = {}
+    for p in library.problems:
+        by_file.setdefault(p.file, []).append(p)
+    lines = [f"• {found[0]}" + (f"  (+{len(found) - 1} more)" if len(found) > 1 else "")
+             for found in by_file.values()]
+    return (f"{len(by_file)} scenario file(s) could not be loaded; run `python main.py validate` for details:\n"
+            + "\n".join(lines))
+
+
 class CataloguePage(QWidget):
     start_requested = Signal(str)  # scenario id
     sign_out_requested = Signal()
@@ -33,9 +44,8 @@ class CataloguePage(QWidget):
         self.warning = label("", "warning")
         self.warning.setVisible(bool(library.problems))
         if library.problems:
-            shown = "\n".join(f"• {p}" for p in library.problems[:8])
-            more = f"\n… and {len(library.problems) - 8} more" if len(library.problems) > 8 else ""
-            self.warning.setText(f"Some scenario files could not be loaded:\n{shown}{more}")
+            self.warning.setText(problems_summary(library))
+            self.warning.setToolTip("\n".join(map(str, library.problems)))
         box.addWidget(self.warning)
         self.list = QListWidget()
         self.list.setAccessibleName("Scenarios")
