@@ -40,6 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
                     help=f"call state so far; fields: {', '.join(CallState.__dataclass_fields__)}")
     sc.add_argument("--json", action="store_true", help="print the full score as JSON")
 
+    ev = sub.add_parser("score-eval", help="agreement of the scorer with the labelled corpus")
+    ev.add_argument("--split", choices=("heldout", "train", "all"), default="heldout",
+                    help="which part of the corpus (default: the held-back split, never used for tuning)")
+    ev.add_argument("--corpus", help="a JSONL corpus in the same format (default: assets/corpus/replies.jsonl)")
+
     va = sub.add_parser("validate", help="check scenario files")
     va.add_argument("paths", nargs="*", help="files or folders (default: the built-in scenarios)")
     sub.add_parser("list", help="list the scenarios")
@@ -52,7 +57,9 @@ def main(argv: list[str] | None = None) -> int:
     if command == "gui":
         from .ui.app import run_gui  # Qt is imported only when the window is wanted
         return run_gui(args)
-    return {"practice": cmd_practice, "score": cmd_score, "validate": cmd_validate, "list": cmd_list}[command](args)
+    commands = {"practice": cmd_practice, "score": cmd_score, "score-eval": cmd_score_eval,
+                "validate": cmd_validate, "list": cmd_list}
+    return commands[command](args)
 
 
 def gui_main() -> int:
@@ -95,6 +102,18 @@ def cmd_score(args) -> int:
         return 2
     score = Scorer().score(reply, ScoreContext(args.patient_line, args.role, frozenset(), state))
     print(json.dumps(score.to_dict(), indent=2) if args.json else format_score(score, reply))
+    return 0
+
+
+def cmd_score_eval(args) -> int:
+    from .scoring.evaluate import CORPUS_PATH, agreement, format_agreement, load_corpus
+
+    try:
+        items = load_corpus(Path(args.corpus) if args.corpus else CORPUS_PATH)
+    except (OSError, ValueError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    print(format_agreement(agreement(items, args.split)))
     return 0
 
 

@@ -10,13 +10,11 @@ import re
 from functools import lru_cache
 
 from ..config import ASSETS_DIR
-from ..domain import DimensionScore
 from ..glossary import glossary
 from .context import ScoreContext
 from .ledger import Ledger
 from .text import rx, sentences, words
 
-BASE = 45
 LONG_SENTENCE = 20  # words
 LONG_REPLY = 130  # words: more than a listener keeps on the phone
 
@@ -62,16 +60,16 @@ def glossed(text: str, start: int, end: int) -> bool:
     return bool(_GLOSS_AFTER.search(text[end:end + 60]) or _GLOSS_BEFORE.search(text[max(0, start - 30):start]))
 
 
-def score_clarity(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -> tuple[DimensionScore, set[str]]:
-    """The clarity score and the 'explained' moves it found."""
-    led = Ledger("clarity", BASE)
+def score_clarity(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -> tuple[Ledger, set[str]]:
+    """The clarity ledger and the 'explained' moves it found."""
+    led = Ledger("clarity")
     moves: set[str] = set()
     toks = words(text)
     n = len(toks)
     if n < 4:
-        led.add("length", -30, "too short to tell the patient anything")
+        led.hit("too_short", "too short to tell the patient anything", sub="length")
         led.suggest(9, "Say what the bill is for, what they owe, and what happens next, in a few short sentences.")
-        return led.result(), moves
+        return led, moves
 
     spanish = len(_SPANISH.findall(text)) >= max(3, n // 6)
     if not spanish:
@@ -80,45 +78,48 @@ def score_clarity(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -> t
         ratio = 1 - len(plain) / n
         spans = [(t.start(), t.end()) for t in plain]
         if ratio >= 0.92:
-            led.add("familiar_words", 10, f"{ratio:.0%} familiar words")
+            led.hit("familiar_high", f"{ratio:.0%} familiar words", sub="familiar_words")
         elif ratio >= 0.85:
-            led.add("familiar_words", 4, f"{ratio:.0%} familiar words")
+            led.hit("familiar_ok", f"{ratio:.0%} familiar words", sub="familiar_words")
         elif ratio < 0.72:
-            led.add("familiar_words", -16, f"only {ratio:.0%} familiar words", spans)
+            led.hit("familiar_very_low", f"only {ratio:.0%} familiar words", spans, sub="familiar_words")
             led.suggest(6, "Swap long words for everyday ones a patient uses at home.")
         elif ratio < 0.80:
-            led.add("familiar_words", -8, f"{ratio:.0%} familiar words", spans)
+            led.hit("familiar_low", f"{ratio:.0%} familiar words", spans, sub="familiar_words")
 
-    long_sentences = []
+    long_sentences, very_long = [], []
     for s, e in sentences(text):
         count = len(words(text[s:e]))
-        if count > LONG_SENTENCE:
-            long_sentences.append((s, e, count))
+        if count > 2 * LONG_SENTENCE:
+            very_long.append((s, e))
+        elif count > LONG_SENTENCE:
+            long_sentences.append((s, e))
     if long_sentences:
-        penalty = sum(6 if c <= 35 else 12 for _, _, c in long_sentences)
-        led.add("sentence_length", -min(24, penalty),
-                f"{len(long_sentences)} sentence(s) over {LONG_SENTENCE} words", [(s, e) for s, e, _ in long_sentences])
+        led.hit("long_sentence", f"{len(long_sentences)} sentence(s) over {LONG_SENTENCE} words", long_sentences,
+                value=min(3, len(long_sentences)), sub="sentence_length")
+    if very_long:
+        led.hit("very_long_sentence", f"{len(very_long)} sentence(s) over {2 * LONG_SENTENCE} words", very_long,
+                value=min(2, len(very_long)), sub="sentence_length")
+    if long_sentences or very_long:
         led.suggest(7, f"Break long sentences up: keep each under {LONG_SENTENCE} words.")
     else:
-        led.add("sentence_length", 5, f"every sentence is {LONG_SENTENCE} words or fewer")
-    if n > LONG_REPLY:
-        led.add("length", -10 if n < 220 else -20, f"{n} words: more than a listener keeps on the phone")
+        led.hit("short_sentences", f"every sentence is {LONG_SENTENCE} words or fewer", sub="sentence_length")
+    if n > 2 * LONG_REPLY:
+        led.hit("very_long_reply", f"{n} words: far more than a listener keeps on the phone", sub="length")
+    elif n > LONG_REPLY:
+        led.hit("long_reply", f"{n} words: more than a listener keeps on the phone", sub="length")
 
-    gloss = glossary()
     seen: set[str] = set()
     explained, unexplained = [], []
-    for term, start, end in gloss.find(text):
+    for term, start, end in glossary().find(text):
         if not term.jargon or term.term in seen:
             continue
         seen.add(term.term)
-        if glossed(text, start, end):
-            explained.append((term, start, end))
-        else:
-            unexplained.append((term, start, end))
+        (explained if glossed(text, start, end) else unexplained).append((term, start, end))
     for term, start, end in explained[:2]:
-        led.add("jargon", 8, f"explains '{term.term}' in plain words", [(start, end)])
+        led.hit("jargon_explained", f"explains '{term.term}' in plain words", [(start, end)], sub="jargon")
     for term, start, end in unexplained[:3]:
-        led.add("jargon", -8, f"uses '{term.term}' without explaining it", [(start, end)])
+        led.hit("jargon_unexplained", f"uses '{term.term}' without explaining it", [(start, end)], sub="jargon")
     if explained:
         moves |= {"explained_term"} | {f"explained:{t.term}" for t, _, _ in explained}
     if unexplained:
@@ -127,22 +128,23 @@ def score_clarity(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -> t
 
     concrete = hits.get("gave_amount", []) + hits.get("gave_date", [])
     if concrete:
-        led.add("concrete", 8, "gives a concrete amount or date", concrete)
-    elif cues & {"cost_question"}:
-        led.add("concrete", -6, "the patient asked about cost and heard no figure")
+        led.hit("concrete", "gives a concrete amount or date", concrete)
+    elif "cost_question" in cues:
+        led.hit("no_figure", "the patient asked about cost and heard no figure", sub="concrete")
         led.suggest(5, "Give the actual figure and date: 'Your share is $240, due by June 3.'")
     if "next_step" in hits:
-        led.add("next_step", 12, "says what happens next", hits["next_step"])
+        led.hit("next_step", "says what happens next", hits["next_step"])
     else:
         led.suggest(6, "End with one clear next step: 'I'll mail the itemized bill today; it should arrive by Friday.'")
     if "teach_back" in hits:
-        led.add("check", 15, "checks understanding in the patient's own words (teach-back)", hits["teach_back"])
+        led.hit("teach_back", "checks understanding in the patient's own words (teach-back)", hits["teach_back"],
+                sub="check")
     else:
         checks = [(m.start(), m.end()) for m in _CHECK.finditer(text)]
         if checks:
-            led.add("check", 4, "asks if it made sense (a teach-back question is stronger)", checks)
+            led.hit("check_question", "asks if it made sense (a teach-back question is stronger)", checks, sub="check")
         led.suggest(3, "Check understanding: 'So I know I was clear, can you tell me what happens next?'")
     hedges = [(m.start(), m.end()) for m in _HEDGE.finditer(text)]
     if hedges:
-        led.add("certainty", -6, "vague or unsure wording", hedges)
-    return led.result(), moves
+        led.hit("hedge", "vague or unsure wording", hedges, sub="certainty")
+    return led, moves

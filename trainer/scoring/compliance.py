@@ -1,22 +1,19 @@
 """Compliance: each named rule checked only where the scenario and call state say it applies.
 
-A breach is a blocker (score 0, the call fails). A missed duty costs points.
-Point sizes follow the labelling guide: a missed duty lands near "2 of 4",
-a partly met duty or loose wording near "3 of 4", pressure near "1 of 4".
+A breach is a blocker (score 0, the call fails). Anything else is graded by
+severity, after the labelling guide: loose wording or a partly met duty ("3 of
+4"), a missed duty ("2 of 4"), pressure while a duty is missed ("1 of 4").
 """
 from __future__ import annotations
 
 import re
 
-from ..domain import Blocker, DimensionScore
+from ..domain import Blocker, Evidence
 from .context import ScoreContext
 from .ledger import Ledger
 from .rules import RULES
 from .text import rx
 
-MISSED = -45
-PRESSURE = -70
-LOOSE = -20
 
 # Rules that hold for a role when a context names none (e.g. a corpus line).
 DEFAULT_RULES = {
@@ -61,8 +58,8 @@ def applicable_rules(ctx: ScoreContext) -> frozenset[str]:
     return ctx.rules or frozenset(DEFAULT_RULES.get(ctx.role, DEFAULT_RULES["hospital_billing"]))
 
 
-def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -> tuple[DimensionScore, list[Blocker]]:
-    led = Ledger("compliance", 100)
+def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -> tuple[Ledger, list[Blocker]]:
+    led = Ledger("compliance")
     blockers: list[Blocker] = []
     rules = applicable_rules(ctx)
     st = ctx.state
@@ -71,10 +68,14 @@ def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -
         rule = RULES[rule_id]
         s, e = spans[0] if spans else (0, 0)
         blockers.append(Blocker(rule_id, rule.title, rule.source, s, e))
-        led.add(rule_id, -100, f"BLOCKER: {reason} ({rule.source})", spans)
+        led.reasons.append(f"BLOCKER: {reason} ({rule.source})")
+        led.evidence += [Evidence(a, b, "compliance", -100, f"breach: {reason}") for a, b in spans[:3]]
 
     def credit(rule_id: str, spans, reason: str) -> None:
-        led.add(rule_id, 0, f"meets '{RULES[rule_id].title}': {reason}", spans)
+        led.hit("credit", f"meets '{RULES[rule_id].title}': {reason}", spans, sub=rule_id)
+
+    def fault(severity: str, rule_id: str, reason: str, spans=()) -> None:
+        led.hit(severity, reason, spans, sub=rule_id)
 
     disclosed = _disclosures(text, hits, ctx.patient_line)
     asked_pay = hits.get("asked_payment", [])
@@ -87,7 +88,7 @@ def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -
         elif "verified_identity" in hits:
             credit("hipaa-verify-identity", hits["verified_identity"], "asks for identifiers first")
         elif st.first_turn:
-            led.add("hipaa-verify-identity", LOOSE, "does not yet verify who is calling")
+            fault("loose", "hipaa-verify-identity", "does not yet verify who is calling")
             led.suggest(7, "Verify identity first: 'Before we look at the account, can I have your full name and date of birth?'")
 
     if "hipaa-third-party" in rules and not st.caller_is_patient and not st.third_party_authorized:
@@ -97,7 +98,7 @@ def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -
             credit("hipaa-third-party", [(m.start(), m.end()) for m in _AUTH_CHECK.finditer(text)],
                    "checks authorization before sharing")
         else:
-            led.add("hipaa-third-party", LOOSE, "does not say what authorization is needed to discuss the account")
+            fault("loose", "hipaa-third-party", "does not say what authorization is needed to discuss the account")
             led.suggest(7, "Explain what you need first: 'I can share details once I have the patient's written "
                            "authorization or proof you are the personal representative.'")
 
@@ -107,7 +108,7 @@ def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -
         elif disclosed or asked_pay:
             breach("fdcpa-mini-miranda", disclosed or asked_pay, "discusses the debt without the debt-collector disclosure")
         else:
-            led.add("fdcpa-mini-miranda", MISSED, "no debt-collector disclosure on the first contact")
+            fault("missed", "fdcpa-mini-miranda", "no debt-collector disclosure on the first contact")
     if ctx.collector and st.first_turn and not st.mini_miranda_given and "gave_mini_miranda" not in hits:
         led.suggest(8, "Give the disclosure: 'This is an attempt to collect a debt; any information obtained "
                        "will be used for that purpose.'")
@@ -123,9 +124,9 @@ def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -
         elif asked_pay and ctx.collector:
             breach("fdcpa-dispute", asked_pay, "presses for payment on a disputed debt instead of verifying it")
         elif asked_pay:
-            led.add("dispute", PRESSURE, "presses for payment while the charges are disputed", asked_pay)
+            fault("pressure", "dispute", "presses for payment while the charges are disputed", asked_pay)
         else:
-            led.add("dispute", MISSED, "does not say how the dispute will be reviewed")
+            fault("missed", "dispute", "does not say how the dispute will be reviewed")
         if "honoured_dispute" not in hits:
             led.suggest(6, "Honour the dispute: 'I'll put the account on hold and send you an itemized bill to review.'")
 
@@ -142,9 +143,9 @@ def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -
         if "offered_financial_assistance" in hits:
             credit("irs-501r-financial-assistance", hits["offered_financial_assistance"], "offers financial assistance")
         elif asked_pay:
-            led.add("irs-501r-financial-assistance", PRESSURE, "presses for payment after hardship without offering assistance", asked_pay)
+            fault("pressure", "irs-501r-financial-assistance", "presses for payment after hardship without offering assistance", asked_pay)
         else:
-            led.add("irs-501r-financial-assistance", MISSED, "hardship voiced, financial assistance not offered")
+            fault("missed", "irs-501r-financial-assistance", "hardship voiced, financial assistance not offered")
         if "offered_financial_assistance" not in hits:
             led.suggest(8, "Offer help: 'We have a financial assistance program; based on your income it could "
                            "lower or erase this bill.'")
@@ -153,13 +154,13 @@ def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -
         if "offered_estimate" in hits:
             credit("nsa-good-faith-estimate", hits["offered_estimate"], "offers a good-faith estimate")
         elif "cost_question" in cues:
-            led.add("nsa-good-faith-estimate", MISSED, "self-pay patient asked about cost; no good-faith estimate offered")
+            fault("missed", "nsa-good-faith-estimate", "self-pay patient asked about cost; no good-faith estimate offered")
             led.suggest(7, "Offer the estimate: 'You'll get a written good-faith estimate before the surgery.'")
 
     if "nsa-surprise-billing" in rules:
         owe = [(m.start(), m.end()) for m in _OWE_OON.finditer(text)]
         if owe:
-            led.add("nsa-surprise-billing", PRESSURE, "tells a protected patient they owe the out-of-network balance", owe)
+            fault("pressure", "nsa-surprise-billing", "tells a protected patient they owe the out-of-network balance", owe)
         elif "nsa-surprise-billing" in ctx.rules and _PROTECTED.search(text):
             credit("nsa-surprise-billing", [(m.start(), m.end()) for m in _PROTECTED.finditer(text)],
                    "explains the patient's protection")
@@ -167,17 +168,17 @@ def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -
     if "language-access" in rules:
         family = [(m.start(), m.end()) for m in _FAMILY_INTERPRETER.finditer(text)]
         if family:
-            led.add("language-access", MISSED, "relies on a family member to interpret", family)
+            fault("missed", "language-access", "relies on a family member to interpret", family)
         elif "offered_interpreter" in hits:
             credit("language-access", hits["offered_interpreter"], "offers a free interpreter")
         else:
-            led.add("language-access", MISSED, "no qualified interpreter offered")
+            fault("missed", "language-access", "no qualified interpreter offered")
             led.suggest(8, "Offer a free interpreter: 'I can get a Spanish interpreter on the line at no cost to you.'")
 
     if "medicare-abn" in rules:
         pressure = [(m.start(), m.end()) for m in _ABN_PRESSURE.finditer(text)]
         if pressure:
-            led.add("medicare-abn", LOOSE, "pressures the patient to sign the ABN", pressure)
+            fault("loose", "medicare-abn", "pressures the patient to sign the ABN", pressure)
         elif _ABN_EXPLAINED.search(text):
             credit("medicare-abn", [(m.start(), m.end()) for m in _ABN_EXPLAINED.finditer(text)], "explains the notice and choices")
 
@@ -188,10 +189,10 @@ def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -
 
     promises = [(m.start(), m.end()) for m in _PROMISE.finditer(text)]
     if promises and not blockers:
-        led.add("accuracy", LOOSE, "promises an outcome the office cannot guarantee", promises)
+        fault("loose", "accuracy", "promises an outcome the office cannot guarantee", promises)
     if blockers:
         led.cap(0, "a compliance breach fails the call")
-    return led.result(), blockers
+    return led, blockers
 
 
 def _disclosures(text: str, hits: dict, patient_line: str) -> list[tuple[int, int]]:

@@ -3,61 +3,63 @@ from __future__ import annotations
 
 import re
 
-from ..domain import DimensionScore
 from .context import ScoreContext
 from .ledger import Ledger
 
-BASE = 40
 _CONTENT = re.compile(r"[a-z]{5,}")
 _STOP = frozenset("""about after again being could doesn't don't every their there these thing think those
   through today would which while where really something anything right still going getting called
   calling saying never always bill bills because pay paid money payment""".split())
 
+COSTS = {"blamed": "blames the patient", "dismissed": "dismisses or minimises the concern",
+         "threatened": "threatens the patient", "sarcasm": "sounds sarcastic or talks down"}
 
-def score_empathy(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -> DimensionScore:
-    led = Ledger("empathy", BASE)
+
+def score_empathy(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -> Ledger:
+    led = Ledger("empathy")
     felt = bool(cues & {"emotion", "hardship", "dispute"})
-    costs = {"blamed": (-35, "blames the patient"),
-             "dismissed": (-30, "dismisses or minimises the concern"),
-             "threatened": (-35, "threatens the patient"),
-             "sarcasm": (-40, "sounds sarcastic or talks down")}
     cost_hit = False
-    for move, (points, reason) in costs.items():
+    for move, reason in COSTS.items():
         if move in hits:
             cost_hit = True
-            led.add("costs", points, reason, hits[move])
+            led.hit(move, reason, hits[move], sub="costs")
     if "minimised" in hits and felt:
-        led.add("costs", -8, "'just' / 'only' can sound like the worry is small", hits["minimised"])
+        led.hit("minimised", "'just' / 'only' can make the worry sound small", hits["minimised"], sub="costs")
 
     kind = False  # did the reply answer the feeling at all
     if "acknowledged_feeling" in hits:
         kind = True
-        led.add("emotional_reaction", 25, "names or validates the patient's feeling (NURSE: Name/Understand)",
-                hits["acknowledged_feeling"])
+        led.hit("acknowledged_feeling", "names or validates the patient's feeling (NURSE: Name, Understand)",
+                hits["acknowledged_feeling"], sub="emotional_reaction")
     elif "generic_empathy" in hits:
         kind = True
-        led.add("emotional_reaction", 8, "acknowledges, but in general words", hits["generic_empathy"])
+        led.hit("generic_empathy", "acknowledges, but in general words", hits["generic_empathy"],
+                sub="emotional_reaction")
     if "apologized" in hits and "sarcasm" not in hits:
         kind = True
-        led.add("apology", 12, "apologises or takes ownership (H.E.A.R.T.)", hits["apologized"])
+        led.hit("apologized", "apologises or takes ownership (H.E.A.R.T.)", hits["apologized"], sub="apology")
     if "explored" in hits:
-        led.add("exploration", 15, "asks about the patient's situation (EPITOME: exploration)", hits["explored"])
+        led.hit("explored", "asks about the patient's situation (EPITOME: exploration)", hits["explored"],
+                sub="exploration")
     overlap = _echo(text, ctx.patient_line)
     if overlap:
-        led.add("interpretation", 8, "refers back to what the patient said (EPITOME: interpretation)", overlap)
+        led.hit("echo", "refers back to what the patient said (EPITOME: interpretation)", overlap,
+                sub="interpretation")
     if "support" in hits:
         kind = True
-        led.add("support", 12, "offers partnership or help (NURSE: Support)", hits["support"])
+        led.hit("support", "offers partnership or help (NURSE: Support)", hits["support"])
     if "respect" in hits or "thanked" in hits:
-        led.add("respect", 5, "thanks or respects the patient (NURSE: Respect; H.E.A.R.T.: Thank)",
+        led.hit("respect", "thanks or respects the patient (NURSE: Respect; H.E.A.R.T.: Thank)",
                 hits.get("respect") or hits["thanked"])
     if ctx.state.first_turn and "introduced" in hits:
-        led.add("aidet", 5, "introduces self and department (AIDET)", hits["introduced"])
+        led.hit("introduced", "introduces self and department (AIDET)", hits["introduced"], sub="aidet")
 
     if felt and not kind:
-        led.add("emotional_reaction", -12, "the patient voiced a worry and the reply did not acknowledge it")
+        led.hit("unacknowledged", "the patient voiced a worry and the reply did not acknowledge it",
+                sub="emotional_reaction")
     if "asked_payment" in hits and felt and not kind:
-        led.add("costs", -18, "jumps to payment past the patient's stated worry", hits["asked_payment"])
+        led.hit("payment_past_worry", "jumps to payment past the patient's stated worry", hits["asked_payment"],
+                sub="costs")
     if cost_hit:
         led.cap(55, "warm words do not undo blame, dismissal, threats or sarcasm")
     if len(text.split()) < 4:
@@ -71,8 +73,8 @@ def score_empathy(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -> D
         led.suggest(5, "Ask one open question about their situation: 'What worries you most about this bill?'")
     elif "support" not in hits:
         led.suggest(4, "Offer partnership: 'Let's work out a plan together.'")
-    applicable = felt or ctx.state.first_turn or bool(led.evidence)
-    return led.result(applicable)
+    led.applicable = felt or ctx.state.first_turn or bool(led.evidence)
+    return led
 
 
 def _echo(reply: str, patient_line: str) -> list[tuple[int, int]]:

@@ -1,33 +1,57 @@
 """The one scorer the session calls: reply + context -> Score, deterministic, offline."""
 from __future__ import annotations
 
-from ..domain import DimensionScore, Score
+from dataclasses import dataclass
+
+from ..domain import Blocker, DimensionScore, Score
 from .clarity import score_clarity
 from .compliance import score_compliance
 from .context import ScoreContext
 from .empathy import score_empathy
+from .ledger import Ledger
 from .moves import INTERNAL, detect, patient_cues
 from .text import clean
 
 RUBRIC_VERSION = "2026.11-1"
 
 
+@dataclass
+class Analysis:
+    """Everything the rules found in a reply, before it becomes a Score."""
+
+    text: str
+    notices: list[str]
+    ledgers: dict[str, Ledger]
+    blockers: list[Blocker]
+    moves: frozenset[str]
+
+
 class Scorer:
     rubric_version = RUBRIC_VERSION
 
     def score(self, reply: str, context: ScoreContext | None = None) -> Score:
+        found = self.analyse(reply, context)
+        if found is None:
+            return _no_reply(list(clean(reply or "").notices))
+        d = {name: led.result() for name, led in found.ledgers.items()}
+        return Score(d["empathy"], d["clarity"], d["compliance"], RUBRIC_VERSION, found.blockers,
+                     found.moves, found.notices)
+
+    def analyse(self, reply: str, context: ScoreContext | None = None) -> Analysis | None:
+        """The rules' findings (None for an empty reply); training reads the ledgers' features."""
         ctx = context or ScoreContext()
         cleaned = clean(reply or "")
         text = cleaned.text
         if not text.strip():
-            return _no_reply(list(cleaned.notices))
+            return None
         hits = detect(text)
         cues = patient_cues(ctx.patient_line)
         empathy = score_empathy(text, hits, cues, ctx)
         clarity, explained = score_clarity(text, hits, cues, ctx)
         compliance, blockers = score_compliance(text, hits, cues, ctx)
         moves = frozenset(m for m in hits if m not in INTERNAL) | explained
-        return Score(empathy, clarity, compliance, RUBRIC_VERSION, blockers, moves, list(cleaned.notices))
+        return Analysis(text, list(cleaned.notices), {"empathy": empathy, "clarity": clarity, "compliance": compliance},
+                        blockers, moves)
 
 
 def _no_reply(notices: list[str]) -> Score:
