@@ -31,7 +31,13 @@ _ACCOUNT = rx(r"\b(?:your|his|her|their) (?:balance|bill|account|claim|charges?|
               r"scan|test|x-ray|stay|insurance|insurer)\b[^.?!]{0,30}\b(?:was|were|has been|is being|got) (?:denied|paid|"
               r"applied|sent|processed|billed|adjusted|rejected|approved|covered|submitted|reduced|written off)\b",
               r"\b(?:he|she|they) (?:owes?|still owes?)\b", r"\b(?:his|her|their) (?:balance|bill|account) (?:is|shows)\b",
-              r"\bdate of service\b", r"\b(?:was|were) seen (?:here )?on\b")
+              r"\bdate of service\b", r"\b(?:was|were) seen (?:here )?on\b",
+              r"\b(?:your|his|her|their) (?:last |recent |previous )?(?:visit|appointment|stay|admission|procedure|surgery|"
+              r"test|scan|mri|x-ray)\b[^.?!]{0,25}\b(?:was|were) (?:in|on|for|at|with|back)\b",
+              r"\b(?:his|her|their) (?:mri|surgery|visit|procedure|scan|test|claim)\b")
+# A sentence about the account: an amount in it is an account detail, not a general price.
+_ACCOUNT_SENTENCE = rx(r"\byour\b", r"\byou owe\b", r"\b(?:his|her|their)\b", r"\bbalance\b", r"\baccount\b",
+                       r"\bclaim\b", r"\bbill\b", r"\bstatement\b")
 _AUTH_CHECK = rx(r"\bauthori[sz]\w*\b", r"\bpersonal representative\b", r"\b(?:executor|executrix|administrator) of\b",
                  r"\b(?:her|his|their|the patient'?s) (?:permission|consent|ok)\b", r"\bcan'?t (?:share|discuss|give out|go over)\b",
                  r"\bcannot (?:share|discuss|give out)\b", r"\bprivacy (?:rules?|law)\b", r"\bhipaa\b", r"\bpower of attorney\b",
@@ -39,23 +45,53 @@ _AUTH_CHECK = rx(r"\bauthori[sz]\w*\b", r"\bpersonal representative\b", r"\b(?:e
 _CARD_DIGITS = re.compile(r"\b(?:\d[ -]?){13,19}\b")
 _STORE_CODE = rx(r"\b(?:save|store|keep|write down|note|record|file)\w*\b[^.?!]{0,30}\b(?:security code|cvv|cvc|three[- ]digit code)\b",
                  r"\b(?:security code|cvv|cvc)\b[^.?!]{0,30}\b(?:on file|for next time|for later|in (?:the|your) (?:notes|account))\b",
-                 r"\bread (?:that|the|your) (?:card|number) back\b", r"\bcard number (?:is|was) \d")
+                 r"\bread (?:that|the|your) card(?: number)? back\b", r"\bcard number (?:is|was) \d")
 _SCREEN_FIRST = rx(r"\b(?:seen|treated|examined|screened|cared for) (?:first|regardless|no matter)\b", r"\bcare comes first\b",
                    r"\b(?:regardless of|no matter) (?:your )?(?:ability to pay|insurance|cost)\b",
                    r"\bnot (?:going to )?(?:delay|affect) (?:your )?(?:care|being seen)\b", r"\bafter (?:you'?re|you are|you have been) (?:seen|examined|screened)\b")
 _PROTECTED = rx(r"\bprotect\w*\b", r"\bin-network (?:rate|cost|amount|price|share)\b", r"\bno surprises act\b",
                 r"\bshould(?:n'?t| not) (?:have to )?pay (?:more than|the out-of-network)\b", r"\bbalance[- ]bill\w* (?:is|isn'?t|are) not allowed\b")
-_OWE_OON = rx(r"\byou (?:will |'ll )?(?:have to |need to )?(?:owe|pay) (?:the )?(?:full|out-of-network|whole) (?:amount|balance|difference|bill|charges?)\b",
-              r"\b(?:out-of-network|balance) (?:bill|charges?) (?:is|are) your responsibility\b")
+_OWE_OON = rx(r"\byou (?:will |'ll )?(?:have to |need to |still )?(?:owe|pay) (?:the )?(?:full|out-of-network|whole|entire) (?:\$|amount|balance|difference|bill|charges?)",
+              r"\b(?:out-of-network|balance) (?:bill|charges?) (?:is|are) your responsibility\b",
+              r"\b(?:is|are) (?:all )?yours\b", r"\byou(?:'re| are) responsible for (?:the )?(?:full|whole|entire|out-of-network)\b")
 _PROMISE = rx(r"\bi (?:guarantee|promise)\b", r"\b(?:will|'ll) (?:definitely |just )?(?:go away|disappear|be (?:erased|forgiven|wiped))\b",
               r"\byou (?:won'?t|will not|don'?t) owe (?:anything|a thing|a cent)\b", r"\bdon'?t worry about (?:it|the bill|paying)\b")
+# Sending an emergency patient away, or making care wait on paperwork, breaches EMTALA.
+_ED_DETERRENT = rx(r"\burgent care\b", r"\b(?:cheaper|less expensive) (?:elsewhere|somewhere|down the street|at)\b",
+                   r"\bgo (?:somewhere else|elsewhere|home and)\b", r"\bsign\w*\b[^.?!]{0,40}\b(?:first|before (?:you'?re|you are|we) )",
+                   r"\b(?:before|until) (?:you'?re|you are|you can be|we can) (?:seen|treated|see you)\b[^.?!]{0,30}\b(?:pay|insurance|deposit|card|form)")
+# Misleading statements that push a patient to pay.
+_MISLEADING = rx(r"\byou(?:'re| are) (?:now )?(?:personally )?(?:responsible|liable) for (?:his|her|their|your (?:late )?(?:husband|wife|son|daughter|mother|father))'?s?\b",
+                 r"\b(?:all|every) (?:medical )?bills? (?:go|goes|get|gets) (?:reported|on|to) (?:your )?credit\b",
+                 r"\bmedicare will (?:definitely |still |probably )?(?:cover|pay)\b",
+                 r"\b(?:just a formality|everyone signs)\b", r"\bsign (?:it )?or (?:don'?t|else)\b",
+                 r"\bif you don'?t sign\b[^.?!]{0,40}\b(?:can'?t|won'?t)\b",
+                 r"\bmost (?:patients|people) just pay\b", r"\b(?:is|are) (?:all )?yours\b(?=[^.?!]{0,40}(?:out of network|out-of-network))",
+                 r"\bout[- ]of[- ]network\b[^.?!]{0,40}\b(?:is|are) (?:all )?yours\b")
+_URGENCY = rx(r"\b(?:today|right now|right away|immediately|before you hang up)\b")
 _FAMILY_INTERPRETER = rx(r"\b(?:your|a) (?:son|daughter|child|kid|grandson|granddaughter|neighbou?r|friend) (?:can|could|to) (?:translate|interpret|help)")
 _ABN_EXPLAINED = rx(r"\b(?:abn|advance beneficiary notice)\b", r"\bmedicare (?:may|might) not (?:pay|cover)\b", r"\byou (?:can|may) choose\b")
 _ABN_PRESSURE = rx(r"\bjust sign\b", r"\bhave to sign\b", r"\bsign (?:it|here) (?:or|and)\b")
 
 
+# Rules a context brings in by itself when the scenario names none (e.g. a corpus line).
+_ABN_CUE = rx(r"\b(?:abn|advance beneficiary|sign (?:this|that|the|a) (?:form|paper|notice)|medicare (?:won'?t|might not|may not))\b")
+_LANGUAGE_CUE = rx(r"\b(?:no hablo|hablo|español|spanish|my english|english (?:no|not) good|interpreter|translator)\b")
+
+
 def applicable_rules(ctx: ScoreContext) -> frozenset[str]:
-    return ctx.rules or frozenset(DEFAULT_RULES.get(ctx.role, DEFAULT_RULES["hospital_billing"]))
+    if ctx.rules:
+        return ctx.rules | {"fair-dealing"}
+    rules = set(DEFAULT_RULES.get(ctx.role, DEFAULT_RULES["hospital_billing"])) | {"fair-dealing"}
+    if ctx.state.emergency_unscreened:
+        rules.add("emtala-screening-first")
+    if ctx.state.self_pay:
+        rules.add("nsa-good-faith-estimate")
+    if _ABN_CUE.search(ctx.patient_line):
+        rules.add("medicare-abn")
+    if _LANGUAGE_CUE.search(ctx.patient_line):
+        rules.add("language-access")
+    return frozenset(rules)
 
 
 def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -> tuple[Ledger, list[Blocker]]:
@@ -78,6 +114,7 @@ def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -
         led.hit(severity, reason, spans, sub=rule_id)
 
     disclosed = _disclosures(text, hits, ctx.patient_line)
+    surprise_bill = "surprise_bill" in cues
     asked_pay = hits.get("asked_payment", [])
     hardship = st.hardship_voiced or "hardship" in cues
     dispute = st.dispute_raised or "dispute" in cues
@@ -131,8 +168,10 @@ def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -
             led.suggest(6, "Honour the dispute: 'I'll put the account on hold and send you an itemized bill to review.'")
 
     if "emtala-screening-first" in rules and st.emergency_unscreened:
-        if asked_pay:
-            breach("emtala-screening-first", asked_pay, "asks about payment or insurance before the medical screening")
+        deterrent = [(m.start(), m.end()) for m in _ED_DETERRENT.finditer(text)]
+        if asked_pay or deterrent:
+            breach("emtala-screening-first", asked_pay or deterrent,
+                   "payment, insurance or paperwork before the medical screening, or steering the patient away")
         elif _SCREEN_FIRST.search(text):
             credit("emtala-screening-first", [(m.start(), m.end()) for m in _SCREEN_FIRST.finditer(text)],
                    "reassures that care comes before cost")
@@ -157,7 +196,7 @@ def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -
             fault("missed", "nsa-good-faith-estimate", "self-pay patient asked about cost; no good-faith estimate offered")
             led.suggest(7, "Offer the estimate: 'You'll get a written good-faith estimate before the surgery.'")
 
-    if "nsa-surprise-billing" in rules:
+    if "nsa-surprise-billing" in rules and (surprise_bill or "nsa-surprise-billing" in ctx.rules):
         owe = [(m.start(), m.end()) for m in _OWE_OON.finditer(text)]
         if owe:
             fault("pressure", "nsa-surprise-billing", "tells a protected patient they owe the out-of-network balance", owe)
@@ -187,6 +226,16 @@ def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -
         if leak:
             breach("pci-card-data", leak, "reads back card digits or keeps the security code")
 
+    misleading = [(m.start(), m.end()) for m in _MISLEADING.finditer(text)]
+    if misleading:
+        if ctx.collector:
+            breach("fdcpa-no-threats", misleading, "a false or misleading statement about the debt")
+        else:
+            fault("pressure", "fair-dealing", "a misleading statement that pushes the patient", misleading)
+    elif asked_pay and _URGENCY.search(text) and cues & {"emotion", "hardship", "dispute", "question"} \
+            and not hits.keys() & {"offered_payment_plan", "offered_financial_assistance", "explained_term"}:
+        fault("loose", "fair-dealing", "pushes for payment now before the patient's question is answered", asked_pay)
+
     promises = [(m.start(), m.end()) for m in _PROMISE.finditer(text)]
     if promises and not blockers:
         fault("loose", "accuracy", "promises an outcome the office cannot guarantee", promises)
@@ -201,6 +250,10 @@ def _disclosures(text: str, hits: dict, patient_line: str) -> list[tuple[int, in
     for s, e in hits.get("gave_amount", []):
         if "$" not in text[s:e] and "dollar" not in text[s:e]:
             continue  # a percentage explains a benefit; it is not an account detail
+        start = max(text.rfind(".", 0, s), text.rfind("?", 0, s), text.rfind("!", 0, s)) + 1
+        end = min([i for i in (text.find(".", e), text.find("?", e), text.find("!", e)) if i >= 0] or [len(text)])
+        if not _ACCOUNT_SENTENCE.search(text[start:end]):
+            continue  # "stress tests usually run $900 to $1,500" is a general price
         amount = re.sub(r"[^\d.]", "", text[s:e]).rstrip(".")
         if amount and amount not in re.sub(r"[^\d.]", " ", patient_line).split():
             spans.append((s, e))

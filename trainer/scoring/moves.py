@@ -9,7 +9,9 @@ Span = tuple[int, int]
 
 _FEELING = (r"frustrat\w*|stress\w*|scar\w*|upset\w*|overwhelm\w*|confus\w*|hard|difficult|worr\w*|"
             r"a lot|frighten\w*|awful|anxious|anxiety|angry|unfair|exhaust\w*|painful|devastat\w*|"
-            r"alarming|shock\w*|surpris\w*|heartbreak\w*|terrible|annoy\w*|upsetting|discourag\w*|embarrass\w*")
+            r"alarming|shock\w*|surpris\w*|heartbreak\w*|terrible|annoy\w*|upsetting|discourag\w*|embarrass\w*|"
+            r"nervous|afraid|terrif\w*|ashamed|heavy|tough|rough|a blow|a lot to (?:carry|handle|take in|deal with)|"
+            r"hurt\w*|grie\w+|lonely|alone|panick\w*|helpless|unsettling|maddening|infuriating|exasperat\w*")
 
 _MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 
@@ -32,7 +34,18 @@ PATTERNS: dict[str, tuple[re.Pattern, bool]] = {
         r"\bsorry (?:for|about) your loss\b", r"\bmy condolences\b", r"\bno wonder you\b",
         r"\bi(?:'d| would) (?:be|feel) (?:the same|upset|worried|frustrated)",
         r"\byour (?:frustration|worry|concern|feelings?) (?:is|are|makes?) (?:completely |totally )?(?:valid|understandable|fair)",
-        r"\b(?:understandably|naturally) (?:upset|worried|frustrated|concerned)"), False),
+        r"\b(?:understandably|naturally) (?:upset|worried|frustrated|concerned)",
+        rf"\b(?:of course|no wonder) (?:you'?re|you are|you'?d be|you feel)\b[^.?!]{{0,30}}",
+        rf"\b(?:being|feeling) (?:{_FEELING})\b[^.?!]{{0,30}}\b(?:makes (?:complete |total |perfect )?sense|is (?:normal|understandable|okay|ok))",
+        rf"\b(?:{_FEELING})\b[^.?!]{{0,40}}\b(?:makes (?:complete |total |perfect )?sense|is understandable|is completely normal)",
+        rf"\b(?:is|are|was|sounds?|feels?|must be|must feel|would be) (?:so |really |very |incredibly |truly )?(?:{_FEELING})\b",
+        rf"\byou(?:'re| are) (?:clearly|obviously|understandably) (?:{_FEELING}|worried|upset|scared)",
+        r"\b(?:please )?don'?t (?:be|feel) (?:embarrassed|ashamed|bad|stupid|silly|guilty)\b",
+        r"\byou(?:'re| are) not (?:stupid|silly|alone|the only one|in trouble|a bad person)\b",
+        r"\b(?:happens to|plenty of|lots of|many|so many|almost nobody|most people)\b[^.?!]{0,30}\b(?:people|patients|families|folks|learns|knows|understands)\b",
+        r"\btake (?:all )?the time you need\b", r"\b(?:there'?s )?no rush\b",
+        r"\bi'?m so sorry (?:for|about|to hear)\b", r"\bi'?m sorry (?:for|about) (?:your|the) loss\b",
+        r"\bthat'?s a (?:real|big|huge|lot)\b[^.?!]{0,20}"), False),
     "apologized": (rx(r"\b(?:i'?m|i am|we'?re|we are)(?: so| very| truly| really| deeply)? sorry\b",
                       r"\bi (?:sincerely )?apologi[sz]e\b", r"\bmy apologies\b", r"\bour apologies\b",
                       r"\bthat'?s on us\b", r"\bwe (?:dropped the ball|made a mistake|should have|messed up|got (?:it|this) wrong)",
@@ -49,14 +62,20 @@ PATTERNS: dict[str, tuple[re.Pattern, bool]] = {
                      r"\b(?:by|on|this|next) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|month)\b",
                      r"\b(?:today|tomorrow)\b"), True),
     "next_step": (rx(r"\b(?:the )?next step\b", r"\bwhat happens next\b", r"\bhere'?s what (?:I|we)'?(?:ll| will)? ?(?:do|happens)",
-                     r"\b(?:i|we)(?:'ll| will| am going to| are going to|'m going to|'re going to) (?:send|call|mail|email|submit|file|set up|transfer|connect|check|flag|hold|pause|place|put|resubmit|start|open|look into|review|follow up|get|reach out|contact|request|order|note|apply|waive|remove|refund|mark|escalate|update|fix|correct|process|stay)",
+                     r"\b(?:i|we)(?:'ll| will| am going to| are going to|'m going to|'re going to)(?: also| then| now| personally| first)? (?!not\b|never\b|be able\b|see\b|have to\b|need to\b)[a-z]+",
+                     r"\b(?:please )?(?:call|mail|send|bring|apply|sign|fill (?:it |this )?out|return|email|upload|fax|drop off)\b[^.?!]{0,40}\b(?:by|before|within|today|tomorrow|this week)\b",
                      r"\byou(?:'ll| will) (?:get|receive|see|hear)\b", r"\bif you can (?:send|bring|fill|sign)\b",
                      r"\b(?:once|after|when) (?:you|we|i) (?:get|receive|send|hear|have)\b"), True),
     "teach_back": (rx(r"\b(?:can|could|would) you (?:tell|repeat|explain|say|walk) (?:it |that |this |me )*back\b",
                       r"\bin your own words\b", r"\bto make sure (?:i|I) (?:explained|was clear|did a good job)",
                       r"\bwhat (?:will|would) you (?:do|tell|say)\b[^.?!]{0,30}\?",
                       r"\bjust so i know (?:i|I) (?:explained|was clear)",
-                      r"\bcan you tell me what (?:you'?ll|you will|happens)\b"), True),
+                      r"\bcan you tell me what (?:you'?ll|you will|happens)\b",
+                      r"\b(?:repeat|read|say|walk me through) (?:it|that|this|them|the \w+)? ?back\b", r"\bplease repeat\b",
+                      r"\bwhat (?:\w+ ){0,4}(?:will|would|do|should|are) you (?:do|send|bring|tell|need|say|remember|mail|call|expect|pay|owe|sign|fill)\b[^.?!]{0,40}\?",
+                      r"\bwhat'?s the (?:deadline|date|amount|number|next step|plan|first step)\b[^.?!]{0,40}\?",
+                      r"\b(?:i want|i'?d like) to (?:be sure|make sure|check) (?:i|I) (?:was|explained|made|got)\b",
+                      r"\bto check (?:i|I) (?:explained|was clear)\b", r"\bin your words\b"), True),
     "thanked": (rx(r"\bthank(?:s| you)\b", r"\bi appreciate (?:you|your)\b"), True),
     "offered_payment_plan": (rx(r"\bpayment (?:plan|arrangement|schedule)s?\b", r"\bmonthly (?:payments?|installments?)\b",
                                 r"\b(?:pay|paying) (?:it |this |that )?(?:over time|in (?:installments|parts|smaller amounts))",
@@ -91,38 +110,52 @@ PATTERNS: dict[str, tuple[re.Pattern, bool]] = {
                             r"\bopen (?:a|an) (?:dispute|review|investigation)\b", r"\bwon'?t (?:ask|pursue) (?:you )?(?:for )?(?:payment|collection)"), True),
     "asked_payment": (rx(r"\b(?:can|could|would|will) you (?:pay|make (?:a|the) payment|put \w+ on a card|take care of (?:the|this|that) (?:balance|bill))",
                          r"\bhow (?:much|would you like to pay|do you want to pay)\b[^.?!]{0,25}(?:pay|today|now)",
-                         r"\b(?:pay|payment|paid) (?:in full )?(?:today|now|right now|right away|immediately)\b",
+                         r"\b(?:pay|paying|payment|paid) (?:it )?(?:in full )?(?:today|now|right now|right away|immediately|up front|upfront|first)\b",
+                         r"\b(?:do you have|what kind of|what'?s your|got any|any) (?:health )?insurance\b",
+                         r"\bfinancial (?:responsibility|consent) form\b",
                          r"\b(?:card number|credit card|debit card|bank account number)\b",
                          r"\b(?:take|collect|process|run) (?:a |your |the )?(?:payment|card)\b",
                          r"\b(?:the )?full (?:balance|amount) (?:is )?(?:due|today|now)\b", r"\bsettle (?:this|the balance|it|the account)\b",
                          r"\bpayment (?:is )?(?:due|required|expected)\b", r"\bwhat insurance\b", r"\binsurance card\b"), True),
-    "threatened": (rx(r"\b(?:send|turn|refer|hand|transfer)\w* (?:it |you |this |your (?:account|balance|bill) |the (?:account|balance|bill) )?(?:over )?to (?:a )?collections?\b",
-                      r"\b(?:report|hurt|ruin|damage|wreck|affect)\w* (?:it |this )?(?:to )?(?:your|the) credit\b",
-                      r"\b(?:sue|suing|lawsuit|legal action|garnish\w*|arrest\w*|jail|court|lien|judgment)\b",
+    "threatened": (rx(r"\b(?:send|turn|refer|hand|transfer|go|goes|going|sent)\w* (?:it |you |this |your (?:account|balance|bill) |the (?:account|balance|bill) )?(?:over )?to (?:a )?collections?\b",
+                      r"\b(?:report|hurt|ruin|damage|wreck|affect|hit)\w* (?:it |this )?(?:to |on )?(?:your|the) credit\b",
+                      r"\b(?:your )?credit (?:wrecked|ruined|destroyed|trashed|hit)\b",
+                      r"\b(?:go|goes|show up|shows up|end up|ends up|stay|stays|post|posts) (?:on|in) your credit\b",
+                      r"\b(?:sue|sued|suing|lawsuit|legal action|garnish\w*|arrest\w*|jail|take you to court|lien on your)\b",
                       r"\bor else\b", r"\byou'?ll regret\b", r"\blose your (?:house|home|job|car)\b",
-                      r"\bconsequences\b", r"\bcredit bureaus?\b", r"\bwe can (?:come after|pursue|take)\b"), False),
-    "blamed": (rx(r"\byou should(?:'ve| have)\b", r"\byou (?:didn'?t|did not|failed to|never) (?:read|check|call|pay|verify|get|send|look|bother|update|tell)",
+                      r"\bconsequences\b", r"\bcredit bureaus?\b", r"\bwe can (?:come after|pursue|take)\b",
+                      r"\bstays? (?:there )?(?:for )?seven years\b"), True),
+    "blamed": (rx(r"\byou should(?:'ve| have| really have| really| know| read| check)\b", r"\byou (?:didn'?t|did not|failed to|never) (?:read|check|call|pay|verify|get|send|look|bother|update|tell)",
                   r"\byour (?:own )?(?:fault|responsibility|problem|mistake)\b",
                   r"\b(?:that|it)(?:'s| is) (?:on you|not our (?:fault|problem))\b", r"\byou (?:were|are) supposed to\b",
                   r"\bif you had (?:read|checked|called|paid)\b", r"\bit'?s (?:clearly |all )?(?:in|on) your (?:policy|plan|paperwork)\b",
-                  r"\byou signed\b", r"\bshould(?:'ve| have) known\b"), True),
-    "dismissed": (rx(r"\bcalm down\b", r"\brelax\b", r"\b(?:it'?s|that'?s|it is|that is) (?:only|just) (?:\$|a few|a little)",
+                  r"\byou signed\b", r"\bshould(?:'ve| have) known\b", r"\bthe rest of us\b",
+                  r"\bnext time,? (?:read|check|call|pay|ask)\b"), True),
+    "dismissed": (rx(r"\bcalm down\b", r"\brelax\b", r"\b(?:it'?s|that'?s|it is|that is) (?:only|just) (?:\$|\d|a few|a little|\w+ (?:bucks|dollars))",
+                     r"\bsurely you can\b", r"\bthat'?s between you and\b", r"\bi (?:just|only) (?:do|handle|work)\b",
+                     r"\b(?:crying|getting upset|yelling)\b[^.?!]{0,20}\b(?:won'?t|doesn'?t|will not)\b",
+                     r"\bi know you'?re (?:upset|frustrated|angry|worried), but\b", r"\byour call\.",
                      r"\bnot (?:a big deal|that much|that bad|a lot of money)\b", r"\bnothing (?:i|we) can do\b",
                      r"\b(?:that'?s|it'?s) (?:just )?(?:how|the way) (?:it|things) (?:is|are|works?)\b",
                      r"\bnot my (?:problem|department|job)\b", r"\boverreact\w*", r"\bi don'?t make the rules\b",
                      r"\bwhatever\b", r"\bpolicy is policy\b", r"\bjust pay\b", r"\beveryone (?:has|gets) (?:to pay|bills)\b",
                      r"\byou'?re not the only one\b", r"\bdeal with it\b", r"\bi can'?t help you\b"), True),
     "sarcasm": (rx(r"\bi'?m (?:SO|so|sure|terribly) sorry (?:that )?you (?:didn'?t|couldn'?t|can'?t|don'?t|weren'?t|chose)",
-                   r"\bcongratulations\b", r"\bgood luck with that\b", r"\bobviously\b", r"\bas i (?:already )?(?:said|told you|explained)\b",
+                   r"\bcongratulations on (?:not|ignoring|missing|forgetting)\b", r"\bgood luck with that\b", r"(?:^|[.!?]\s+)obviously\b", r"\bas i (?:already )?(?:said|told you|explained)\b",
                    r"\blike i (?:said|told you)\b", r"\bdid you even\b", r"\bnews flash\b", r"\bwelcome to\b",
-                   r"\bi'?m sorry you feel that way\b", r"\bsorry,? not sorry\b"), True),
+                   r"\bi'?m sorry you feel that way\b", r"\bsorry,? not sorry\b", r"\bwell,? excuse me\b"), True),
     "support": (rx(r"\blet'?s (?:work|figure|look|go|see|sort|get|find)\b", r"\btogether\b",
                    r"\b(?:i|we)(?:'ll| will|'m going to| am going to| can) (?:help|make sure|stay with you|take care of|work with you|walk you through|find)",
                    r"\bi'?m (?:here|happy) to help\b", r"\byou(?:'re| are) not alone\b", r"\bwe have options\b",
-                   r"\b(?:there are|we have) (?:a few |some |several )?(?:options|ways)\b", r"\bi'?ve got you\b"), True),
+                   r"\b(?:there are|we have) (?:a few |some |several )?(?:options|ways)\b", r"\bi'?ve got you\b",
+                   r"\bi'?m (?:right )?here (?:with you|for you)?\b", r"\bside by side\b", r"\bwith you on this\b",
+                   r"\b(?:don'?t|do not) have to (?:figure|face|handle|do) (?:this|it)\b[^.?!]{0,20}\b(?:alone|on your own|by yourself)",
+                   r"\b(?:one|a) (?:small )?step at a time\b", r"\b(?:take|get) (?:that|this) (?:worry|weight) off\b"), True),
     "respect": (rx(r"\bthank you for (?:calling|your patience|bringing|letting|reaching|telling|holding|sharing)",
                    r"\byou did the right thing\b", r"\bgood (?:question|thinking|call)\b", r"\bi appreciate (?:you|your)\b",
-                   r"\bthat'?s a (?:fair|great|good|reasonable) question\b", r"\byou(?:'re| are) right\b"), True),
+                   r"\bthat'?s a (?:fair|great|good|reasonable) question\b", r"\byou(?:'re| are) right\b",
+                   r"\bi'?m glad you (?:told|called|asked|reached)\b", r"\b(?:asking|calling) (?:about|was) (?:this |that )?(?:is )?exactly (?:right|what)\b",
+                   r"\byou(?:'re| are) not wrong\b"), True),
     "generic_empathy": (rx(r"\bi (?:completely |totally |fully )?understand\b", r"\bsorry for (?:the|any) inconvenience\b",
                            r"\bi hear you\b", r"\bi know\b"), True),
     "minimised": (rx(r"\b(?:just|only|simply) (?:a|the|your|\$|pay|call|sign|fill)\b"), True),
@@ -132,12 +165,24 @@ PATTERNS: dict[str, tuple[re.Pattern, bool]] = {
 INTERNAL = {"sarcasm", "support", "respect", "generic_empathy", "minimised"}
 
 
+# Emphasis in capitals inside a normal sentence ("I'm SO sorry") reads as sarcasm on the phone.
+_SHOUTED = re.compile(r"\b(?:SO|REALLY|VERY|TOTALLY|SUCH|SURE)\b")
+# "anything you didn't get" describes charges; it does not blame.
+_RELATIVE = re.compile(r"\b(?:anything|something|what|things|items|services|stuff|that|which)\s+$", re.IGNORECASE)
+
+
 def detect(text: str) -> dict[str, list[Span]]:
     hits: dict[str, list[Span]] = {}
     for name, (pattern, negatable) in PATTERNS.items():
         spans = find_all(pattern, text, allow_negated=not negatable)
+        if name == "blamed":
+            spans = [(a, b) for a, b in spans if not _RELATIVE.search(text[max(0, a - 20):a])]
         if spans:
             hits[name] = spans
+    if not text.isupper():
+        shouted = [(m.start(), m.end()) for m in _SHOUTED.finditer(text)]
+        if shouted:
+            hits.setdefault("sarcasm", []).extend(shouted)
     return hits
 
 
@@ -151,6 +196,8 @@ PATIENT_CUES: dict[str, re.Pattern] = {
                    r"\b(?:rent|groceries|food|medications?)\b.{0,30}\b(?:or|and)\b.{0,30}\b(?:bill|pay)\b"),
     "dispute": rx(r"\b(?:dispute|not my (?:debt|bill)|never (?:had|received|got)|don'?t owe|wrong|mistake|error|overcharg\w*|charged twice|double[- ]billed|didn'?t (?:have|get|receive))\b"),
     "question": rx(r"\?"),
+    "surprise_bill": rx(r"\bout[- ]of[- ]network\b", r"\bnever (?:chose|picked|agreed|saw)\b", r"\banesthesi\w*",
+                        r"\b(?:er|emergency(?: room)?) (?:doctor|physician)\b", r"\bdidn'?t (?:choose|pick)\b", r"\bsurprise bill\b"),
     "cost_question": rx(r"\bhow much\b", r"\bcost\b", r"\bprice\b", r"\bestimate\b", r"\bwhat will i (?:owe|pay)\b"),
 }
 

@@ -87,6 +87,13 @@ RULES: dict[str, Rule] = {
             "A patient with limited English is offered a qualified interpreter at no cost.",
         ),
         Rule(
+            "fair-dealing",
+            "No pressure or misleading statements",
+            "HFMA Patient Financial Communications Best Practices; FDCPA, 15 U.S.C. 1692e (for collectors)",
+            "State what is owed and why accurately; no pressure to pay before questions are answered, and no "
+            "false claims about who owes a debt or what will happen.",
+        ),
+        Rule(
             "medicare-abn",
             "Advance Beneficiary Notice before likely non-covered care",
             "CMS Form CMS-R-131; 42 CFR 411.404",

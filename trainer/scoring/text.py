@@ -10,7 +10,7 @@ from ..domain import MAX_REPLY_CHARS
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
 WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
-NEGATION = re.compile(r"\b(?:not|never|no|won'?t|wouldn'?t|don'?t|doesn'?t|isn'?t|aren'?t|can'?t|cannot)\b[^.!?]{0,25}$",
+NEGATION = re.compile(r"\b(?:not|never|no|nothing|nobody|without|neither|nor|won'?t|wouldn'?t|don'?t|doesn'?t|isn'?t|aren'?t|can'?t|cannot)\b[^.!?]{0,25}$",
                       re.IGNORECASE)
 
 
