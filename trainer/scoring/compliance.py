@@ -12,7 +12,7 @@ from ..domain import Blocker, Evidence
 from .context import ScoreContext
 from .ledger import Ledger
 from .rules import RULES
-from .text import rx
+from .text import find_all, rx
 
 
 # Rules that hold for a role when a context names none (e.g. a corpus line).
@@ -34,9 +34,17 @@ _ACCOUNT = rx(r"\b(?:your|his|her|their) (?:balance|bill|account|claim|charges?|
               r"\bdate of service\b", r"\b(?:was|were) seen (?:here )?on\b",
               r"\b(?:your|his|her|their) (?:last |recent |previous )?(?:visit|appointment|stay|admission|procedure|surgery|"
               r"test|scan|mri|x-ray)\b[^.?!]{0,25}\b(?:was|were) (?:in|on|for|at|with|back)\b",
-              r"\b(?:his|her|their) (?:mri|surgery|visit|procedure|scan|test|claim)\b")
+              r"\b(?:his|her|their) (?:mri|surgery|visit|procedure|scan|test|claim)\b",
+              r"\bi (?:see|show|have|can see)\b[^.?!]{0,30}\b(?:your|his|her|the) (?:account|balance|bill|claim|visit|mri|surgery|"
+              r"procedure|test|scan|stay|statement)\b",
+              r"\b(?:the|that) (?:claim|mri|surgery|visit|procedure|scan|test|bill|balance|charge)\b[^.?!]{0,25}\b(?:was|were) "
+              r"(?:denied|paid|applied|billed|sent|rejected|approved|processed)\b",
+              r"\byou (?:still )?owe\b[^.?!]{0,20}\$")
+# Anything about the patient's care or account, said to a caller who is not the patient.
+_ABOUT_PATIENT = rx(r"\b(?:he|she|his|her)\b[^.?!]{0,40}\b(?:deductible|balance|bill|claim|denied|owes?|signed|mri|test|"
+                    r"surgery|visit|paid|left|account|charges?|scan|stay|appointment|treated|admitted|diagnos\w*)\b")
 # A sentence about the account: an amount in it is an account detail, not a general price.
-_ACCOUNT_SENTENCE = rx(r"\byour\b", r"\byou owe\b", r"\b(?:his|her|their)\b", r"\bbalance\b", r"\baccount\b",
+_ACCOUNT_SENTENCE = rx(r"\byour\b", r"\byou (?:still )?owe\b", r"\b(?:his|her|their|he|she)\b", r"\bbalance\b", r"\baccount\b",
                        r"\bclaim\b", r"\bbill\b", r"\bstatement\b")
 _AUTH_CHECK = rx(r"\bauthori[sz]\w*\b", r"\bpersonal representative\b", r"\b(?:executor|executrix|administrator) of\b",
                  r"\b(?:her|his|their|the patient'?s) (?:permission|consent|ok)\b", r"\bcan'?t (?:share|discuss|give out|go over)\b",
@@ -53,7 +61,9 @@ _PROTECTED = rx(r"\bprotect\w*\b", r"\bin-network (?:rate|cost|amount|price|shar
                 r"\bshould(?:n'?t| not) (?:have to )?pay (?:more than|the out-of-network)\b", r"\bbalance[- ]bill\w* (?:is|isn'?t|are) not allowed\b")
 _OWE_OON = rx(r"\byou (?:will |'ll )?(?:have to |need to |still )?(?:owe|pay) (?:the )?(?:full|out-of-network|whole|entire) (?:\$|amount|balance|difference|bill|charges?)",
               r"\b(?:out-of-network|balance) (?:bill|charges?) (?:is|are) your responsibility\b",
-              r"\b(?:is|are) (?:all )?yours\b", r"\byou(?:'re| are) responsible for (?:the )?(?:full|whole|entire|out-of-network)\b")
+              r"\b(?:is|are) (?:all )?yours\b", r"\byou(?:'re| are) responsible for (?:the )?(?:full|whole|entire|out-of-network)\b",
+              r"\byou(?:'ll| will)? (?:have|need) to pay (?:it|this|that)\b", r"\b(?:that'?s|it'?s) (?:just )?how out[- ]of[- ]network works\b",
+              r"\bthose happen\b")
 _PROMISE = rx(r"\bi (?:guarantee|promise)\b", r"\b(?:will|'ll) (?:definitely |just )?(?:go away|disappear|be (?:erased|forgiven|wiped))\b",
               r"\byou (?:won'?t|will not|don'?t) owe (?:anything|a thing|a cent)\b", r"\bdon'?t worry about (?:it|the bill|paying)\b")
 # Sending an emergency patient away, or making care wait on paperwork, breaches EMTALA.
@@ -66,7 +76,8 @@ _MISLEADING = rx(r"\byou(?:'re| are) (?:now )?(?:personally )?(?:responsible|lia
                  r"\bmedicare will (?:definitely |still |probably )?(?:cover|pay)\b",
                  r"\b(?:just a formality|everyone signs)\b", r"\bsign (?:it )?or (?:don'?t|else)\b",
                  r"\bif you don'?t sign\b[^.?!]{0,40}\b(?:can'?t|won'?t)\b",
-                 r"\bmost (?:patients|people) just pay\b", r"\b(?:is|are) (?:all )?yours\b(?=[^.?!]{0,40}(?:out of network|out-of-network))",
+                 r"\bmost (?:patients|people)(?: in your situation| like you)? just (?:pay|put|charge)\b",
+                 r"\bsomebody has to pay\b", r"\b(?:is|are) (?:all )?yours\b(?=[^.?!]{0,40}(?:out of network|out-of-network))",
                  r"\bout[- ]of[- ]network\b[^.?!]{0,40}\b(?:is|are) (?:all )?yours\b")
 _URGENCY = rx(r"\b(?:today|right now|right away|immediately|before you hang up)\b")
 _FAMILY_INTERPRETER = rx(r"\b(?:your|a) (?:son|daughter|child|kid|grandson|granddaughter|neighbou?r|friend) (?:can|could|to) (?:translate|interpret|help)")
@@ -129,6 +140,7 @@ def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -
             led.suggest(7, "Verify identity first: 'Before we look at the account, can I have your full name and date of birth?'")
 
     if "hipaa-third-party" in rules and not st.caller_is_patient and not st.third_party_authorized:
+        disclosed = sorted(disclosed + find_all(_ABOUT_PATIENT, text, allow_negated=False))
         if disclosed:
             breach("hipaa-third-party", disclosed, "account details to a caller who is not authorized")
         elif _AUTH_CHECK.search(text):
@@ -156,12 +168,12 @@ def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -
         led.suggest(10, "Never threaten. State facts and options: 'Let's find a plan that works so this stays with us.'")
 
     if dispute:
-        if "honoured_dispute" in hits or "offered_itemized_bill" in hits:
-            credit("fdcpa-dispute", hits.get("honoured_dispute") or hits["offered_itemized_bill"], "pauses to review the disputed charges")
-        elif asked_pay and ctx.collector:
+        if asked_pay and "honoured_dispute" not in hits and ctx.collector:
             breach("fdcpa-dispute", asked_pay, "presses for payment on a disputed debt instead of verifying it")
-        elif asked_pay:
+        elif asked_pay and "honoured_dispute" not in hits:
             fault("pressure", "dispute", "presses for payment while the charges are disputed", asked_pay)
+        elif "honoured_dispute" in hits or "offered_itemized_bill" in hits:
+            credit("fdcpa-dispute", hits.get("honoured_dispute") or hits["offered_itemized_bill"], "pauses to review the disputed charges")
         else:
             fault("missed", "dispute", "does not say how the dispute will be reviewed")
         if "honoured_dispute" not in hits:
@@ -246,7 +258,7 @@ def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -
 
 def _disclosures(text: str, hits: dict, patient_line: str) -> list[tuple[int, int]]:
     """Account details in the reply that the patient did not say first."""
-    spans = [(m.start(), m.end()) for m in _ACCOUNT.finditer(text)]
+    spans = find_all(_ACCOUNT, text, allow_negated=False)  # "I can't discuss his account" discloses nothing
     for s, e in hits.get("gave_amount", []):
         if "$" not in text[s:e] and "dollar" not in text[s:e]:
             continue  # a percentage explains a benefit; it is not an account detail

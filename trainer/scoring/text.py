@@ -10,8 +10,10 @@ from ..domain import MAX_REPLY_CHARS
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
 WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
-NEGATION = re.compile(r"\b(?:not|never|no|nothing|nobody|without|neither|nor|won'?t|wouldn'?t|don'?t|doesn'?t|isn'?t|aren'?t|can'?t|cannot)\b[^.!?]{0,25}$",
-                      re.IGNORECASE)
+NEGATION = re.compile(r"\b(?:not|never|no|nothing|nobody|without|neither|nor|won'?t|wouldn'?t|don'?t|doesn'?t|"
+                      r"isn'?t|aren'?t|can'?t|cannot)\b", re.IGNORECASE)
+_CONDITION = re.compile(r"\b(?:if|unless|when) (?:you|they|he|she|it|we)\s*$", re.IGNORECASE)
+NEGATION_REACH = 45  # characters from a negation to the words it governs
 
 
 @dataclass(frozen=True)
@@ -49,8 +51,18 @@ def words(text: str) -> list[re.Match]:
 
 
 def negated(text: str, start: int) -> bool:
-    """True when a negation comes shortly before position `start` in the same sentence."""
-    return bool(NEGATION.search(text[max(0, start - 40):start]))
+    """True when a negation comes shortly before position `start` in the same sentence.
+
+    "If you don't pay, it goes to collections" is a condition, not a negation.
+    """
+    window = text[max(0, start - NEGATION_REACH):start]
+    for boundary in ".!?;":
+        window = window.rsplit(boundary, 1)[-1]
+    offset = start - len(window)
+    for m in reversed(list(NEGATION.finditer(window))):
+        if not _CONDITION.search(text[max(0, offset + m.start() - 12):offset + m.start()]):
+            return True
+    return False
 
 
 def find_all(pattern: re.Pattern, text: str, allow_negated: bool = True) -> list[tuple[int, int]]:
