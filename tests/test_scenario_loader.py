@@ -106,3 +106,10 @@ def test_fuzz_mutated_scenarios_never_crash(tmp_path, start, length, insert):
     assert (loaded is None) == bool(problems)
     for p in problems:
         assert p.line is None or 1 <= p.line <= mutated.count("\n") + 2
+
+
+def test_unknown_yaml_tags_are_reported(tmp_path):
+    path = tmp_path / "tag.yaml"
+    path.write_text("id: x\ntitle: !python/object:os.system echo\n")
+    loaded, problems = load_file(path)
+    assert loaded is None and "not valid YAML" in str(problems[0]) and problems[0].line == 2

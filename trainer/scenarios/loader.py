@@ -80,7 +80,11 @@ def load_file(path: str | Path) -> tuple[LoadedScenario | None, list[Problem]]:
     alias_line = _first_alias_line(root)
     if alias_line:
         return fail("YAML anchors and aliases (&name / *name) are not supported in scenarios", alias_line)
-    data = yaml.constructor.SafeConstructor().construct_document(root)
+    try:
+        data = yaml.constructor.SafeConstructor().construct_document(root)
+    except yaml.YAMLError as e:  # e.g. an unknown tag such as !python/object
+        mark = getattr(e, "problem_mark", None)
+        return fail(f"not valid YAML: {getattr(e, 'problem', None) or e}", mark.line + 1 if mark else None)
     if not isinstance(data, dict):
         return fail("the top level must be a mapping of fields (id, title, persona, nodes …)", 1)
     try:

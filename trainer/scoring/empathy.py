@@ -73,7 +73,8 @@ def score_empathy(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -> L
         led.suggest(5, "Ask one open question about their situation: 'What worries you most about this bill?'")
     elif "support" not in hits:
         led.suggest(4, "Offer partnership: 'Let's work out a plan together.'")
-    led.applicable = felt or ctx.state.first_turn or bool(led.evidence)
+    # With no feeling to answer, empathy counts only when the reply costs something (blame, sarcasm …).
+    led.applicable = felt or ctx.state.first_turn or any(e.points < 0 for e in led.evidence)
     return led
 
 
