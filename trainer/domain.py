@@ -29,6 +29,7 @@ class CallState:
     self_pay: bool = False
     mini_miranda_given: bool = False
     assistance_offered: bool = False
+    interpreter_offered: bool = False
     first_turn: bool = True
 
     def updated(self, **changes: bool) -> "CallState":

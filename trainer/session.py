@@ -87,7 +87,8 @@ class CallSession:
         self.state = self.state.updated(
             first_turn=False,
             mini_miranda_given=self.state.mini_miranda_given or "gave_mini_miranda" in score.moves,
-            assistance_offered=self.state.assistance_offered or "offered_financial_assistance" in score.moves)
+            assistance_offered=self.state.assistance_offered or "offered_financial_assistance" in score.moves,
+            interpreter_offered=self.state.interpreter_offered or "offered_interpreter" in score.moves)
         line = self._hear(self.persona.respond(reply, score))
         return TurnResult(turn, line, self.finished, notices)
 

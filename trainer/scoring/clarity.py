@@ -27,7 +27,7 @@ _GLOSS_BEFORE = re.compile(r"(?:called|known as|name for|we call|means)\s+(?:a|a
 _CHECK = rx(r"\bdoes (?:that|this|it) make sense\b", r"\bany questions\b", r"\bis (?:that|this) clear\b",
             r"\bdid (?:that|this) help\b", r"\bdo you have (?:any )?questions\b", r"\bwhat questions\b")
 _HEDGE = rx(r"\bi (?:think|guess|believe) (?:maybe|probably|it might)\b", r"\bsomewhere around\b",
-            r"\bnot (?:really )?sure\b", r"\bkind of\b", r"\bsort of\b", r"\bor something\b")
+            r"\bnot (?:really )?sure\b", r"\bkind of\b(?! you)", r"\bsort of\b", r"\bor something\b")
 _SPANISH = re.compile(r"\b(?:el|la|los|las|usted|que|para|con|por|es|su|una|factura|pago|seguro)\b", re.IGNORECASE)
 _SUFFIXES = ("'s", "s", "es", "ed", "d", "ing", "ly", "er", "ies")
 

@@ -39,7 +39,9 @@ _ACCOUNT = rx(r"\b(?:your|his|her|their) (?:balance|bill|account|claim|charges?|
               r"procedure|test|scan|stay|statement)\b",
               r"\b(?:the|that) (?:claim|mri|surgery|visit|procedure|scan|test|bill|balance|charge)\b[^.?!]{0,25}\b(?:was|were) "
               r"(?:denied|paid|applied|billed|sent|rejected|approved|processed)\b",
-              r"\byou (?:still )?owe\b[^.?!]{0,20}\$")
+              r"\byou (?:still )?owe\b[^.?!]{0,20}\$",
+              r"\b(?:your|his|her) (?:balance|bill|total|amount due|account balance|charges?) (?:is|was|comes to|came to|shows)\b",
+              r"\bwent (?:to|toward|towards) (?:your|his|her) (?:deductible|coinsurance|copay)\b")
 # Anything about the patient's care or account, said to a caller who is not the patient.
 _ABOUT_PATIENT = rx(r"\b(?:he|she|his|her)\b[^.?!]{0,40}\b(?:deductible|balance|bill|claim|denied|owes?|signed|mri|test|"
                     r"surgery|visit|paid|left|account|charges?|scan|stay|appointment|treated|admitted|diagnos\w*)\b")
@@ -56,7 +58,8 @@ _STORE_CODE = rx(r"\b(?:save|store|keep|write down|note|record|file)\w*\b[^.?!]{
                  r"\bread (?:that|the|your) card(?: number)? back\b", r"\bcard number (?:is|was) \d")
 _SCREEN_FIRST = rx(r"\b(?:seen|treated|examined|screened|cared for) (?:first|regardless|no matter)\b", r"\bcare comes first\b",
                    r"\b(?:regardless of|no matter) (?:your )?(?:ability to pay|insurance|cost)\b",
-                   r"\bnot (?:going to )?(?:delay|affect) (?:your )?(?:care|being seen)\b", r"\bafter (?:you'?re|you are|you have been) (?:seen|examined|screened)\b")
+                   r"\bnot (?:going to )?(?:delay|affect) (?:your )?(?:care|being seen)\b",
+                   r"\bafter (?:you'?re|you are|you have been|you'?ve been|the doctor has) (?:seen|examined|screened|checked)\b")
 _PROTECTED = rx(r"\bprotect\w*\b", r"\bin-network (?:rate|cost|amount|price|share)\b", r"\bno surprises act\b",
                 r"\bshould(?:n'?t| not) (?:have to )?pay (?:more than|the out-of-network)\b", r"\bbalance[- ]bill\w* (?:is|isn'?t|are) not allowed\b")
 _OWE_OON = rx(r"\byou (?:will |'ll )?(?:have to |need to |still )?(?:owe|pay) (?:the )?(?:full|out-of-network|whole|entire) (?:\$|amount|balance|difference|bill|charges?)",
@@ -80,7 +83,7 @@ _MISLEADING = rx(r"\byou(?:'re| are) (?:now )?(?:personally )?(?:responsible|lia
                  r"\bsomebody has to pay\b", r"\b(?:is|are) (?:all )?yours\b(?=[^.?!]{0,40}(?:out of network|out-of-network))",
                  r"\bout[- ]of[- ]network\b[^.?!]{0,40}\b(?:is|are) (?:all )?yours\b")
 _URGENCY = rx(r"\b(?:today|right now|right away|immediately|before you hang up)\b")
-_FAMILY_INTERPRETER = rx(r"\b(?:your|a) (?:son|daughter|child|kid|grandson|granddaughter|neighbou?r|friend) (?:can|could|to) (?:translate|interpret|help)")
+_FAMILY_INTERPRETER = rx(r"\b(?:your|a) (?:son|daughter|child|kid|grandson|granddaughter|neighbou?r|friend) (?:can|could|to) (?:translate|interpret)")
 _ABN_EXPLAINED = rx(r"\b(?:abn|advance beneficiary notice)\b", r"\bmedicare (?:may|might) not (?:pay|cover)\b", r"\byou (?:can|may) choose\b")
 _ABN_PRESSURE = rx(r"\bjust sign\b", r"\bhave to sign\b", r"\bsign (?:it|here) (?:or|and)\b")
 
@@ -216,7 +219,7 @@ def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -
             credit("nsa-surprise-billing", [(m.start(), m.end()) for m in _PROTECTED.finditer(text)],
                    "explains the patient's protection")
 
-    if "language-access" in rules:
+    if "language-access" in rules and not st.interpreter_offered:
         family = [(m.start(), m.end()) for m in _FAMILY_INTERPRETER.finditer(text)]
         if family:
             fault("missed", "language-access", "relies on a family member to interpret", family)
@@ -227,14 +230,14 @@ def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -
             led.suggest(8, "Offer a free interpreter: 'I can get a Spanish interpreter on the line at no cost to you.'")
 
     if "medicare-abn" in rules:
-        pressure = [(m.start(), m.end()) for m in _ABN_PRESSURE.finditer(text)]
+        pressure = find_all(_ABN_PRESSURE, text, allow_negated=False)  # "you don't have to sign" is fine
         if pressure:
             fault("loose", "medicare-abn", "pressures the patient to sign the ABN", pressure)
         elif _ABN_EXPLAINED.search(text):
             credit("medicare-abn", [(m.start(), m.end()) for m in _ABN_EXPLAINED.finditer(text)], "explains the notice and choices")
 
     if "pci-card-data" in rules:
-        leak = [(m.start(), m.end()) for m in _CARD_DIGITS.finditer(text)] + [(m.start(), m.end()) for m in _STORE_CODE.finditer(text)]
+        leak = find_all(_CARD_DIGITS, text) + find_all(_STORE_CODE, text, allow_negated=False)
         if leak:
             breach("pci-card-data", leak, "reads back card digits or keeps the security code")
 
@@ -256,6 +259,15 @@ def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -
     return led, blockers
 
 
+_AMOUNT = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def _number(text: str) -> str:
+    """'$1,210.00' and '1210' both become '1210'."""
+    digits = re.sub(r"[^\d.]", "", text).rstrip(".")
+    return digits[:-3] if digits.endswith(".00") else digits
+
+
 def _disclosures(text: str, hits: dict, patient_line: str) -> list[tuple[int, int]]:
     """Account details in the reply that the patient did not say first."""
     spans = find_all(_ACCOUNT, text, allow_negated=False)  # "I can't discuss his account" discloses nothing
@@ -266,7 +278,7 @@ def _disclosures(text: str, hits: dict, patient_line: str) -> list[tuple[int, in
         end = min([i for i in (text.find(".", e), text.find("?", e), text.find("!", e)) if i >= 0] or [len(text)])
         if not _ACCOUNT_SENTENCE.search(text[start:end]):
             continue  # "stress tests usually run $900 to $1,500" is a general price
-        amount = re.sub(r"[^\d.]", "", text[s:e]).rstrip(".")
-        if amount and amount not in re.sub(r"[^\d.]", " ", patient_line).split():
+        amount = _number(text[s:e])
+        if amount and amount not in {_number(m.group(0)) for m in _AMOUNT.finditer(patient_line)}:
             spans.append((s, e))
     return sorted(spans)

@@ -1,0 +1,71 @@
+"""User settings, kept as JSON beside the database so a data folder carries its own setup."""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+SETTINGS_FILE = "settings.json"
+TEXT_SIZES = (9, 10, 11, 12, 14, 16, 18)
+
+
+@dataclass
+class Settings:
+    # kiosk
+    kiosk: bool = False
+    idle_minutes: int = 5           # sign out after this long without input
+    idle_warning_seconds: int = 30  # countdown before the sign-out
+    # voice
+    voice_on: bool = True
+    voice_rate: int = 100           # percent of the persona's own speed
+    # language model (the key is never stored here; it comes from OPENAI_API_KEY)
+    llm_enabled: bool = False
+    llm_base_url: str = ""
+    llm_model: str = ""
+    # look
+    text_size: int = 11
+    high_contrast: bool = False
+    # supervisor PIN: salted scrypt hash, and the lock-out state
+    pin_hash: str = ""
+    pin_salt: str = ""
+    pin_failures: int = 0
+    pin_locked_until: float = 0.0
+    # window
+    window_geometry: str = ""       # base64 of QWidget.saveGeometry()
+    extra: dict = field(default_factory=dict)  # unknown keys from a newer version, kept as they were
+
+
+def load_settings(folder: Path) -> tuple[Settings, str | None]:
+    """The settings in a data folder, and a warning if the file had to be ignored."""
+    path = Path(folder) / SETTINGS_FILE
+    if not path.exists():
+        return Settings(), None
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(raw, dict):
+            raise ValueError("not a JSON object")
+    except (OSError, ValueError) as e:
+        return Settings(), f"{path} could not be read ({e}); default settings are in use until you save."
+    known = {f.name: f for f in fields(Settings)}
+    values, extra = {}, {}
+    for key, value in raw.items():
+        f = known.get(key)
+        if f is None or key == "extra":
+            extra[key] = value
+        elif isinstance(value, type(getattr(Settings(), key))) or (f.type == "float" and isinstance(value, int)):
+            values[key] = value
+    return Settings(**values, extra=extra), None
+
+
+def save_settings(folder: Path, settings: Settings) -> None:
+    """Write atomically, so a crash never leaves half a settings file."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    data = asdict(settings)
+    data.update(data.pop("extra"))
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".settings-", suffix=".json")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(data, f, indent=2)
+    os.replace(tmp, folder / SETTINGS_FILE)
