@@ -1,7 +1,8 @@
 import pytest
 
 from trainer.personas.scripted import ScriptedPersona
-from trainer.session import CallSession, EmptyReply
+from trainer.scoring.session_score import combine
+from trainer.session import HINT_COST, CallSession, EmptyReply
 
 GOOD = [
     "Hi, I'm Sam in patient billing. I'm sorry this bill was a surprise, that sounds stressful. "
@@ -95,3 +96,41 @@ def test_interrupted_sessions_are_marked(library, store):
     session.start()
     assert store.mark_interrupted() == 1
     assert store.session(session.id)["status"] == "interrupted"
+
+
+def test_retry_keeps_both_attempts_and_replays_the_same_line(library, store):
+    session = CallSession(library.get("surprise-deductible"), store, store.sign_in("T"), seed=2)
+    first_line = session.start()
+    bad = session.submit("Your balance is what it is. Pay it.")
+    assert bad.turn.attempt == 1
+    again = session.retry_last()
+    assert again == first_line and session.turns == []
+    good = session.submit("I'm sorry this was a surprise. Before we look at it, can I have your date of birth?")
+    assert good.turn.index == 0 and good.turn.attempt == 2
+    assert [t.reply for t in session.attempts] == [bad.turn.reply, good.turn.reply]
+    rows = store.turns(session.id)
+    assert [(r["idx"], r["attempt"]) for r in rows] == [(0, 1), (0, 2)]
+    assert session.summary().overall >= session.first_attempts_summary().overall
+    assert not session.can_retry or session.turns  # one retry per answer
+
+
+def test_retrying_the_reply_that_ended_the_call_reopens_it(library, store):
+    session = CallSession(library.get("collector-dispute"), store, store.sign_in("T"), seed=2)
+    session.start()
+    result = session.submit("Pay now or we'll sue you.")
+    while not result.finished:
+        result = session.submit("Pay now or we'll sue you.")
+    assert store.session(session.id)["status"] == "completed"
+    session.retry_last()
+    assert session.status == "active" and store.session(session.id)["status"] == "active"
+
+
+def test_a_hint_costs_points_and_says_so(library, store):
+    session = CallSession(library.get("surprise-deductible"), store, store.sign_in("T"), seed=2)
+    session.start()
+    hint = session.hint()
+    assert hint.startswith("Try starting like this")
+    result = session.submit("I'm sorry this was a surprise. Can I have your date of birth first?")
+    assert result.turn.hints == 1 and any("Hint used" in n for n in result.turn.score.notices)
+    plain = combine([result.turn.score], "r").overall
+    assert session.summary().overall == max(0, plain - HINT_COST)

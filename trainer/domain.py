@@ -124,6 +124,7 @@ class Turn:
     score: Score
     attempt: int = 1
     id: str = ""
+    hints: int = 0  # hints taken before this reply; each costs points on the call's overall
 
 
 # What a reply can be seen to do. The scorer detects these; scenario edges

@@ -16,6 +16,9 @@ from .scoring.session_score import SessionScore, combine
 from .store.store import Store
 
 
+HINT_COST = 5  # points off the call's overall for each hint taken
+
+
 class EmptyReply(ValueError):
     """A reply with nothing in it; it is not sent."""
 
@@ -46,6 +49,10 @@ class CallSession:
         self.id: str | None = None
         self.status = "new"  # then "active", and "completed" or "abandoned"
         self.ending: str | None = None
+        self.attempts: list[Turn] = []  # every reply, retries included, in the order given
+        self._before_last: tuple | None = None  # state before the last reply, for a retry
+        self._retry_of: Turn | None = None
+        self._hints = 0
 
     @property
     def persona_name(self) -> str:
@@ -81,9 +88,17 @@ class CallSession:
             notices.append(f"Your reply was {len(reply):,} characters; only the first {MAX_REPLY_CHARS:,} were kept.")
             reply = reply[:MAX_REPLY_CHARS]
         score = self.scorer.score(reply, self.context())
-        turn = Turn(len(self.turns), self.current, reply, score)
+        if self._hints:
+            score.notices.append(f"Hint used: -{HINT_COST * self._hints} points on the call's overall.")
+        retry_of, self._retry_of = self._retry_of, None
+        index = retry_of.index if retry_of else len(self.turns)
+        attempt = retry_of.attempt + 1 if retry_of else 1
+        turn = Turn(index, self.current, reply, score, attempt, hints=self._hints)
+        self._hints = 0
         turn.id = self.store.add_turn(self.id, turn)  # committed before the patient says anything more
+        self._before_last = (self.persona.snapshot(), self.state, self.current)
         self.turns.append(turn)
+        self.attempts.append(turn)
         self.state = self.state.updated(
             first_turn=False,
             mini_miranda_given=self.state.mini_miranda_given or "gave_mini_miranda" in score.moves,
@@ -92,13 +107,50 @@ class CallSession:
         line = self._hear(self.persona.respond(reply, score))
         return TurnResult(turn, line, self.finished, notices)
 
+    @property
+    def can_retry(self) -> bool:
+        return self._before_last is not None and self.status in ("active", "completed")
+
+    def retry_last(self) -> PatientLine:
+        """Answer the last patient line again. The first attempt stays in the history and the store."""
+        if not self.can_retry:
+            raise RuntimeError("there is no reply to retry")
+        persona_state, self.state, self.current = self._before_last
+        self.persona.restore(persona_state)
+        self._retry_of = self.turns.pop()
+        self._before_last = None
+        if self.status == "completed":
+            self.status, self.ending = "active", None
+            self.store.reopen_session(self.id)
+        return self.current
+
+    def hint(self) -> str:
+        """A nudge toward a strong reply to the current line; it costs HINT_COST points."""
+        if self.status != "active" or self.current is None:
+            raise RuntimeError("there is no line to answer")
+        self._hints += 1
+        answer = self.current.model_answer
+        first = answer.split(". ")[0].rstrip(".") + "." if answer else "Acknowledge the feeling, then explain one thing."
+        return f"Try starting like this: \"{first}\""
+
     def hang_up(self) -> None:
         """The trainee ends the call early."""
         if self.status == "active":
             self._finish("abandoned", None)
 
     def summary(self) -> SessionScore:
-        return combine([t.score for t in self.turns], self.scorer.rubric_version)
+        """The call's score, from the replies that shaped it (the last attempt at each line)."""
+        result = combine([t.score for t in self.turns], self.scorer.rubric_version)
+        hints = sum(t.hints for t in self.turns)
+        result.overall = max(0, result.overall - HINT_COST * hints)
+        return result
+
+    def first_attempts_summary(self) -> SessionScore:
+        """The call's score as it would stand on the first try at every line."""
+        firsts = {}
+        for t in self.attempts:
+            firsts.setdefault(t.index, t)
+        return combine([t.score for t in firsts.values()], self.scorer.rubric_version)
 
     def _hear(self, line: PatientLine) -> PatientLine:
         self.current = line

@@ -15,6 +15,11 @@ class Persona(Protocol):
     def respond(self, reply: str, score: Score) -> PatientLine:
         """The patient's next line, given the trainee's reply and its score."""
 
+    def snapshot(self) -> object:
+        """Everything respond() changes, so a turn can be retried."""
+
+    def restore(self, snapshot: object) -> None: ...
+
     @property
     def mood(self) -> int: ...
 

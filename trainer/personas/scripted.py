@@ -37,6 +37,14 @@ class ScriptedPersona:
     def revealed_concerns(self) -> list[str]:
         return list(self._revealed)
 
+    def snapshot(self) -> tuple:
+        return self.node_id, self._mood, self.turns, tuple(self._revealed), self.rng.getstate()
+
+    def restore(self, snapshot: tuple) -> None:
+        self.node_id, self._mood, self.turns, revealed, rng_state = snapshot
+        self._revealed = list(revealed)
+        self.rng.setstate(rng_state)
+
     def open(self) -> PatientLine:
         return self._speak(self.node_id)
 

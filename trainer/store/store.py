@@ -63,6 +63,11 @@ class Store:
             })
         return tid
 
+    def reopen_session(self, session_id: str) -> None:
+        """A finished call goes on again (the trainee retries its last turn)."""
+        with self.db.conn:
+            self.db["sessions"].update(session_id, {"status": "active", "ending": None, "ended_at": None})
+
     def finish_session(self, session_id: str, status: str, ending: str | None, summary: dict) -> None:
         with self.db.conn:
             self.db["sessions"].update(session_id, {
