@@ -11,7 +11,7 @@ from .settings import Settings
 
 MAX_FAILURES = 5
 LOCKOUT_SECONDS = 300
-_SHAPE = re.compile(r"^\d{4,8}$")
+_SHAPE = re.compile(r"^[0-9]{4,8}$")
 
 
 class PinError(ValueError):
