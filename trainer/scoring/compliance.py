@@ -44,7 +44,7 @@ _ACCOUNT = rx(r"\b(?:your|his|her|their) (?:balance|bill|account|claim|charges?|
               r"\bwent (?:to|toward|towards) (?:your|his|her) (?:deductible|coinsurance|copay)\b")
 # Anything about the patient's care or account, said to a caller who is not the patient.
 _ABOUT_PATIENT = rx(r"\b(?:he|she|his|her)\b[^.?!]{0,40}\b(?:deductible|balance|bill|claim|denied|owes?|signed|mri|test|"
-                    r"surgery|visit|paid|left|account|charges?|scan|stay|appointment|treated|admitted|diagnos\w*)\b")
+                    r"surgery|visit|paid|left|account|charges?|scan|appointment|treated|admitted|diagnos\w*)\b")
 # A sentence about the account: an amount in it is an account detail, not a general price.
 _ACCOUNT_SENTENCE = rx(r"\byour\b", r"\byou (?:still )?owe\b", r"\b(?:his|her|their|he|she)\b", r"\bbalance\b", r"\baccount\b",
                        r"\bclaim\b", r"\bbill\b", r"\bstatement\b")
