@@ -3,7 +3,7 @@ import sqlite3
 import pytest
 
 from trainer.store.db import StoreError, move_aside
-from trainer.store.schema import CURRENT_VERSION
+from trainer.store.schema import CURRENT_VERSION, MIGRATIONS
 from trainer.store.store import Store
 
 
@@ -14,7 +14,7 @@ def test_new_database_has_wal_foreign_keys_and_version(tmp_path):
     assert store.db.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == CURRENT_VERSION
     store.close()
     again = Store(tmp_path / "t.db")  # reopening does not migrate twice
-    assert again.db.execute("SELECT COUNT(*) FROM schema_version").fetchone()[0] == 1
+    assert again.db.execute("SELECT COUNT(*) FROM schema_version").fetchone()[0] == len(MIGRATIONS)
 
 
 def test_ids_are_uuids_and_names_match_case_insensitively(store):

@@ -10,6 +10,7 @@ from pathlib import Path
 from . import __version__
 from .config import BUILTIN_SCENARIOS_DIR, database_path
 from .domain import ROLES, CallState
+from .cli_data import add_commands
 from .console import format_debrief, format_score
 from .scenarios.loader import Library, load_library
 
@@ -22,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
                                       "or $BILLING_TRAINER_DATA_DIR)")
     p.add_argument("--scenarios", action="append", metavar="PATH",
                    help="extra scenario file or folder (may be repeated)")
+    p.add_argument("--kiosk", action="store_true", help="open the window in kiosk mode (full screen, idle sign-out)")
     sub = p.add_subparsers(dest="command")
     sub.add_parser("gui", help="open the window (the default)")
 
@@ -48,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     va = sub.add_parser("validate", help="check scenario files")
     va.add_argument("paths", nargs="*", help="files or folders (default: the built-in scenarios)")
     sub.add_parser("list", help="list the scenarios")
+    add_commands(sub)  # classroom data: bundles, reports, xAPI
     return p
 
 
@@ -57,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     if command == "gui":
         from .ui.app import run_gui  # Qt is imported only when the window is wanted
         return run_gui(args)
+    if getattr(args, "data_handler", None):
+        return args.data_handler(args)
     commands = {"practice": cmd_practice, "score": cmd_score, "score-eval": cmd_score_eval,
                 "validate": cmd_validate, "list": cmd_list}
     return commands[command](args)
@@ -145,10 +150,12 @@ def cmd_practice(args) -> int:
         return 2
     try:
         store = Store(database_path(args.data_dir))
+        if store.begin_run():  # the last run ended badly: the file was checked, its open calls marked interrupted
+            print(f"note: the last run ended badly; {store.interrupted_at_start} unfinished call(s) were kept "
+                  "as interrupted.", file=sys.stderr)
     except StoreError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    store.mark_interrupted()
     session = CallSession(loaded, store, store.sign_in(args.name), seed=args.seed)
     s = session.scenario
     print(f"{s.title}\n{s.summary}\nYou are: {s.organisation}.  Type your reply and press Enter; "
@@ -180,5 +187,6 @@ def cmd_practice(args) -> int:
         line = result.patient
         print(f"PATIENT: {line.text}\n")
     print(format_debrief(session))
+    store.end_run()
     store.close()
     return 0

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-from .schema import CURRENT_VERSION, MIGRATIONS
+from .migrate import migrate
+from .schema import CURRENT_VERSION
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -19,15 +20,27 @@ class StoreError(Exception):
     def __init__(self, message: str, path: Path, kind: str):
         super().__init__(message)
         self.path = path
-        self.kind = kind  # "unwritable", "corrupt", "newer"
+        self.kind = kind  # "unwritable", "corrupt", "newer", "migration"
 
     @property
     def can_move_aside(self) -> bool:
         return self.kind == "corrupt"
 
 
+def connection(db) -> sqlite3.Connection:
+    """The sqlite3 connection behind a Store, a sqlite_utils.Database, or a connection itself."""
+    if isinstance(db, sqlite3.Connection):
+        return db
+    if isinstance(db, sqlite_utils.Database):
+        return db.conn
+    inner = getattr(db, "db", None)
+    if isinstance(inner, sqlite_utils.Database):
+        return inner.conn
+    raise TypeError(f"expected a Store, a sqlite_utils.Database or a sqlite3.Connection, not {type(db).__name__}")
+
+
 def now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
 
 
 def open_database(path: Path) -> sqlite_utils.Database:
@@ -39,6 +52,7 @@ def open_database(path: Path) -> sqlite_utils.Database:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA foreign_keys=ON")
         db.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable at each commit but the last on power loss
+        db.execute("PRAGMA journal_size_limit=67108864")  # the WAL shrinks back to 64 MB after a big import
         _migrate(db, path)
     except sqlite3.DatabaseError as e:
         raise StoreError(f"The database {path} is damaged or is not a trainer database ({e}). "
@@ -96,6 +110,4 @@ def _migrate(db: sqlite_utils.Database, path: Path) -> None:
     if version > CURRENT_VERSION:
         raise StoreError(f"{path} was written by a newer version of the trainer (schema {version}; this "
                          f"version knows {CURRENT_VERSION}). Update the app to open it.", path, "newer")
-    for number, sql in MIGRATIONS:
-        if number > version:
-            db.conn.executescript(f"BEGIN; {sql}; INSERT INTO schema_version VALUES ({number}, '{now()}'); COMMIT;")
+    migrate(db, path, now())  # an older database is backed up beside itself, then upgraded in place

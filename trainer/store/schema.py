@@ -48,6 +48,94 @@ MIGRATIONS: list[tuple[int, str]] = [
         detail TEXT NOT NULL
     );
     """),
+    (2, """
+    -- Settings of this database; 'kiosk_id' names it when its records travel in a bundle.
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO settings (key, value)
+        SELECT 'kiosk_id', lower(substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-4' || substr(h, 14, 3) || '-'
+                                 || substr('89ab', 1 + abs(random() % 4), 1) || substr(h, 18, 3) || '-'
+                                 || substr(h, 21, 12))
+        FROM (SELECT hex(randomblob(16)) AS h);
+
+    -- Where a record was made, so bundles from many kiosks merge; and which run made a session.
+    ALTER TABLE trainees ADD COLUMN kiosk_id TEXT;
+    ALTER TABLE sessions ADD COLUMN kiosk_id TEXT;
+    ALTER TABLE sessions ADD COLUMN topics TEXT;  -- JSON list of the scenario's CRCR topics at the time
+    ALTER TABLE sessions ADD COLUMN run_id TEXT;
+    UPDATE trainees SET kiosk_id = (SELECT value FROM settings WHERE key = 'kiosk_id');
+    UPDATE sessions SET kiosk_id = (SELECT value FROM settings WHERE key = 'kiosk_id');
+
+    -- A trainee who signed in on two kiosks has two ids; a merge keeps one and remembers the other here.
+    CREATE TABLE trainee_aliases (
+        alias_id TEXT PRIMARY KEY,
+        trainee_id TEXT NOT NULL REFERENCES trainees(id) ON DELETE CASCADE
+    );
+
+    -- The compliance rules each scored turn breached (copied out of scores.detail, to count them fast).
+    CREATE TABLE score_blockers (
+        session_id TEXT NOT NULL,
+        turn_id TEXT NOT NULL REFERENCES scores(turn_id) ON DELETE CASCADE,
+        rule_id TEXT NOT NULL,
+        PRIMARY KEY (session_id, turn_id, rule_id)
+    ) WITHOUT ROWID;
+    INSERT OR IGNORE INTO score_blockers (session_id, turn_id, rule_id)
+        SELECT t.session_id, s.turn_id, json_extract(b.value, '$.rule_id')
+        FROM scores s JOIN turns t ON t.id = s.turn_id,
+             json_each(CASE WHEN json_valid(s.detail) THEN s.detail ELSE '{}' END, '$.blockers') b
+        WHERE s.blocked = 1 AND json_extract(b.value, '$.rule_id') IS NOT NULL;
+    CREATE INDEX score_blockers_rule ON score_blockers(rule_id, session_id);
+
+    -- Supervisor comments and score overrides, kept beside the automatic score (which is never changed).
+    CREATE TABLE annotations (
+        id TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        turn_id TEXT REFERENCES turns(id) ON DELETE CASCADE,  -- NULL: about the whole session
+        author TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('comment', 'override')),
+        dimension TEXT CHECK (dimension IN ('empathy', 'clarity', 'compliance', 'overall')),
+        value INTEGER CHECK (value BETWEEN 0 AND 100),
+        text TEXT NOT NULL DEFAULT '',  -- the comment, or the reason for the override
+        created_at TEXT NOT NULL,
+        kiosk_id TEXT,
+        CHECK (kind = 'comment' OR (dimension IS NOT NULL AND value IS NOT NULL))
+    );
+    CREATE INDEX annotations_session ON annotations(session_id, created_at);
+
+    -- One row per start of the app on this database; 'clean' is set at an orderly shutdown.
+    CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        pid INTEGER NOT NULL,
+        host TEXT NOT NULL,
+        app_version TEXT,
+        started_at TEXT NOT NULL,
+        ended_at TEXT,
+        clean INTEGER NOT NULL DEFAULT 0,
+        recovered_at TEXT,  -- when a later run found this one had ended badly
+        integrity TEXT      -- what PRAGMA integrity_check said then
+    );
+
+    -- Bundles merged into this database, and the sessions already put in the xAPI outbox.
+    CREATE TABLE imports (
+        id TEXT PRIMARY KEY,
+        bundle_id TEXT NOT NULL,
+        kiosk_id TEXT,
+        file TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        imported_at TEXT NOT NULL,
+        summary TEXT NOT NULL
+    );
+    CREATE TABLE xapi_queue (
+        session_id TEXT PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+        ended_at TEXT,  -- the end it was queued for (a call taken up again and finished later goes again)
+        queued_at TEXT NOT NULL
+    );
+
+    -- The supervisor's queries read these indexes only (they cover every column the queries need).
+    DROP INDEX sessions_trainee;
+    CREATE INDEX sessions_trainee ON sessions(trainee_id, started_at, empathy, clarity, compliance, overall, blocked);
+    CREATE INDEX sessions_scenario ON sessions(scenario_id, topics, empathy, clarity, compliance, overall, blocked);
+    CREATE INDEX sessions_active ON sessions(status) WHERE status = 'active';
+    """),
 ]
 
 CURRENT_VERSION = MIGRATIONS[-1][0]

@@ -1,16 +1,35 @@
-"""The trainer's records: trainees, sessions, turns and their scores."""
+"""The trainer's records: trainees, sessions, turns and their scores, supervisor annotations, and runs."""
 from __future__ import annotations
 
 import json
+import os
+import socket
 import uuid
 from pathlib import Path
 
+from .. import __version__
 from ..domain import Turn
-from .db import now, open_database
+from .db import StoreError, now, open_database
+
+ANNOTATION_KINDS = ("comment", "override")
+ANNOTATION_DIMENSIONS = ("empathy", "clarity", "compliance", "overall")
+KEEP_RUNS = 200  # rows kept in the runs table
 
 
 def new_id() -> str:
     return str(uuid.uuid4())
+
+
+def pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # it exists, but belongs to someone else
+    return True
 
 
 class Store:
@@ -19,9 +38,94 @@ class Store:
     def __init__(self, path: Path):
         self.path = Path(path)
         self.db = open_database(self.path)
+        self.run_id: str | None = None
+        self.integrity: str | None = None  # what PRAGMA integrity_check said at begin_run, when it ran
+        self.interrupted_at_start = 0  # calls begin_run found left open and marked interrupted
+        self._kiosk_id: str | None = None
 
     def close(self) -> None:
+        """Close the database; an open run (begin_run) is ended cleanly first."""
+        if self.run_id is not None:
+            self.end_run()
         self.db.close()
+
+    # settings
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.db.conn:
+            self.db.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
+                            "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])
+
+    @property
+    def kiosk_id(self) -> str:
+        """This database's own id (a UUID), stamped on the records made here so bundles merge."""
+        if self._kiosk_id is None:
+            self._kiosk_id = self.setting("kiosk_id")
+            if self._kiosk_id is None:
+                self._kiosk_id = new_id()
+                self.set_setting("kiosk_id", self._kiosk_id)
+        return self._kiosk_id
+
+    # runs: was the last start of the app ended in an orderly way?
+    def begin_run(self) -> bool:
+        """Record that the app has started on this database; True when an earlier run ended badly.
+
+        A run that never reached end_run (killed, crashed, power lost) and whose process is gone
+        ended badly. Then the whole file is checked with PRAGMA integrity_check first: if that
+        finds a problem, StoreError (kind "corrupt") names the file and nothing is written to it.
+        Calls left 'active' by runs that are no longer alive are marked 'interrupted'; their
+        answered turns stay, ready for review. Runs still alive (another window on the same
+        database) are left alone.
+        """
+        host = socket.gethostname()
+        open_runs = self.db.execute("SELECT id, pid, host FROM runs WHERE clean = 0 AND recovered_at IS NULL "
+                                    "AND id IS NOT ?", [self.run_id]).fetchall()
+        live = [r[0] for r in open_runs if r[2] == host and r[1] != os.getpid() and pid_alive(r[1])]
+        dead = [r[0] for r in open_runs if r[0] not in live]
+        unclean = bool(dead)
+        if unclean:
+            problems = [row[0] for row in self.db.execute("PRAGMA integrity_check(20)").fetchall()]
+            self.integrity = "ok" if problems == ["ok"] else "; ".join(problems)
+            if self.integrity != "ok":
+                raise StoreError(
+                    f"The database {self.path} failed its integrity check after the last run ended badly "
+                    f"({self.integrity[:300]}). It was left untouched: copy it somewhere safe, then move it "
+                    "aside to start a new one.", self.path, "corrupt")
+        run_id = new_id()
+        marks = ",".join("?" * len(dead))
+        with self.db.conn:
+            if dead:
+                self.db.execute(f"UPDATE runs SET recovered_at = ?, integrity = ? WHERE id IN ({marks})",
+                                [now(), self.integrity, *dead])
+            cur = self.db.execute(
+                "UPDATE sessions SET status = 'interrupted' WHERE status = 'active' AND "
+                f"(run_id IS NULL OR run_id NOT IN ({','.join('?' * len(live))}))", live)
+            self.interrupted_at_start = cur.rowcount
+            self.db.execute("INSERT INTO runs (id, pid, host, app_version, started_at) VALUES (?, ?, ?, ?, ?)",
+                            [run_id, os.getpid(), host, __version__, now()])
+            self.db.execute("DELETE FROM runs WHERE clean = 1 AND id NOT IN "
+                            "(SELECT id FROM runs ORDER BY started_at DESC LIMIT ?)", [KEEP_RUNS])
+        self.run_id = run_id
+        return unclean
+
+    def end_run(self) -> None:
+        """Mark this run as ended cleanly (call at an orderly shutdown)."""
+        if self.run_id is None:
+            return
+        with self.db.conn:
+            self.db.execute("UPDATE runs SET clean = 1, ended_at = ? WHERE id = ?", [now(), self.run_id])
+        self.db.execute("PRAGMA optimize")
+        self.run_id = None
+
+    def last_run_ended_badly(self) -> bool:
+        """Whether a run that is no longer alive never reached end_run (without recording anything)."""
+        host = socket.gethostname()
+        rows = self.db.execute("SELECT id, pid, host FROM runs WHERE clean = 0 AND recovered_at IS NULL "
+                               "AND id IS NOT ?", [self.run_id]).fetchall()
+        return any(not (r[2] == host and r[1] != os.getpid() and pid_alive(r[1])) for r in rows)
 
     # trainees
     def sign_in(self, name: str, badge: str | None = None) -> str:
@@ -31,18 +135,22 @@ class Store:
             return row[0]
         tid = new_id()
         with self.db.conn:
-            self.db["trainees"].insert({"id": tid, "name": name, "badge": badge, "created_at": now()})
+            self.db["trainees"].insert({"id": tid, "name": name, "badge": badge, "created_at": now(),
+                                        "kiosk_id": self.kiosk_id})
         return tid
 
     # sessions
     def start_session(self, trainee_id: str, scenario_id: str, scenario_title: str, scenario_hash: str,
-                      rubric_version: str, persona_mode: str, seed: int) -> str:
+                      rubric_version: str, persona_mode: str, seed: int, topics: list[str] | None = None) -> str:
+        """A new 'active' session; topics are the scenario's CRCR topics (kept for the class summary)."""
         sid = new_id()
+        kiosk = self.kiosk_id
         with self.db.conn:
             self.db["sessions"].insert({
                 "id": sid, "trainee_id": trainee_id, "scenario_id": scenario_id, "scenario_title": scenario_title,
                 "scenario_hash": scenario_hash, "rubric_version": rubric_version, "persona_mode": persona_mode,
-                "seed": seed, "status": "active", "started_at": now(),
+                "seed": seed, "status": "active", "started_at": now(), "kiosk_id": kiosk,
+                "topics": json.dumps(list(topics)) if topics is not None else None, "run_id": self.run_id,
             })
         return sid
 
@@ -61,12 +169,11 @@ class Store:
                 "clarity": sc.clarity.score, "compliance": sc.compliance.score, "overall": sc.overall,
                 "blocked": int(bool(sc.blockers)), "detail": json.dumps(sc.to_dict()),
             })
+            rules = sorted({b.rule_id for b in sc.blockers})
+            if rules:
+                self.db.conn.executemany("INSERT INTO score_blockers (session_id, turn_id, rule_id) VALUES (?, ?, ?)",
+                                         [(session_id, tid, r) for r in rules])
         return tid
-
-    def reopen_session(self, session_id: str) -> None:
-        """A finished call goes on again (the trainee retries its last turn)."""
-        with self.db.conn:
-            self.db["sessions"].update(session_id, {"status": "active", "ending": None, "ended_at": None})
 
     def finish_session(self, session_id: str, status: str, ending: str | None, summary: dict) -> None:
         with self.db.conn:
@@ -77,11 +184,58 @@ class Store:
                 "blocked": int(bool(summary.get("blocked"))),
             })
 
+    def reopen_session(self, session_id: str) -> None:
+        """A finished call taken up again (the trainee retries the reply that ended it): 'active' once more."""
+        with self.db.conn:
+            self.db.execute("UPDATE sessions SET status = 'active', ending = NULL, ended_at = NULL, empathy = NULL, "
+                            "clarity = NULL, compliance = NULL, overall = NULL, blocked = 0, run_id = ? WHERE id = ?",
+                            [self.run_id, session_id])
+
     def mark_interrupted(self) -> int:
         """Sessions left 'active' by a run that ended badly; returns how many."""
         with self.db.conn:
             cur = self.db.execute("UPDATE sessions SET status = 'interrupted' WHERE status = 'active'")
         return cur.rowcount
+
+    # supervisor annotations: comments and overrides beside the automatic score
+    def add_annotation(self, session_id: str, author: str, kind: str, text: str, turn_id: str | None = None,
+                       dimension: str | None = None, value: int | None = None) -> str:
+        """A supervisor's comment, or override of a score (kept beside it); returns its id.
+
+        An override needs a dimension (empathy, clarity, compliance or overall) and a value 0-100;
+        turn_id None means the annotation is about the whole session.
+        """
+        if kind not in ANNOTATION_KINDS:
+            raise ValueError(f"kind must be one of {', '.join(ANNOTATION_KINDS)}, not {kind!r}")
+        if dimension is not None and dimension not in ANNOTATION_DIMENSIONS:
+            raise ValueError(f"dimension must be one of {', '.join(ANNOTATION_DIMENSIONS)}, not {dimension!r}")
+        if kind == "override":
+            if dimension is None or value is None:
+                raise ValueError("an override needs a dimension and a value")
+        if value is not None and not (isinstance(value, int) and 0 <= value <= 100):
+            raise ValueError(f"value must be a whole number from 0 to 100, not {value!r}")
+        if not author or not author.strip():
+            raise ValueError("an annotation needs an author")
+        if kind == "comment" and not (text and text.strip()):
+            raise ValueError("a comment needs some text")
+        if self.db.execute("SELECT 1 FROM sessions WHERE id = ?", [session_id]).fetchone() is None:
+            raise ValueError(f"no session {session_id}")
+        if turn_id is not None and self.db.execute("SELECT 1 FROM turns WHERE id = ? AND session_id = ?",
+                                                   [turn_id, session_id]).fetchone() is None:
+            raise ValueError(f"turn {turn_id} is not a turn of session {session_id}")
+        aid = new_id()
+        with self.db.conn:
+            self.db["annotations"].insert({
+                "id": aid, "session_id": session_id, "turn_id": turn_id, "author": author.strip(), "kind": kind,
+                "dimension": dimension, "value": value, "text": text or "", "created_at": now(),
+                "kiosk_id": self.kiosk_id,
+            })
+        return aid
+
+    def annotations(self, session_id: str) -> list[dict]:
+        """The session's annotations, oldest first (turn_id None: about the whole session)."""
+        return list(self.db.query("SELECT * FROM annotations WHERE session_id = ? ORDER BY created_at, rowid",
+                                  [session_id]))
 
     # reading
     def session(self, session_id: str) -> dict:

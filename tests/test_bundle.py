@@ -1,0 +1,315 @@
+"""Kiosk bundles: export, import and merge by UUID; bad files are refused and change nothing."""
+import hashlib
+import json
+import sqlite3
+import zipfile
+
+import pytest
+
+from classroom import fingerprint, kiosk, play
+from trainer.session import CallSession
+from trainer.store import bundle
+from trainer.store.bundle import BUNDLE_SUFFIX, export_bundle, import_bundles, read_bundle
+from trainer.store.schema import CURRENT_VERSION
+from trainer.store.store import Store
+
+
+def reseal(path, sql="", **manifest_changes):
+    """Change a bundle's data (SQL on its sessions.sqlite) and/or manifest, with a matching checksum."""
+    with zipfile.ZipFile(path) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        data = zf.read("sessions.sqlite")
+    tmp = path.with_name("data.tmp")
+    tmp.write_bytes(data)
+    con = sqlite3.connect(tmp)
+    con.executescript(sql)
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    manifest["counts"] = {t: con.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in bundle.COLUMNS
+                          if t in tables}
+    con.commit()
+    con.close()
+    data = tmp.read_bytes()
+    tmp.unlink()
+    manifest["data"].update(bytes=len(data), sha256=hashlib.sha256(data).hexdigest())
+    manifest.update(manifest_changes)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("manifest.json", json.dumps(manifest))
+        zf.writestr("sessions.sqlite", data)
+    return path
+
+
+@pytest.fixture
+def kiosks(tmp_path, library):
+    a, b = kiosk(tmp_path, "room-a"), kiosk(tmp_path, "room-b")
+    play(a, library, "Dana Lee", seed=1)
+    play(a, library, "Eli Cruz", "collector-dispute", seed=2, breach=True)
+    play(b, library, "dana lee", "surprise-deductible", seed=3)  # the same trainee, signed in on another kiosk
+    play(b, library, "Fay Ng", "surprise-deductible", seed=4)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    yield a, b, usb
+    a.close()
+    b.close()
+
+
+@pytest.fixture
+def supervisor(tmp_path):
+    s = Store(tmp_path / "supervisor" / "trainer.db")
+    yield s
+    s.close()
+
+
+def test_a_bundle_is_one_file_with_a_manifest_and_checksum(kiosks):
+    a, _, usb = kiosks
+    result = export_bundle(a, usb)
+    assert result.path.parent == usb and result.path.name.startswith("room-a-") and result.path.suffix == BUNDLE_SUFFIX
+    assert [p.name for p in usb.iterdir()] == [result.path.name]  # no temporary file left behind
+    with zipfile.ZipFile(result.path) as zf:
+        assert zf.namelist() == ["manifest.json", "sessions.sqlite"]
+        manifest = json.loads(zf.read("manifest.json"))
+        data = zf.read("sessions.sqlite")
+    assert manifest["format"] == "billing-trainer-bundle" and manifest["schema_version"] == CURRENT_VERSION
+    assert manifest["kiosk_id"] == a.kiosk_id and manifest["kiosk_name"] == "room-a"
+    assert manifest["data"]["sha256"] == hashlib.sha256(data).hexdigest()
+    assert manifest["counts"]["sessions"] == 2 and manifest["counts"]["trainees"] == 2
+    assert manifest["counts"]["turns"] == a.db.execute("SELECT COUNT(*) FROM turns").fetchone()[0]
+    assert manifest["counts"]["score_blockers"] >= 1
+    assert read_bundle(result.path)[0] == manifest
+
+
+def test_bundles_from_two_kiosks_merge_and_a_second_import_changes_nothing(kiosks, supervisor):
+    a, b, usb = kiosks
+    files = [export_bundle(a, usb).path, export_bundle(b, usb).path]
+    report = import_bundles(supervisor, files)
+    assert report.committed and not report.rejected
+    t = report.totals()
+    assert t["sessions"].new == 4 and t["turns"].new == 4 * 0 + sum(
+        k.db.execute("SELECT COUNT(*) FROM turns").fetchone()[0] for k in (a, b))
+    assert t["trainees"].new == 3 and report.bundles[1].matched_by_name == 1
+    assert sum(c.conflicts for c in t.values()) == 0
+    [dana] = supervisor.db.execute("SELECT id FROM trainees WHERE name = 'Dana Lee'").fetchall()
+    assert len(supervisor.sessions(dana[0])) == 2  # both kiosks' calls, one trainee
+    kiosk_ids = {r[0] for r in supervisor.db.execute("SELECT DISTINCT kiosk_id FROM sessions")}
+    assert kiosk_ids == {a.kiosk_id, b.kiosk_id}
+    assert supervisor.db.execute("SELECT COUNT(*) FROM score_blockers").fetchone()[0] >= 1
+    before = fingerprint(supervisor)
+
+    again = import_bundles(supervisor, files)
+    assert again.committed
+    totals = again.totals()
+    assert all(c.new == c.updated == c.conflicts == 0 for c in totals.values())
+    assert totals["turns"].unchanged == t["turns"].new and totals["sessions"].unchanged == 4
+    assert fingerprint(supervisor) == before
+    assert supervisor.db.execute("SELECT COUNT(*) FROM imports").fetchone()[0] == 4
+
+
+def test_a_call_that_went_further_on_the_kiosk_is_updated(tmp_path, library, supervisor):
+    room = kiosk(tmp_path, "room")
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    call = CallSession(library.get("surprise-deductible"), room, room.sign_in("Dana"), seed=1)
+    line = call.start()
+    line = call.submit(line.model_answer).patient
+    early = export_bundle(room, usb).path  # exported mid-call
+    while not call.finished:
+        line = call.submit(line.model_answer).patient
+    late = export_bundle(room, usb).path
+    first = import_bundles(supervisor, [early])
+    assert first.totals()["sessions"].new == 1 and supervisor.session(call.id)["status"] == "active"
+    second = import_bundles(supervisor, [late])
+    t = second.totals()
+    assert t["sessions"].updated == 1 and t["turns"].new == len(call.turns) - 1 and t["turns"].unchanged == 1
+    assert supervisor.session(call.id)["status"] == "completed"
+    assert supervisor.session(call.id)["overall"] == room.session(call.id)["overall"]
+    stale = import_bundles(supervisor, [early])  # the older copy again: nothing goes back
+    assert stale.totals()["sessions"].unchanged == 1 and stale.totals()["sessions"].updated == 0
+    assert supervisor.session(call.id)["status"] == "completed"
+    room.close()
+
+
+def test_conflicts_are_reported_and_the_copy_here_is_kept(kiosks, supervisor):
+    a, _, usb = kiosks
+    import_bundles(supervisor, [export_bundle(a, usb).path])
+    turn = a.db.execute("SELECT id, reply FROM turns ORDER BY id LIMIT 1").fetchone()
+    tampered = reseal(export_bundle(a, usb).path, f"""
+        UPDATE turns SET reply = 'something else' WHERE id = '{turn[0]}';
+        UPDATE sessions SET scenario_hash = 'another file' WHERE id = (SELECT id FROM sessions ORDER BY id LIMIT 1);
+        UPDATE trainees SET name = 'Someone Else' WHERE name = 'Eli Cruz';""")
+    report = import_bundles(supervisor, [tampered])
+    t = report.totals()
+    assert t["turns"].conflicts == 1 and t["sessions"].conflicts == 1 and t["trainees"].conflicts == 1
+    text = "\n".join(report.bundles[0].conflicts)
+    assert turn[0] in text and "kept the one here" in text and "Someone Else" in text
+    assert supervisor.db.execute("SELECT reply FROM turns WHERE id = ?", [turn[0]]).fetchone()[0] == turn[1]
+    assert "conflict" in bundle.format_import_report(report)
+
+
+def test_annotations_merge_across_databases(kiosks, supervisor, tmp_path):
+    a, b, usb = kiosks
+    import_bundles(supervisor, [export_bundle(a, usb).path])
+    sid = supervisor.db.execute("SELECT id FROM sessions ORDER BY id LIMIT 1").fetchone()[0]
+    turn = supervisor.turns(sid)[0]["id"]
+    note = supervisor.add_annotation(sid, "Ms Ortiz", "override", "Fine in context", turn_id=turn,
+                                     dimension="compliance", value=90)
+    out = tmp_path / "from-supervisor"
+    out.mkdir()
+    from_supervisor = export_bundle(supervisor, out).path
+    second = Store(tmp_path / "second" / "trainer.db")
+    report = import_bundles(second, [export_bundle(b, usb).path, from_supervisor])
+    assert report.totals()["annotations"].new == 1
+    [copy] = second.annotations(sid)
+    assert copy["id"] == note and copy["value"] == 90 and copy["turn_id"] == turn
+    assert copy["kiosk_id"] == supervisor.kiosk_id
+    assert import_bundles(second, [from_supervisor]).totals()["annotations"].unchanged == 1
+    # Dana (room b) and Dana (room a, via the supervisor) are one trainee here too
+    assert second.db.execute("SELECT COUNT(*) FROM trainees WHERE name = 'Dana Lee' COLLATE NOCASE").fetchone()[0] == 1
+    second.close()
+
+
+def test_export_can_be_limited_to_recent_calls_or_to_this_kiosk(kiosks, supervisor, tmp_path):
+    a, b, usb = kiosks
+    import_bundles(supervisor, [export_bundle(a, usb).path, export_bundle(b, usb).path])
+    out = tmp_path / "out"
+    out.mkdir()
+    assert export_bundle(supervisor, out, since="2999-01-01").manifest["counts"]["sessions"] == 0
+    own = export_bundle(supervisor, out, origin=a.kiosk_id).manifest["counts"]
+    assert own["sessions"] == 2 and own["trainees"] == 2
+
+
+# ------------------------------------------------------------------ bad files
+
+def corrupt(path):
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def truncate(path):
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def foreign_text(path):
+    path.write_text("name,score\nDana,80\n")
+
+
+def foreign_database(path):
+    path.unlink()
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE recipes (name TEXT)")
+    con.commit()
+    con.close()
+
+
+def foreign_zip(path):
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("photo.txt", "not a bundle")
+
+
+def newer_schema(path):
+    reseal(path, schema_version=CURRENT_VERSION + 1, app_version="9.0")
+
+
+def newer_format(path):
+    reseal(path, format_version=bundle.BUNDLE_FORMAT_VERSION + 1)
+
+
+def wrong_checksum(path):
+    with zipfile.ZipFile(path) as zf:
+        manifest, data = json.loads(zf.read("manifest.json")), zf.read("sessions.sqlite")
+    manifest["data"]["sha256"] = "0" * 64
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("manifest.json", json.dumps(manifest))
+        zf.writestr("sessions.sqlite", data)
+
+
+def missing_table(path):
+    reseal(path, "DROP TABLE annotations;")
+
+
+def orphan_turns(path):
+    reseal(path, "DELETE FROM sessions WHERE id = (SELECT session_id FROM turns LIMIT 1);")
+
+
+@pytest.mark.parametrize("damage, words", [
+    (corrupt, "damaged"), (truncate, "damaged or incomplete"), (foreign_text, "not a trainer bundle"),
+    (foreign_database, "not a bundle"), (foreign_zip, "not a trainer bundle"), (newer_schema, "newer version"),
+    (newer_format, "newer version"), (wrong_checksum, "checksum"), (missing_table, "no annotations table"),
+    (orphan_turns, "inconsistent"),
+])
+def test_a_bad_file_is_refused_with_a_clear_message_and_nothing_changes(kiosks, supervisor, damage, words):
+    a, b, usb = kiosks
+    import_bundles(supervisor, [export_bundle(b, usb).path])
+    before = fingerprint(supervisor)
+    bad = export_bundle(a, usb).path
+    damage(bad)
+    report = import_bundles(supervisor, [bad])
+    assert not report.committed and report.bundles == []
+    [problem] = report.rejected
+    assert str(bad) in str(problem) and words in str(problem), str(problem)
+    assert fingerprint(supervisor) == before
+    assert "Nothing was imported" in bundle.format_import_report(report)
+
+
+def test_one_bad_file_stops_the_import_unless_told_to_skip_it(kiosks, supervisor):
+    a, b, usb = kiosks
+    good, bad = export_bundle(a, usb).path, export_bundle(b, usb).path
+    truncate(bad)
+    missing = usb / "gone.trainer-bundle"
+    before = fingerprint(supervisor)
+    report = import_bundles(supervisor, [good, bad, missing])
+    assert not report.committed and len(report.rejected) == 2  # every bad file is named
+    assert {p.path for p in report.rejected} == {bad, missing}
+    assert fingerprint(supervisor) == before
+    skipped = import_bundles(supervisor, [good, bad], skip_bad=True)
+    assert skipped.committed and skipped.totals()["sessions"].new == 2 and len(skipped.rejected) == 1
+
+
+def test_the_import_is_one_transaction(kiosks, supervisor, monkeypatch):
+    a, b, usb = kiosks
+    files = [export_bundle(a, usb).path, export_bundle(b, usb).path]
+    before = fingerprint(supervisor)
+    calls = []
+    real = bundle._record_import
+
+    def fail_on_second(*args):
+        calls.append(args)
+        if len(calls) == 2:
+            raise RuntimeError("power cut")
+        return real(*args)
+
+    monkeypatch.setattr(bundle, "_record_import", fail_on_second)
+    with pytest.raises(RuntimeError):
+        import_bundles(supervisor, files)
+    assert fingerprint(supervisor) == before  # the first bundle was rolled back too
+    assert supervisor.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1  # settings restored
+
+
+def test_a_big_import_loads_in_bulk_and_ends_the_same(kiosks, supervisor, tmp_path, monkeypatch):
+    a, b, usb = kiosks
+    files = [export_bundle(a, usb).path, export_bundle(b, usb).path]
+    plain = Store(tmp_path / "plain" / "trainer.db")
+    import_bundles(plain, files)
+    monkeypatch.setattr(bundle, "BULK_MIN_TURNS", 1)
+    report = import_bundles(supervisor, files)
+    assert report.committed
+    assert fingerprint(supervisor) == fingerprint(plain)
+    indexes = {r[0] for r in supervisor.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert set(bundle.SECONDARY_INDEXES) <= indexes
+    assert supervisor.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert supervisor.db.execute("PRAGMA foreign_key_check").fetchall() == []
+    plain.close()
+
+
+def test_a_turn_id_already_here_under_another_call_is_a_conflict_not_a_crash(kiosks, supervisor):
+    a, b, usb = kiosks
+    import_bundles(supervisor, [export_bundle(a, usb).path])
+    taken = supervisor.db.execute("SELECT id FROM turns ORDER BY id LIMIT 1").fetchone()[0]
+    clash = reseal(export_bundle(b, usb).path, f"""
+        UPDATE scores SET turn_id = '{taken}' WHERE turn_id = (SELECT id FROM turns ORDER BY id LIMIT 1);
+        UPDATE score_blockers SET turn_id = '{taken}' WHERE turn_id = (SELECT id FROM turns ORDER BY id LIMIT 1);
+        UPDATE turns SET id = '{taken}' WHERE id = (SELECT id FROM turns ORDER BY id LIMIT 1);""")
+    report = import_bundles(supervisor, [clash])
+    assert report.committed
+    t = report.totals()
+    assert t["turns"].conflicts == 1 and t["sessions"].new == 2
+    assert supervisor.db.execute("PRAGMA foreign_key_check").fetchall() == []

@@ -1,0 +1,100 @@
+"""Schema versions: an older database is backed up beside itself, then upgraded in place; a newer one is refused."""
+import json
+import sqlite3
+
+import pytest
+
+from trainer.store.db import StoreError
+from trainer.store.schema import CURRENT_VERSION, MIGRATIONS
+from trainer.store.store import Store
+
+DETAIL = {"empathy": {"score": 40}, "blockers": [{"rule_id": "hipaa-verify-identity", "title": "Verify identity"},
+                                                 {"rule_id": "pci-card-data", "title": "Card data"}]}
+
+
+def make_v1(path):
+    """A database exactly as version 1 of the app left it, with one trainee, call and two turns."""
+    con = sqlite3.connect(path)
+    con.executescript("CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL);"
+                      + MIGRATIONS[0][1] + "; INSERT INTO schema_version VALUES (1, '2026-01-01T00:00:00+00:00');")
+    con.execute("INSERT INTO trainees VALUES ('t1', 'Dana Lee', NULL, '2026-01-02T00:00:00+00:00')")
+    con.execute("INSERT INTO sessions (id, trainee_id, scenario_id, scenario_title, scenario_hash, rubric_version, "
+                "persona_mode, seed, status, ending, started_at, ended_at, empathy, clarity, compliance, overall, "
+                "blocked) VALUES ('s1', 't1', 'surprise-deductible', 'Surprise', 'h', 'r1', 'scripted', 3, "
+                "'completed', 'resolved', '2026-01-02T10:00:00+00:00', '2026-01-02T10:05:00+00:00', 60, 70, 0, 0, 1)")
+    for i, (blocked, detail) in enumerate([(1, DETAIL), (0, {"blockers": []})]):
+        con.execute("INSERT INTO turns VALUES (?, 's1', ?, 1, 'open', 'open.a', 'Hi', 'Hello', "
+                    "'2026-01-02T10:01:00+00:00')", [f"u{i}", i])
+        con.execute("INSERT INTO scores VALUES (?, 'r1', 40, 70, 0, 0, ?, ?)", [f"u{i}", blocked, json.dumps(detail)])
+    con.commit()
+    con.close()
+
+
+def backups(folder):
+    return sorted(folder.glob("trainer.db.v1-backup-*"))
+
+
+def test_a_version_1_database_is_backed_up_then_upgraded_in_place(tmp_path):
+    path = tmp_path / "trainer.db"
+    make_v1(path)
+    store = Store(path)
+    # upgraded in place
+    assert store.db.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == CURRENT_VERSION
+    assert store.db.execute("SELECT status, overall FROM sessions").fetchone() == ("completed", 0)
+    assert store.turns("s1")[0]["reply"] == "Hello"
+    assert sorted(store.db.execute("SELECT rule_id FROM score_blockers").fetchall()) == [
+        ("hipaa-verify-identity",), ("pci-card-data",)]
+    kiosk = store.kiosk_id
+    assert len(kiosk) == 36 and kiosk[14] == "4"
+    assert store.db.execute("SELECT kiosk_id FROM sessions").fetchone()[0] == kiosk
+    assert store.add_annotation("s1", "Supervisor", "comment", "Verify first.")  # the new tables work
+    store.close()
+    # the backup is beside it, still at version 1, with the same rows
+    [backup] = backups(tmp_path)
+    con = sqlite3.connect(backup)
+    assert con.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == 1
+    assert con.execute("SELECT COUNT(*) FROM turns").fetchone()[0] == 2
+    assert "annotations" not in {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    con.close()
+    # opening again neither migrates nor backs up again
+    Store(path).close()
+    assert len(backups(tmp_path)) == 1
+
+
+def test_a_new_database_needs_no_backup(tmp_path):
+    Store(tmp_path / "trainer.db").close()
+    assert list(tmp_path.glob("*backup*")) == []
+
+
+def test_a_database_from_a_newer_version_is_refused_untouched(tmp_path):
+    path = tmp_path / "trainer.db"
+    Store(path).close()
+    con = sqlite3.connect(path)
+    con.execute("INSERT INTO schema_version VALUES (?, 'later')", [CURRENT_VERSION + 1])
+    con.commit()
+    con.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError) as e:
+        Store(path)
+    assert e.value.kind == "newer" and str(path) in str(e.value) and "Update the app" in str(e.value)
+    assert path.read_bytes() == before and list(tmp_path.glob("*backup*")) == []
+
+
+def test_a_failed_upgrade_is_rolled_back_and_names_the_backup(tmp_path):
+    path = tmp_path / "trainer.db"
+    make_v1(path)
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE annotations (something TEXT)")  # in the way of migration 2, after its ALTERs
+    con.commit()
+    con.close()
+    with pytest.raises(StoreError) as e:
+        Store(path)
+    [backup] = backups(tmp_path)
+    assert e.value.kind == "migration" and str(backup) in str(e.value) and "schema 1" in str(e.value)
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == 1
+    assert "settings" not in {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
+    cols = {r[1] for r in con.execute("PRAGMA table_info(sessions)")}
+    assert "kiosk_id" not in cols  # the ALTER TABLEs were rolled back too
+    con.close()

@@ -1,0 +1,64 @@
+"""Bring a database up to the current schema: back it up beside itself first, then upgrade in place."""
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from .schema import CURRENT_VERSION, MIGRATIONS
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
+
+
+def backup_path(path: Path, version: int) -> Path:
+    """A free name beside the database, e.g. trainer.db.v1-backup-20260522-143000."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.v{version}-backup-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.v{version}-backup-{stamp}-{n}")
+    return target
+
+
+def write_backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
+    """A consistent copy of the open database (WAL contents included), written and closed before returning."""
+    target = backup_path(path, version)
+    dest = sqlite3.connect(target)
+    try:
+        conn.backup(dest)
+        dest.execute("PRAGMA journal_mode=DELETE")  # a single self-contained file
+    finally:
+        dest.close()
+    return target
+
+
+def migrate(db: sqlite_utils.Database, path: Path, now: str) -> Path | None:
+    """Apply the migrations the database lacks; returns the backup written, if any.
+
+    The caller has checked that the file is the trainer's and not newer than this version. Each
+    migration runs in its own transaction; on failure it is rolled back and StoreError names the backup.
+    """
+    from .db import StoreError
+
+    conn = db.conn
+    version = schema_version(conn)
+    if version >= CURRENT_VERSION:
+        return None
+    backup = write_backup(conn, path, version) if version > 0 else None
+    for number, sql in MIGRATIONS:
+        if number <= version:
+            continue
+        try:
+            conn.executescript(f"BEGIN; {sql}; INSERT INTO schema_version VALUES ({number}, '{now}'); COMMIT;")
+        except sqlite3.Error as e:
+            if conn.in_transaction:
+                conn.rollback()
+            kept = f" A copy made before the upgrade is at {backup}." if backup else ""
+            raise StoreError(f"Could not upgrade the database {path} to schema {number} ({e}). It was left at "
+                             f"schema {schema_version(conn)}.{kept}", path, "migration") from e
+    return backup
