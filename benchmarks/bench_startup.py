@@ -18,12 +18,14 @@ from PySide6.QtWidgets import QApplication
 from trainer.cli import library_for, build_parser
 from trainer.config import database_path
 from trainer.store.store import Store
+from trainer.settings import load_settings
 from trainer.ui.main_window import MainWindow
-from trainer.ui.theme import STYLE
+from trainer.ui.theme import build_style
 app = QApplication([])
-app.setStyleSheet(STYLE)
 args = build_parser().parse_args(["--data-dir", sys.argv[3]])
-w = MainWindow(library_for(args), Store(database_path(args.data_dir)))
+settings, _ = load_settings(sys.argv[3])
+app.setStyleSheet(build_style(settings.text_size, settings.high_contrast))
+w = MainWindow(library_for(args), Store(database_path(args.data_dir)), settings, sys.argv[3])
 w.show()
 QTimer.singleShot(0, lambda: (print(f"{time.time() - t0:.3f}"), app.quit()))
 app.exec()

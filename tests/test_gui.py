@@ -1,7 +1,11 @@
-"""Drive whole calls through the real main window (offscreen)."""
+"""Drive the real main window (offscreen) through every flow a trainee and a supervisor use."""
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
+from trainer.pin import set_pin
+from trainer.settings import Settings, load_settings
+from trainer.ui import pin_dialog
 from trainer.ui.main_window import MainWindow
 
 REPLIES = [
@@ -16,58 +20,113 @@ REPLIES = [
 
 
 @pytest.fixture
-def window(qtbot, library, store):
-    w = MainWindow(library, store)
-    qtbot.addWidget(w)
-    w.show()
-    return w
+def make_window(qtbot, library, store):
+    def make(settings=None, kiosk=None, lib=None):
+        w = MainWindow(lib or library, store, settings or Settings(), store.path.parent, kiosk=kiosk)
+        # a kiosk asks for the PIN to close; the test's own clean-up may close it without one
+        qtbot.addWidget(w, before_close_func=lambda w: setattr(w, "_closing_allowed", True))
+        w.show()
+        return w
+    return make
 
 
-def sign_in(qtbot, window, name="Riley Chen"):
+@pytest.fixture
+def window(make_window):
+    return make_window()
+
+
+def sign_in(window, name="Riley Chen"):
     window.sign_in.name.setText(name)  # (QTest cannot type characters outside the BMP, such as emoji)
-    qtbot.keyClick(window.sign_in.name, Qt.Key_Return)
+    window.sign_in.submit()
     assert window.stack.currentWidget() is window.catalogue
 
 
-def test_whole_call_from_sign_in_to_debrief_is_stored(qtbot, window, store):
-    sign_in(qtbot, window)
-    assert "Riley Chen" in window.catalogue.greeting.text()
-    ids = [window.catalogue.list.item(i).data(Qt.UserRole) for i in range(window.catalogue.list.count())]
-    window.catalogue.list.setCurrentRow(ids.index("surprise-deductible"))
-    qtbot.mouseClick(window.catalogue.start, Qt.LeftButton)
-    assert window.stack.currentWidget() is window.call
-    assert "Alvarez" in window.call.transcript.toPlainText()
-    for reply in REPLIES:
+def play(qtbot, window, scenario_id, replies):
+    window.start_call(scenario_id)
+    for reply in replies:
         if window.stack.currentWidget() is not window.call:
             break
         window.call.reply.setPlainText(reply)
         qtbot.keyClick(window.call.reply, Qt.Key_Return, Qt.ControlModifier)  # Ctrl+Enter sends
+
+
+def test_whole_call_from_sign_in_to_debrief_is_stored(qtbot, window, store):
+    sign_in(window)
+    assert "Riley Chen" in window.catalogue.greeting.text()
+    ids = window.catalogue.visible_ids()
+    window.catalogue.list.setCurrentRow(ids.index("surprise-deductible"))
+    qtbot.mouseClick(window.catalogue.start, Qt.LeftButton)
+    assert window.stack.currentWidget() is window.call
+    assert "Alvarez" in window.call.transcript.toPlainText()
+    assert window.call.mood.value() > 0 and "of 100" in window.call.mood_label.text()
+    for reply in REPLIES:
+        if window.stack.currentWidget() is not window.call:
+            break
+        window.call.reply.setPlainText(reply)
+        qtbot.keyClick(window.call.reply, Qt.Key_Return, Qt.ControlModifier)
         assert window.call.reply.toPlainText() == ""
-        bars = window.call.score_card.bars
-        assert bars["empathy"][1].text() not in ("", "–")
+        assert window.call.score_card.bars["empathy"][1].text() not in ("", "–")
     assert window.stack.currentWidget() is window.debrief
     assert window.debrief.table.rowCount() == len(window.session.turns) >= 3
     assert window.debrief.bars["overall"][1].text().isdigit()
+    assert "What to practise next" in window.debrief.next_label.text()
     rows = store.turns(window.session.id)
     assert [r["reply"] for r in rows] == REPLIES[:len(rows)]
     assert store.session(window.session.id)["status"] == "completed"
 
 
-def test_score_card_shows_evidence_suggestion_and_model_answer(qtbot, window):
-    sign_in(qtbot, window)
+def test_home_filters_and_records(qtbot, window, library):
+    sign_in(window)
+    cat = window.catalogue
+    total = len(library.scenarios)
+    assert cat.count.text() == f"{total} of {total} calls"
+    cat.difficulty.setCurrentIndex(cat.difficulty.findData(5))
+    assert all(library.get(i).scenario.difficulty == 5 for i in cat.visible_ids())
+    cat.difficulty.setCurrentIndex(0)
+    cat.topic.setCurrentIndex(cat.topic.findData("emergency-care-rules"))
+    assert cat.visible_ids() and all("emergency-care-rules" in library.get(i).scenario.crcr_topics
+                                      for i in cat.visible_ids())
+    cat.topic.setCurrentIndex(0)
+    play(qtbot, window, "surprise-deductible", REPLIES[:1])
+    window.show_catalogue()
+    cat.untried.setChecked(True)
+    assert "surprise-deductible" not in cat.visible_ids()
+    card = cat.list.itemWidget(cat.list.item([cat.list.item(i).data(Qt.UserRole)
+                                              for i in range(cat.list.count())].index("surprise-deductible")))
+    assert "1 attempt" in card.accessibleName() or "attempts" in card.accessibleName()
+    assert cat.pick_label.isVisible() and cat.pick is not None
+
+
+def test_score_card_evidence_suggestion_model_answer_and_retry(qtbot, window, store):
+    sign_in(window)
     window.start_call("surprise-deductible")
     window.call.reply.setPlainText("Calm down. You should have read your policy.")
     window.call.submit()
     card = window.call.score_card
     assert int(card.bars["empathy"][1].text()) < 40
-    html = card.reply.toHtml()
-    assert "ev:" in html  # spans are linked to their reasons
+    assert "ev:" in card.reply.toHtml()
     details = card.details.toPlainText()
     assert "blames the patient" in details and "Try:" in details and "A strong reply here" in details
+    assert card.retry.isEnabled()
+    qtbot.mouseClick(card.retry, Qt.LeftButton)
+    assert "trying that reply again" in window.call.transcript.toPlainText()
+    window.call.reply.setPlainText(REPLIES[0])
+    window.call.submit()
+    rows = store.turns(window.session.id)
+    assert [(r["idx"], r["attempt"]) for r in rows] == [(0, 1), (0, 2)]
+    assert "attempt 2" in window.call.transcript.toPlainText()
 
 
-def test_empty_reply_is_not_sent_and_a_huge_paste_is_capped(qtbot, window):
-    sign_in(qtbot, window)
+def test_hint_says_it_costs_points(qtbot, window):
+    sign_in(window)
+    window.start_call("surprise-deductible")
+    assert "points" in window.call.hint_button.text()
+    qtbot.mouseClick(window.call.hint_button, Qt.LeftButton)
+    assert "Try starting like this" in window.call.hint.text()
+
+
+def test_empty_reply_is_not_sent_and_a_huge_paste_is_capped(window):
+    sign_in(window)
     window.start_call("surprise-deductible")
     window.call.reply.setPlainText("   ")
     window.call.submit()
@@ -78,36 +137,182 @@ def test_empty_reply_is_not_sent_and_a_huge_paste_is_capped(qtbot, window):
     assert "100,000 characters" in window.call.hint.text()
 
 
-def test_empty_name_gives_a_hint_and_odd_names_work(qtbot, window):
-    qtbot.keyClick(window.sign_in.name, Qt.Key_Return)
+def test_empty_name_gives_a_hint_and_odd_names_work(window):
+    window.sign_in.submit()
     assert window.stack.currentWidget() is window.sign_in
     assert "Type your name" in window.sign_in.hint.text()
-    sign_in(qtbot, window, "Zoë 🙂 " + "y" * 500)
+    sign_in(window, "Zoë 🙂 " + "y" * 500)
     assert len(window.catalogue.greeting.text()) < 120
 
 
-def test_hang_up_leads_to_debrief_and_sign_out_clears(qtbot, window, store):
-    sign_in(qtbot, window)
+def test_progress_page_with_and_without_data(qtbot, window):
+    sign_in(window)
+    window.show_progress()
+    assert window.progress.empty.isVisible()  # a chart with no data yet: a message, no crash
+    play(qtbot, window, "surprise-deductible", REPLIES)
+    window.show_progress()
+    assert not window.progress.empty.isVisible()
+    assert window.progress.numbers["sessions"].text() == "1"
+    assert window.progress.numbers["streak"].text() == "1"
+    assert len(window.progress.over_time.chart().series()) == 4
+
+
+def test_hang_up_leads_to_debrief_and_sign_out_clears_everything(qtbot, window, store):
+    sign_in(window, "Private Person")
     window.start_call("collector-dispute")
+    window.call.reply.setPlainText("Hello, this is Jordan with Summit Recovery. Can you confirm your date of birth?")
+    window.call.submit()
     qtbot.mouseClick(window.call.hang_up_button, Qt.LeftButton)
     assert window.stack.currentWidget() is window.debrief
     assert store.session(window.session.id)["status"] == "abandoned"
     window.sign_out()
     assert window.stack.currentWidget() is window.sign_in and window.sign_in.name.text() == ""
+    for page in (window.catalogue, window.call, window.debrief):
+        texts = " ".join(w.text() for w in page.findChildren(type(window.who)) if hasattr(w, "text"))
+        assert "Private Person" not in texts and "Summit" not in texts
+    assert window.call.transcript.toPlainText() == "" and window.debrief.table.rowCount() == 0
 
 
-def test_bad_scenario_files_show_a_visible_warning(qtbot, store):
+def test_bad_scenario_files_show_a_visible_warning(make_window, library):
     from pathlib import Path
 
     from trainer.config import BUILTIN_SCENARIOS_DIR
     from trainer.scenarios.loader import load_library
     bad = Path(__file__).parent / "bad_scenarios"
-    w = MainWindow(load_library(BUILTIN_SCENARIOS_DIR, bad), store)
-    qtbot.addWidget(w)
-    w.show()
-    warning = w.catalogue.warning
-    assert warning.isVisible() is False  # not until signed in
-    sign_in(qtbot, w)
-    assert warning.isVisible()
-    assert "could not be loaded" in warning.text() and "malformed.yaml:5" in warning.text()
+    w = make_window(lib=load_library(BUILTIN_SCENARIOS_DIR, bad))
+    sign_in(w)
+    assert w.catalogue.warning.isVisible()
+    assert "could not be loaded" in w.catalogue.warning.text() and "malformed.yaml:5" in w.catalogue.warning.text()
     assert w.catalogue.list.count() == len(w.library.scenarios) > 0
+
+
+def _answer_pin(monkeypatch, *answers):
+    """Answer the PIN dialog(s) with these PINs, one per opening."""
+    queue = list(answers)
+
+    def fake_exec(dialog):
+        dialog.pin.setText(queue.pop(0))
+        dialog.check()
+        return QDialog.Accepted if dialog.result() == QDialog.Accepted else QDialog.Rejected
+    monkeypatch.setattr(pin_dialog.PinDialog, "exec", fake_exec)
+
+
+def test_supervisor_area_pin_lockout_table_review_and_override(qtbot, make_window, store, monkeypatch):
+    settings = Settings()
+    set_pin(settings, "2468")
+    window = make_window(settings)
+    sign_in(window, "Dana Trainee")
+    play(qtbot, window, "surprise-deductible", REPLIES)
+    session_id = window.session.id
+    _answer_pin(monkeypatch, "0000", "0000", "0000", "0000", "0000", "2468")
+    for _ in range(5):
+        window.open_supervisor()
+        assert window.stack.currentWidget() is not window.supervisor
+    assert settings.pin_locked_until > 0  # five wrong tries lock the keypad, even for the right PIN
+    window.open_supervisor()
+    assert window.stack.currentWidget() is not window.supervisor
+    assert load_settings(store.path.parent)[0].pin_locked_until == settings.pin_locked_until  # survives a restart
+    settings.pin_locked_until = 0
+    _answer_pin(monkeypatch, "2468")
+    window.open_supervisor()
+    sup = window.supervisor
+    assert window.stack.currentWidget() is sup and sup.model.rowCount() == 1
+    sup.table.selectRow(0)
+    assert sup.sessions.rowCount() == 1
+    sup.sessions.selectRow(0)
+    assert "Alvarez" in sup.detail.toPlainText() or "Patient:" in sup.detail.toPlainText()
+    sup.comment.setText("Good recovery after the second line.")
+    sup.add_annotation()
+    sup.comment.setText("Identity was verified well; raising compliance.")
+    sup.override_dim.setCurrentIndex(sup.override_dim.findData("compliance"))
+    sup.override_value.setValue(95)
+    sup.add_annotation()
+    notes = store.annotations(session_id)
+    assert [n["kind"] for n in notes] == ["comment", "override"] and notes[1]["value"] == 95
+    assert store.session(session_id)["compliance"] is not None  # the automatic score stays
+    assert "override compliance" in sup.detail.toPlainText()
+    sup.search.setText("nobody-by-this-name")
+    sup.reload()
+    assert sup.model.rowCount() == 0
+    window.leave_supervisor()
+    assert sup.model.rowCount() == 0 and sup.detail.toPlainText() == ""
+
+
+def test_supervisor_exports_csv_and_pdf_and_reports_an_unwritable_folder(qtbot, make_window, tmp_path, monkeypatch):
+    window = make_window()
+    sign_in(window)
+    play(qtbot, window, "surprise-deductible", REPLIES[:2])
+    window.open_supervisor()  # no PIN set: open
+    sup = window.supervisor
+    sup.table.selectRow(0)
+    sup.export_pdf_to(tmp_path / "card.pdf")
+    assert (tmp_path / "card.pdf").read_bytes()[:4] == b"%PDF"
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: None)
+    sup.export_csv_to(tmp_path / "csv")
+    qtbot.waitUntil(lambda: "Exported" in sup.note_hint.text() or "fail" in sup.note_hint.text().lower(), timeout=10000)
+    assert any((tmp_path / "csv").glob("*.csv"))
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("x")
+    sup.export_csv_to(blocked / "sub")
+    qtbot.waitUntil(lambda: str(blocked) in sup.note_hint.text(), timeout=10000)
+
+
+def test_kiosk_idle_sign_out_with_countdown(qtbot, make_window):
+    settings = Settings(kiosk=True, idle_minutes=1, idle_warning_seconds=2)
+    set_pin(settings, "2468")
+    window = make_window(settings, kiosk=True)
+    window.idle.idle.setInterval(50)  # a minute is too long for a test
+    sign_in(window, "Kiosk Kid")
+    window.start_call("surprise-deductible")
+    qtbot.waitUntil(lambda: window.idle_banner.isVisible(), timeout=3000)
+    assert "signing out in" in window.idle_banner.text()
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.sign_in, timeout=5000)
+    assert window.trainee_id is None and window.catalogue.greeting.text() == ""
+    assert window.call.transcript.toPlainText() == ""
+
+
+def test_kiosk_needs_the_pin_to_close_or_change_settings(make_window, monkeypatch):
+    settings = Settings(kiosk=True)
+    set_pin(settings, "2468")
+    window = make_window(settings, kiosk=True)
+    assert window.isFullScreen() or QApplication.platformName() == "offscreen"
+    _answer_pin(monkeypatch, "1111")
+    assert window.close() is False and window.isVisible()
+    opened = []
+    monkeypatch.setattr("trainer.ui.main_window.SettingsDialog.exec", lambda self: opened.append(1) or 0)
+    _answer_pin(monkeypatch, "1111", "2468")
+    window.open_settings()
+    assert opened == []
+    window.open_settings()
+    assert opened == [1]
+    _answer_pin(monkeypatch, "2468")
+    assert window.close() is True
+
+
+def test_keyboard_only_sign_in_and_start(qtbot, window):
+    qtbot.keyClicks(window.sign_in.name, "Keyboard User")
+    qtbot.keyClick(window.sign_in.name, Qt.Key_Return)
+    assert window.stack.currentWidget() is window.catalogue
+    window.catalogue.list.setFocus()
+    qtbot.keyClick(window.catalogue.list, Qt.Key_Return)
+    assert window.stack.currentWidget() is window.call
+
+
+def test_every_control_has_an_accessible_name(qtbot, window):
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QPlainTextEdit
+    sign_in(window)
+    window.start_call("surprise-deductible")
+    controls = [w for kind in (QAbstractButton, QComboBox, QLineEdit, QPlainTextEdit) for w in window.findChildren(kind)]
+    unnamed = [w for w in controls
+               if w.isVisibleTo(window) and not (w.accessibleName() or (isinstance(w, QAbstractButton) and w.text()))]
+    assert unnamed == []
+
+
+def test_text_size_and_high_contrast_apply(window):
+    window.settings.text_size = 16
+    window.settings.high_contrast = True
+    window.apply_settings()
+    sheet = QApplication.instance().styleSheet()
+    assert "font-size: 16pt" in sheet and "#000000" in sheet
+    window.settings.text_size, window.settings.high_contrast = 11, False
+    window.apply_settings()

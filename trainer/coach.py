@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from .domain import DIMENSIONS
 from .progress import Progress, ScenarioStats
 from .scenarios.loader import Library
-from .scenarios.schema import Scenario
+from .scenarios.schema import TOPIC_LABELS, Scenario
 
 # Which scenarios exercise a dimension most.
 CLARITY_TOPICS = {"insurance-and-benefits", "medicare-and-medicaid", "claims-and-denials", "billing-and-statements",
@@ -60,7 +60,7 @@ def practise_next(library: Library, stats: dict[str, ScenarioStats], progress: P
 
     best = max(library.scenarios, key=lambda s: (value(s.scenario), s.scenario.id))
     sc = best.scenario
-    topic = max(sc.crcr_topics, key=staleness).replace("-", " ")
+    topic = TOPIC_LABELS[max(sc.crcr_topics, key=staleness)]
     days = staleness(max(sc.crcr_topics, key=staleness))
     parts = []
     if weakest and fits(sc, weakest):
@@ -69,4 +69,4 @@ def practise_next(library: Library, stats: dict[str, ScenarioStats], progress: P
                  f"you last practised {topic} {days} day{'s' if days != 1 else ''} ago")
     if sc.id not in stats:
         parts.append("it is a call you have not tried")
-    return Pick(sc.id, f"{sc.title}: " + "; ".join(parts) + ".")
+    return Pick(sc.id, f"“{sc.title}”, because " + "; ".join(parts) + ".")

@@ -22,17 +22,34 @@ class Term:
     topic: str
 
 
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case word pieces; "Out-of-pocket" and "out of pocket" give the same ones."""
+    return _TOKEN.findall(text.lower())
+
+
 @dataclass(frozen=True)
 class Glossary:
     terms: tuple[Term, ...]
     by_term: dict[str, Term]
-    pattern: re.Pattern  # matches any surface form as a whole word or phrase
-    by_form: dict[str, Term]
+    by_tokens: dict[tuple[str, ...], Term]  # each surface form, as its word pieces
+    longest: int  # the most word pieces in any form
 
     def find(self, text: str):
-        """Yield (term, start, end) for every glossary form in the text."""
-        for m in self.pattern.finditer(text):
-            yield self.by_form[m.group(0).lower()], m.start(), m.end()
+        """Yield (term, start, end) for every glossary form in the text, longest match first."""
+        found = [(m.group(0).lower(), m.start(), m.end()) for m in _TOKEN.finditer(text.lower())]
+        i = 0
+        while i < len(found):
+            for n in range(min(self.longest, len(found) - i), 0, -1):
+                term = self.by_tokens.get(tuple(t for t, _, _ in found[i:i + n]))
+                if term is not None:
+                    yield term, found[i][1], found[i + n - 1][2]
+                    i += n
+                    break
+            else:
+                i += 1
 
 
 @lru_cache(maxsize=None)
@@ -43,8 +60,5 @@ def glossary(path: Path = GLOSSARY_PATH) -> Glossary:
              bool(e.get("jargon", True)), e.get("topic", ""))
         for e in entries
     )
-    by_form = {f: t for t in terms for f in t.forms}
-    # Longest forms first so "out-of-pocket maximum" wins over "out-of-pocket".
-    alternatives = sorted(by_form, key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, alternatives)) + r")(?![\w-])", re.IGNORECASE)
-    return Glossary(terms, {t.term: t for t in terms}, pattern, by_form)
+    by_tokens = {tuple(tokens(f)): t for t in terms for f in t.forms if tokens(f)}
+    return Glossary(terms, {t.term: t for t in terms}, by_tokens, max(map(len, by_tokens)))

@@ -70,7 +70,7 @@ class CallSession:
     def start(self) -> PatientLine:
         self.id = self.store.start_session(
             self.trainee_id, self.scenario.id, self.scenario.title, self.loaded.content_hash,
-            self.scorer.rubric_version, self.persona.mode, self.seed)
+            self.scorer.rubric_version, self.persona.mode, self.seed, topics=list(self.scenario.crcr_topics))
         self.status = "active"
         return self._hear(self.persona.open())
 
@@ -147,10 +147,18 @@ class CallSession:
 
     def first_attempts_summary(self) -> SessionScore:
         """The call's score as it would stand on the first try at every line."""
-        firsts = {}
+        firsts: dict[int, Turn] = {}
         for t in self.attempts:
             firsts.setdefault(t.index, t)
         return combine([t.score for t in firsts.values()], self.scorer.rubric_version)
+
+    def best_attempts_summary(self) -> SessionScore:
+        """The call's score from the best try at every line."""
+        best: dict[int, Turn] = {}
+        for t in self.attempts:
+            if t.index not in best or t.score.overall > best[t.index].score.overall:
+                best[t.index] = t
+        return combine([t.score for t in best.values()], self.scorer.rubric_version)
 
     def _hear(self, line: PatientLine) -> PatientLine:
         self.current = line

@@ -18,6 +18,17 @@ CRCR_TOPICS = (
 STATE_FIELDS = tuple(CallState.__dataclass_fields__)
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 
+TOPIC_LABELS = {
+    "patient-financial-communications": "Patient financial communications",
+    "pre-service-and-estimates": "Pre-service and estimates", "insurance-and-benefits": "Insurance and benefits",
+    "medicare-and-medicaid": "Medicare and Medicaid", "claims-and-denials": "Claims and denials",
+    "billing-and-statements": "Billing and statements", "financial-assistance": "Financial assistance",
+    "payment-options": "Payment options", "collections-and-compliance": "Collections and compliance",
+    "credit-balances-and-refunds": "Credit balances and refunds", "privacy-and-authorization": "Privacy and authorization",
+    "emergency-care-rules": "Emergency care rules", "account-resolution": "Account resolution",
+    "language-and-access": "Language and access",
+}
+
 Role = Literal[ROLES]  # type: ignore[valid-type]
 Ending = Literal[ENDINGS]  # type: ignore[valid-type]
 Dimension = Literal[DIMENSIONS]  # type: ignore[valid-type]

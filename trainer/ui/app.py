@@ -24,21 +24,28 @@ def run_gui(args) -> int:
         return 2
     from PySide6.QtWidgets import QApplication
 
+    from PySide6.QtWidgets import QMessageBox
+
     from ..cli import library_for
-    from ..config import database_path
+    from ..config import data_dir, database_path
+    from ..settings import load_settings
     from .main_window import MainWindow
-    from .theme import STYLE
+    from .theme import build_style
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Billing Conversation Trainer")
-    app.setStyleSheet(STYLE)
+    folder = data_dir(args.data_dir)
+    settings, warning = load_settings(folder)
+    app.setStyleSheet(build_style(settings.text_size, settings.high_contrast))
     store = open_store_or_explain(database_path(args.data_dir))
     if store is None:
         return 1
-    store.mark_interrupted()
-    window = MainWindow(library_for(args), store)
+    window = MainWindow(library_for(args), store, settings, folder, kiosk=True if args.kiosk else None)
     window.show()
+    if warning:
+        QMessageBox.warning(window, "Settings", warning)
     code = app.exec()
+    store.end_run()
     store.close()
     return code
 
@@ -51,9 +58,16 @@ def open_store_or_explain(path):
     from ..store.store import Store
 
     while True:
+        store = None
         try:
-            return Store(path)
+            store = Store(path)
+            if store.begin_run():  # the last run ended badly: the file was checked, open calls kept as interrupted
+                print(f"billing-trainer: the last run ended badly; {store.interrupted_at_start} unfinished "
+                      "call(s) were kept as interrupted.", file=sys.stderr)
+            return store
         except StoreError as e:
+            if store is not None:
+                store.close()
             box = QMessageBox(QMessageBox.Critical, "Cannot open the trainer's data", str(e))
             move = box.addButton("Move it aside and start fresh", QMessageBox.AcceptRole) if e.can_move_aside else None
             box.addButton("Quit", QMessageBox.RejectRole)

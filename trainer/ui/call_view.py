@@ -1,17 +1,30 @@
 """The call screen: patient card, transcript, reply box, and the score card for the last reply."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QHBoxLayout, QPlainTextEdit, QPushButton, QSplitter, QTextBrowser,
-                               QVBoxLayout, QWidget)
+import time
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (QHBoxLayout, QPlainTextEdit, QProgressBar, QPushButton, QSplitter,
+                               QTextBrowser, QVBoxLayout, QWidget)
 
 from ..domain import MAX_REPLY_CHARS, PatientLine
-from ..session import CallSession, EmptyReply
+from ..session import HINT_COST, CallSession, EmptyReply
 from . import theme
 from .catalogue import ROLE_NAMES
-from .score_card import ScoreCard
+from .score_card import ScoreCard, set_bar_colour
 from .widgets import card, escape, label
+
+
+class ReplyEdit(QPlainTextEdit):
+    """The reply box: Ctrl+Enter sends (handled here, so it works whichever window is active)."""
+
+    send_requested = Signal()
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key_Return, Qt.Key_Enter) and event.modifiers() & Qt.ControlModifier:
+            self.send_requested.emit()
+            return
+        super().keyPressEvent(event)
 
 
 class CallPage(QWidget):
@@ -21,22 +34,35 @@ class CallPage(QWidget):
         super().__init__()
         self.setObjectName("page")
         self.session: CallSession | None = None
-        self._html: list[str] = []
         box = QVBoxLayout(self)
         box.setContentsMargins(20, 16, 20, 16)
+        top = QHBoxLayout()
         self.title = label("", "h2")
-        box.addWidget(self.title)
+        top.addWidget(self.title, 1)
+        self.clock = label("00:00", "muted", wrap=False)
+        self.clock.setAccessibleName("Time on the call")
+        top.addWidget(self.clock)
+        box.addLayout(top)
+        self._started = 0.0
+        self._ticker = QTimer(self, interval=1000)
+        self._ticker.timeout.connect(self._tick)
 
         self.patient = label("", "")
         self.patient.setTextFormat(Qt.RichText)
         self.patient.setAccessibleName("Patient and account")
-        patient_card = card(label("Patient", "h2"), self.patient)
+        self.mood = QProgressBar()
+        self.mood.setRange(0, 100)
+        self.mood.setTextVisible(False)
+        self.mood.setAccessibleName("Patient mood")
+        self.mood_label = label("", "muted")
+        patient_card = card(label("Patient", "h2"), self.patient, label("Mood", "h2"), self.mood, self.mood_label)
         patient_card.setMinimumWidth(240)
         patient_card.layout().addStretch(1)
 
         self.transcript = QTextBrowser()
         self.transcript.setAccessibleName("Call transcript")
-        self.reply = QPlainTextEdit()
+        self.reply = ReplyEdit()
+        self.reply.send_requested.connect(self.submit)
         self.reply.setPlaceholderText("Type your reply to the patient…  (Ctrl+Enter sends)")
         self.reply.setAccessibleName("Your reply")
         self.reply.setMaximumHeight(110)
@@ -50,8 +76,9 @@ class CallPage(QWidget):
         self.hang_up_button.setObjectName("danger")
         self.hang_up_button.setAccessibleName("Hang up and end the call")
         self.hang_up_button.clicked.connect(self.hang_up)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self.reply, activated=self.submit)
+        self.hint_button = QPushButton(f"Hint (−{HINT_COST} points)")
+        self.hint_button.setAccessibleName(f"Get a hint; it costs {HINT_COST} points on the call's overall score")
+        self.hint_button.clicked.connect(self.show_hint)
         middle = QWidget()
         mid = QVBoxLayout(middle)
         mid.setContentsMargins(0, 0, 0, 0)
@@ -59,11 +86,13 @@ class CallPage(QWidget):
         mid.addWidget(self.reply)
         row = QHBoxLayout()
         row.addWidget(self.hint, 1)
+        row.addWidget(self.hint_button)
         row.addWidget(self.hang_up_button)
         row.addWidget(self.send)
         mid.addLayout(row)
 
         self.score_card = ScoreCard()
+        self.score_card.retry_requested.connect(self.retry)
         split = QSplitter()
         split.addWidget(patient_card)
         split.addWidget(middle)
@@ -77,14 +106,30 @@ class CallPage(QWidget):
         s = session.scenario
         self.title.setText(f"{s.title}  ·  you are: {s.organisation}")
         self.patient.setText(self._patient_html(session))
-        self._html = []
+        self.transcript.clear()
         self.score_card.clear()
         self.reply.clear()
         self.hint.clear()
-        self.reply.setEnabled(True)
-        self.send.setEnabled(True)
+        self._set_open(True)
         self._add_patient(session.start())
+        self._started = time.monotonic()
+        self._tick()
+        self._ticker.start()
         self.reply.setFocus()
+
+    def reset(self) -> None:
+        """Clear everything of the last call from the screen."""
+        self.session = None
+        self._ticker.stop()
+        self.transcript.clear()
+        self.patient.clear()
+        self.title.clear()
+        self.clock.setText("00:00")
+        self.reply.clear()
+        self.hint.clear()
+        self.score_card.clear()
+        self.mood.setValue(0)
+        self.mood_label.clear()
 
     def submit(self) -> None:
         if self.session is None or self.session.finished:
@@ -98,11 +143,28 @@ class CallPage(QWidget):
             return
         self.hint.setText(" ".join(result.notices))
         self.reply.clear()
-        self._add_trainee(result.turn.reply, result.turn.score.overall)
-        self.score_card.show_score(result.turn.reply, result.turn.score, asked.model_answer)
+        self._add_trainee(result.turn.reply, result.turn.score.overall, result.turn.attempt)
+        self.score_card.show_score(result.turn.reply, result.turn.score, asked.model_answer, self.session.can_retry)
         self._add_patient(result.patient)
         if result.finished:
             self._end()
+
+    def show_hint(self) -> None:
+        if self.session is not None and not self.session.finished:
+            self.hint.setText(self.session.hint())
+
+    def retry(self) -> None:
+        """Answer the last patient line again; the first attempt stays in the transcript and the record."""
+        if self.session is None or not self.session.can_retry:
+            return
+        line = self.session.retry_last()
+        self._note(f"You are trying that reply again. The patient said: “{line.text}”")
+        self.score_card.retry.setEnabled(False)
+        self._set_open(True)
+        if not self._ticker.isActive():
+            self._ticker.start()
+        self._update_mood(line.mood)
+        self.reply.setFocus()
 
     def hang_up(self) -> None:
         if self.session is not None and not self.session.finished:
@@ -110,9 +172,24 @@ class CallPage(QWidget):
             self._end()
 
     def _end(self) -> None:
-        self.reply.setEnabled(False)
-        self.send.setEnabled(False)
+        self._set_open(False)
+        self._ticker.stop()
         self.finished.emit()
+
+    def _set_open(self, open_: bool) -> None:
+        for w in (self.reply, self.send, self.hint_button, self.hang_up_button):
+            w.setEnabled(open_)
+
+    def _tick(self) -> None:
+        seconds = int(time.monotonic() - self._started)
+        self.clock.setText(f"{seconds // 60:02d}:{seconds % 60:02d}")
+
+    def _update_mood(self, mood: int) -> None:
+        self.mood.setValue(mood)
+        set_bar_colour(self.mood, theme.score_colour(mood))
+        word = "at ease" if mood >= 70 else "calming" if mood >= 50 else "tense" if mood >= 30 else "angry"
+        self.mood_label.setText(f"{word} ({mood} of 100)")
+        self.mood.setAccessibleDescription(f"Patient mood {mood} of 100, {word}")
 
     def _cap_reply(self) -> None:
         text = self.reply.toPlainText()
@@ -125,18 +202,28 @@ class CallPage(QWidget):
 
     def _add_patient(self, line: PatientLine) -> None:
         name = escape(self.session.persona_name)
-        self._bubble(name, line.text, theme.PATIENT_BUBBLE, "left")
+        marker = " <span style='color:#8a8a8a'>(scripted line)</span>" if line.fallback else ""
+        self._bubble(name + marker, line.text, theme.PATIENT_BUBBLE, "left")
+        self._update_mood(line.mood)
 
-    def _add_trainee(self, text: str, overall: int) -> None:
+    def _add_trainee(self, text: str, overall: int, attempt: int = 1) -> None:
         colour = theme.score_colour(overall)
-        self._bubble(f"You <span style='color:{colour}'>· {overall}</span>", text, theme.TRAINEE_BUBBLE, "right")
+        again = f" · attempt {attempt}" if attempt > 1 else ""
+        self._bubble(f"You <span style='color:{colour}'>· {overall}</span>{again}", text, theme.TRAINEE_BUBBLE, "right")
+
+    def _note(self, text: str) -> None:
+        self._append(f"<p style='color:{theme.MUTED}; margin:6px 20px'><i>{escape(text)}</i></p>")
 
     def _bubble(self, who: str, text: str, colour: str, align: str) -> None:
         margin = "margin-left:80px" if align == "right" else "margin-right:80px"
-        self._html.append(
-            f"<table width='100%' style='{margin}' cellpadding='10'><tr><td style='background:{colour}'>"
-            f"<b>{who}</b><br>{escape(text)}</td></tr></table>")
-        self.transcript.setHtml("".join(self._html))
+        self._append(f"<table width='100%' style='{margin}' cellpadding='10'><tr><td style='background:{colour}'>"
+                     f"<b>{who}</b><br>{escape(text)}</td></tr></table>")
+
+    def _append(self, html: str) -> None:
+        """Add to the end of the transcript (re-rendering the whole call each turn would grow slower)."""
+        cursor = self.transcript.textCursor()
+        cursor.movePosition(cursor.MoveOperation.End)
+        cursor.insertHtml(html)
         bar = self.transcript.verticalScrollBar()
         bar.setValue(bar.maximum())
 

@@ -1,14 +1,24 @@
-"""Home page: the scenario catalogue, and warnings for scenario files that did not load."""
+"""Home page: practise-next pick, filters, and the scenario catalogue with attempts and best scores."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel, QListWidget,
+                               QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
 
+from ..coach import Pick
+from ..progress import ScenarioStats
 from ..scenarios.loader import Library
-from .widgets import label
+from ..scenarios.schema import CRCR_TOPICS, TOPIC_LABELS
+from . import theme
+from .widgets import escape, label
 
 ROLE_NAMES = {"hospital_billing": "Hospital billing office", "physician_office": "Physician practice",
               "patient_access": "Patient access / registration", "collection_agency": "Third-party collector"}
+DIFFICULTY = {1: "Gentle", 2: "Easy", 3: "Moderate", 4: "Hard", 5: "Hostile"}
+
+
+def topic_name(topic: str) -> str:
+    return TOPIC_LABELS.get(topic, topic)
 
 
 def problems_summary(library: Library) -> str:
@@ -22,43 +32,96 @@ def problems_summary(library: Library) -> str:
             + "\n".join(lines))
 
 
+class ScenarioCard(QFrame):
+    def __init__(self, loaded, stats: ScenarioStats | None):
+        super().__init__()
+        s = loaded.scenario
+        self.setObjectName("scenarioCard")
+        box = QVBoxLayout(self)
+        box.setContentsMargins(14, 10, 14, 10)
+        top = QHBoxLayout()
+        title = label(s.title, "h2")
+        top.addWidget(title, 1)
+        if stats:
+            colour = theme.score_colour(stats.best or 0)
+            record = QLabel(f"<span style='color:{colour}; font-weight:600'>best {stats.best if stats.best is not None else '–'}"
+                            f"</span> · {stats.attempts} attempt{'s' if stats.attempts != 1 else ''}")
+        else:
+            record = QLabel(f"<span style='color:{theme.MUTED}'>not tried yet</span>")
+        top.addWidget(record)
+        box.addLayout(top)
+        box.addWidget(label(s.summary, "muted"))
+        dots = "●" * s.difficulty + "○" * (5 - s.difficulty)
+        meta = QLabel(f"{dots} {DIFFICULTY[s.difficulty]}  ·  {escape(ROLE_NAMES[s.role])}  ·  "
+                      f"{escape(', '.join(topic_name(t) for t in s.crcr_topics))}")
+        meta.setWordWrap(True)
+        box.addWidget(meta)
+        self.setAccessibleName(f"{s.title}. {DIFFICULTY[s.difficulty]}. "
+                               + (f"Best score {stats.best}, {stats.attempts} attempts." if stats else "Not tried yet."))
+
+
 class CataloguePage(QWidget):
     start_requested = Signal(str)  # scenario id
-    sign_out_requested = Signal()
 
     def __init__(self, library: Library):
         super().__init__()
         self.setObjectName("page")
         self.library = library
+        self.stats: dict[str, ScenarioStats] = {}
+        self.pick: Pick | None = None
         box = QVBoxLayout(self)
-        box.setContentsMargins(28, 22, 28, 22)
-        top = QHBoxLayout()
+        box.setContentsMargins(28, 18, 28, 18)
         self.greeting = label("", "h1")
-        top.addWidget(self.greeting, 1)
-        out = QPushButton("Sign out")
-        out.setAccessibleName("Sign out")
-        out.clicked.connect(self.sign_out_requested)
-        top.addWidget(out)
-        box.addLayout(top)
-        box.addWidget(label("Pick a call to practise. Each reply is scored as you go.", "muted"))
+        box.addWidget(self.greeting)
+        self.pick_label = label("", "pick")
+        self.pick_label.setTextFormat(Qt.RichText)
+        pick_row = QHBoxLayout()
+        pick_row.addWidget(self.pick_label, 1)
+        self.pick_button = QPushButton("Practise this next")
+        self.pick_button.setObjectName("primary")
+        self.pick_button.setAccessibleName("Start the suggested call")
+        self.pick_button.clicked.connect(lambda: self.pick and self.start_requested.emit(self.pick.scenario_id))
+        pick_row.addWidget(self.pick_button)
+        box.addLayout(pick_row)
+
         self.warning = label("", "warning")
         self.warning.setVisible(bool(library.problems))
         if library.problems:
             self.warning.setText(problems_summary(library))
             self.warning.setToolTip("\n".join(map(str, library.problems)))
         box.addWidget(self.warning)
+
+        filters = QHBoxLayout()
+        self.topic = QComboBox()
+        self.topic.setAccessibleName("Filter by CRCR topic")
+        self.topic.addItem("All topics", "")
+        used = {t for s in library.scenarios for t in s.scenario.crcr_topics}
+        for t in CRCR_TOPICS:
+            if t in used:
+                self.topic.addItem(topic_name(t), t)
+        self.difficulty = QComboBox()
+        self.difficulty.setAccessibleName("Filter by difficulty")
+        self.difficulty.addItem("Any difficulty", 0)
+        for level, name in DIFFICULTY.items():
+            self.difficulty.addItem(f"{name} ({level})", level)
+        self.untried = QCheckBox("Not yet tried")
+        self.untried.setAccessibleName("Show only calls not yet tried")
+        for w in (self.topic, self.difficulty):
+            w.currentIndexChanged.connect(self.apply_filters)
+        self.untried.toggled.connect(self.apply_filters)
+        self.count = label("", "muted", wrap=False)
+        filters.addWidget(QLabel("Show:"))
+        filters.addWidget(self.topic)
+        filters.addWidget(self.difficulty)
+        filters.addWidget(self.untried)
+        filters.addStretch(1)
+        filters.addWidget(self.count)
+        box.addLayout(filters)
+
         self.list = QListWidget()
-        self.list.setAccessibleName("Scenarios")
-        self.list.setWordWrap(True)
+        self.list.setAccessibleName("Scenarios: arrow keys to choose, Enter to start")
+        self.list.setSpacing(4)
         self.list.itemActivated.connect(lambda item: self.start_requested.emit(item.data(Qt.UserRole)))
-        for loaded in library.scenarios:
-            s = loaded.scenario
-            dots = "●" * s.difficulty + "○" * (5 - s.difficulty)
-            text = (f"{s.title}\n{s.summary}\n"
-                    f"Difficulty {dots}   ·   {ROLE_NAMES[s.role]}   ·   {', '.join(t.replace('-', ' ') for t in s.crcr_topics)}")
-            item = QListWidgetItem(text)
-            item.setData(Qt.UserRole, s.id)
-            self.list.addItem(item)
         box.addWidget(self.list, 1)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -68,14 +131,51 @@ class CataloguePage(QWidget):
         self.start.clicked.connect(self._start_selected)
         row.addWidget(self.start)
         box.addLayout(row)
+        self.show_trainee("", {}, None)
+
+    def show_trainee(self, name: str, stats: dict[str, ScenarioStats], pick: Pick | None) -> None:
+        """Fill the page for one trainee (or clear it, with an empty name)."""
+        self.greeting.setText(f"Hello, {name}" if name else "")
+        self.stats = stats
+        self.pick = pick
+        self.pick_label.setText(f"<b>Practise next:</b> {escape(pick.reason)}" if pick else "")
+        self.pick_label.setVisible(pick is not None)
+        self.pick_button.setVisible(pick is not None)
+        self.untried.setChecked(False)
+        self.topic.setCurrentIndex(0)
+        self.difficulty.setCurrentIndex(0)
+        self.list.clear()
+        if not name:  # signed out: nothing to show
+            return
+        for loaded in sorted(self.library.scenarios, key=lambda l: (l.scenario.difficulty, l.scenario.title)):
+            item = QListWidgetItem()
+            item.setData(Qt.UserRole, loaded.scenario.id)
+            widget = ScenarioCard(loaded, stats.get(loaded.scenario.id))
+            item.setSizeHint(widget.sizeHint())
+            item.setText("")
+            self.list.addItem(item)
+            self.list.setItemWidget(item, widget)
+        self.apply_filters()
         if self.list.count():
             self.list.setCurrentRow(0)
 
-    def show_trainee(self, name: str) -> None:
-        self.greeting.setText(f"Hello, {name}")
-        self.list.setFocus()
+    def apply_filters(self) -> None:
+        topic, level, untried = self.topic.currentData(), self.difficulty.currentData(), self.untried.isChecked()
+        shown = 0
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            s = self.library.get(item.data(Qt.UserRole)).scenario
+            visible = ((not topic or topic in s.crcr_topics) and (not level or s.difficulty == level)
+                       and (not untried or s.id not in self.stats))
+            item.setHidden(not visible)
+            shown += visible
+        self.count.setText(f"{shown} of {self.list.count()} calls")
+        self.start.setEnabled(shown > 0)
+
+    def visible_ids(self) -> list[str]:
+        return [self.list.item(i).data(Qt.UserRole) for i in range(self.list.count()) if not self.list.item(i).isHidden()]
 
     def _start_selected(self) -> None:
         item = self.list.currentItem()
-        if item is not None:
+        if item is not None and not item.isHidden():
             self.start_requested.emit(item.data(Qt.UserRole))

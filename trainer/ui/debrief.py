@@ -1,28 +1,37 @@
-"""Debrief after a call: the session's scores, blockers, and every turn."""
+"""Debrief after a call: the call's scores, blockers, every turn, first try against best, what next."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QProgressBar, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from ..coach import Pick
 from ..domain import DIMENSIONS
 from ..session import CallSession
 from . import theme
-from .widgets import card, label
+from .score_card import set_bar_colour
+from .widgets import card, escape, label
 
 ENDINGS = {"resolved": "Resolved", "payment_plan": "Payment plan agreed", "escalated": "Escalated to a supervisor",
            "hung_up": "The patient hung up", None: "You hung up"}
 
 
+def _fmt(value) -> str:
+    return "n/a" if value is None else str(value)
+
+
 class DebriefPage(QWidget):
     again_requested = Signal()
     home_requested = Signal()
+    retry_requested = Signal()
+    next_requested = Signal(str)
 
     def __init__(self):
         super().__init__()
         self.setObjectName("page")
+        self._next: Pick | None = None
         box = QVBoxLayout(self)
-        box.setContentsMargins(28, 22, 28, 22)
+        box.setContentsMargins(28, 18, 28, 18)
         self.title = label("", "h1")
         self.outcome = label("", "muted")
         box.addWidget(self.title)
@@ -37,52 +46,84 @@ class DebriefPage(QWidget):
             bar.setAccessibleName(f"{name} for the call")
             value = label("", "", wrap=False)
             value.setMinimumWidth(48)
-            row.addWidget(label(name.capitalize(), "", wrap=False), 0)
+            name_label = label(name.capitalize(), "", wrap=False)
+            name_label.setMinimumWidth(100)
+            row.addWidget(name_label)
             row.addWidget(bar, 1)
             row.addWidget(value)
             scores.layout().addLayout(row)
             self.bars[name] = (bar, value)
+        self.attempts = label("", "muted")
+        scores.layout().addWidget(self.attempts)
         self.blockers = label("", "")
         self.blockers.setStyleSheet(f"color: {theme.BAD}; font-weight: 600;")
         scores.layout().addWidget(self.blockers)
         self.concerns = label("", "muted")
         scores.layout().addWidget(self.concerns)
+        self.next_label = label("", "pick")
+        self.next_label.setTextFormat(Qt.RichText)
+        scores.layout().addWidget(self.next_label)
         box.addWidget(scores)
-        self.table = QTableWidget(0, 6)
-        self.table.setHorizontalHeaderLabels(["#", "Patient said", "You said", "Empathy", "Clarity", "Compliance"])
+        self.table = QTableWidget(0, 7)
+        self.table.setHorizontalHeaderLabels(["#", "Try", "Patient said", "You said", "Empathy", "Clarity", "Compliance"])
         self.table.setAccessibleName("Turn by turn scores")
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setWordWrap(True)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(1, QHeaderView.Stretch)
         header.setSectionResizeMode(2, QHeaderView.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.Stretch)
         box.addWidget(self.table, 1)
         row = QHBoxLayout()
+        self.retry = QPushButton("Retry my last reply")
+        self.retry.setAccessibleName("Retry your last reply; the first try is kept")
+        self.retry.clicked.connect(self.retry_requested)
+        row.addWidget(self.retry)
         row.addStretch(1)
-        home = QPushButton("Back to scenarios")
-        home.setAccessibleName("Back to the scenario list")
+        home = QPushButton("Back to calls")
+        home.setAccessibleName("Back to the list of calls")
         home.clicked.connect(self.home_requested)
+        self.next_button = QPushButton("Practise next")
+        self.next_button.setAccessibleName("Start the suggested next call")
+        self.next_button.clicked.connect(lambda: self._next and self.next_requested.emit(self._next.scenario_id))
         again = QPushButton("Try this call again")
         again.setObjectName("primary")
         again.setAccessibleName("Try this call again")
         again.clicked.connect(self.again_requested)
-        row.addWidget(home)
-        row.addWidget(again)
+        for w in (home, self.next_button, again):
+            row.addWidget(w)
         box.addLayout(row)
         self.again_button = again
 
-    def show_session(self, session: CallSession) -> None:
+    def clear(self) -> None:
+        self.title.clear()
+        self.outcome.clear()
+        self.table.setRowCount(0)
+        for bar, value_label in self.bars.values():
+            bar.setValue(0)
+            value_label.clear()
+        for w in (self.attempts, self.blockers, self.concerns, self.next_label):
+            w.clear()
+        self._next = None
+
+    def show_session(self, session: CallSession, next_pick: Pick | None) -> None:
         summary = session.summary()
+        self._next = next_pick
         self.title.setText(f"Debrief: {session.scenario.title}")
         verdict = "Passed" if summary.passed else "Not passed yet"
         self.outcome.setText(f"{ENDINGS.get(session.ending, session.ending)}  ·  {len(session.turns)} replies  ·  {verdict}")
         values = dict(summary.dimensions, overall=summary.overall)
-        for name, (bar, label_) in self.bars.items():
+        for name, (bar, value_label) in self.bars.items():
             v = values[name]
             bar.setValue(v or 0)
-            bar.setStyleSheet(f"QProgressBar::chunk {{ background: {theme.score_colour(v or 0)}; border-radius: 5px; }}")
-            label_.setText("n/a" if v is None else str(v))
+            set_bar_colour(bar, theme.score_colour(v or 0))
+            value_label.setText(_fmt(v))
+        first, best = session.first_attempts_summary(), session.best_attempts_summary()
+        retried = len(session.attempts) > len(session.turns)
+        self.attempts.setText(
+            f"First tries: overall {first.overall}  ·  best tries: overall {best.overall}  "
+            f"({len(session.attempts) - len(session.turns)} retried)" if retried else
+            "No turns retried. Retrying a weak reply is the fastest way to learn what works.")
         if summary.blockers:
             self.blockers.setText("Blockers (the call fails):\n" + "\n".join(
                 f"• {b.title} — {b.source}" for b in summary.blockers))
@@ -94,14 +135,23 @@ class DebriefPage(QWidget):
         self.concerns.setText(
             (f"Concerns drawn out: {len(found)} of {len(hidden)}. "
              + " ".join(c.text for c in hidden if c.id in found)) if hidden else "")
-        self.table.setRowCount(len(session.turns))
-        for r, turn in enumerate(session.turns):
-            cells = [str(turn.index + 1), turn.patient.text, turn.reply] + [
+        self.next_label.setText(f"<b>What to practise next:</b> {escape(next_pick.reason)}" if next_pick else "")
+        self.next_label.setVisible(next_pick is not None)
+        self.next_button.setVisible(next_pick is not None)
+        self.retry.setVisible(session.can_retry and bool(session.turns))
+        self.table.setRowCount(len(session.attempts))
+        for r, turn in enumerate(sorted(session.attempts, key=lambda t: (t.index, t.attempt))):
+            cells = [str(turn.index + 1), str(turn.attempt), turn.patient.text, turn.reply] + [
                 str(d.score) if d.applicable else "n/a" for d in turn.score.dimensions()]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                if c >= 3:
+                if c in (0, 1) or c >= 4:
                     item.setTextAlignment(Qt.AlignCenter)
+                if c >= 4 and text.isdigit():
+                    item.setForeground(Qt.GlobalColor.black)
+                    item.setToolTip("; ".join(turn.score.dimensions()[c - 4].reasons))
                 self.table.setItem(r, c, item)
+        self.table.resizeColumnToContents(0)
+        self.table.resizeColumnToContents(1)
         QTimer.singleShot(0, self.table.resizeRowsToContents)  # after the columns have their widths
         self.again_button.setFocus()

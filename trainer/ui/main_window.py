@@ -1,68 +1,261 @@
-"""The main window: sign in -> scenarios -> call -> debrief, as pages of one stack."""
+"""The main window: sign in, then calls, progress and the supervisor area; kiosk mode around it all."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMainWindow, QStackedWidget
+from pathlib import Path
 
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QApplication, QButtonGroup, QFrame, QHBoxLayout, QMainWindow, QMessageBox,
+                               QPushButton, QStackedWidget, QVBoxLayout, QWidget)
+
+from ..coach import practise_next
+from ..config import remember_data_dir
+from ..progress import load_progress, scenario_stats
 from ..scenarios.loader import Library
 from ..session import CallSession
+from ..settings import Settings, save_settings
 from ..store.store import Store
 from .call_view import CallPage
 from .catalogue import CataloguePage
 from .debrief import DebriefPage
+from .kiosk import IdleWatcher
+from .pin_dialog import ask_pin
+from .progress_view import ProgressPage
+from .settings_dialog import SettingsDialog
 from .sign_in import SignInPage
+from .supervisor import SupervisorPage
+from .theme import build_style
+from .widgets import label
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, library: Library, store: Store):
+    def __init__(self, library: Library, store: Store, settings: Settings | None = None,
+                 data_dir: Path | None = None, kiosk: bool | None = None):
         super().__init__()
         self.library = library
         self.store = store
+        self.settings = settings or Settings()
+        self.data_dir = Path(data_dir) if data_dir else store.path.parent
+        self.kiosk = self.settings.kiosk if kiosk is None else kiosk
         self.trainee_id: str | None = None
+        self.trainee_name = ""
         self.session: CallSession | None = None
+        self._closing_allowed = not self.kiosk
         self.setWindowTitle("Billing Conversation Trainer")
         self.resize(1280, 800)
+
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        self.topbar = self._build_topbar()
+        outer.addWidget(self.topbar)
+        self.idle_banner = label("", "warning")
+        self.idle_banner.hide()
+        outer.addWidget(self.idle_banner)
         self.stack = QStackedWidget()
-        self.setCentralWidget(self.stack)
+        outer.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
         self.sign_in = SignInPage()
         self.catalogue = CataloguePage(library)
         self.call = CallPage()
         self.debrief = DebriefPage()
-        for page in (self.sign_in, self.catalogue, self.call, self.debrief):
+        self.progress = ProgressPage()
+        self.supervisor = SupervisorPage(store, library, self.data_dir)
+        for page in (self.sign_in, self.catalogue, self.call, self.debrief, self.progress, self.supervisor):
             self.stack.addWidget(page)
         self.sign_in.signed_in.connect(self.on_signed_in)
         self.catalogue.start_requested.connect(self.start_call)
-        self.catalogue.sign_out_requested.connect(self.sign_out)
         self.call.finished.connect(self.on_call_finished)
         self.debrief.home_requested.connect(self.show_catalogue)
         self.debrief.again_requested.connect(lambda: self.start_call(self.session.scenario.id))
-        self.sign_in.reset()
+        self.debrief.next_requested.connect(self.start_call)
+        self.debrief.retry_requested.connect(self.retry_from_debrief)
+        self.supervisor.close_requested.connect(self.leave_supervisor)
+        self.stack.currentChanged.connect(self._sync_nav)
 
+        app = QApplication.instance()
+        self.idle = IdleWatcher(app, self.settings.idle_minutes * 60_000, self.settings.idle_warning_seconds)
+        self.idle.warn.connect(self._idle_warning)
+        self.idle.cleared.connect(self.idle_banner.hide)
+        self.idle.timed_out.connect(self.sign_out)
+        QShortcut(QKeySequence("Ctrl+1"), self, activated=lambda: self._nav("calls"))
+        QShortcut(QKeySequence("Ctrl+2"), self, activated=lambda: self._nav("progress"))
+        QShortcut(QKeySequence("Ctrl+3"), self, activated=lambda: self._nav("supervisor"))
+        if self.settings.window_geometry and not self.kiosk:
+            self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
+        self.sign_out()
+
+    # layout
+    def _build_topbar(self) -> QFrame:
+        bar = QFrame()
+        bar.setObjectName("topbar")
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(16, 6, 16, 6)
+        self.who = label("", "h2", wrap=False)
+        row.addWidget(self.who)
+        row.addStretch(1)
+        self.nav = QButtonGroup(self)
+        self.nav_buttons = {}
+        for key, text, tip in (("calls", "Calls", "Ctrl+1"), ("progress", "Progress", "Ctrl+2"),
+                               ("supervisor", "Supervisor", "Ctrl+3"), ("settings", "Settings", ""),
+                               ("sign_out", "Sign out", "")):
+            button = QPushButton(text)
+            button.setObjectName("nav")
+            button.setAccessibleName(text)
+            if tip:
+                button.setToolTip(tip)
+            if key in ("calls", "progress", "supervisor"):
+                button.setCheckable(True)
+                self.nav.addButton(button)
+            button.clicked.connect(lambda _=False, k=key: self._nav(k))
+            row.addWidget(button)
+            self.nav_buttons[key] = button
+        return bar
+
+    def _nav(self, key: str) -> None:
+        if self.trainee_id is None and key != "supervisor":
+            return
+        if key == "calls":
+            self.show_catalogue()
+        elif key == "progress":
+            self.show_progress()
+        elif key == "supervisor":
+            self.open_supervisor()
+        elif key == "settings":
+            self.open_settings()
+        elif key == "sign_out":
+            self.sign_out()
+        self._sync_nav()
+
+    def _sync_nav(self, *_) -> None:
+        current = self.stack.currentWidget()
+        for key, page in (("calls", self.catalogue), ("progress", self.progress), ("supervisor", self.supervisor)):
+            self.nav_buttons[key].setChecked(current is page or (key == "calls" and current in (self.call, self.debrief)))
+        self.topbar.setVisible(current is not self.sign_in)
+
+    # trainee flow
     def on_signed_in(self, name: str) -> None:
         self.trainee_id = self.store.sign_in(name)
-        self.catalogue.show_trainee(name)
+        self.trainee_name = name
+        self.who.setText(name)
+        self.who.setToolTip(name)
+        if self.kiosk:
+            self.idle.start()
         self.show_catalogue()
 
+    def _pick(self, stats=None):
+        stats = stats if stats is not None else scenario_stats(self.store, self.trainee_id)
+        return practise_next(self.library, stats, load_progress(self.store, self.trainee_id, self.library))
+
     def show_catalogue(self) -> None:
+        stats = scenario_stats(self.store, self.trainee_id)
+        self.catalogue.show_trainee(self.trainee_name, stats, self._pick(stats))
         self.stack.setCurrentWidget(self.catalogue)
         self.catalogue.list.setFocus()
 
+    def show_progress(self) -> None:
+        self.progress.show_progress(load_progress(self.store, self.trainee_id, self.library))
+        self.stack.setCurrentWidget(self.progress)
+
     def start_call(self, scenario_id: str) -> None:
         loaded = self.library.get(scenario_id)
+        if loaded is None or self.trainee_id is None:
+            return
+        if self.session is not None:
+            self.session.hang_up()
         self.session = CallSession(loaded, self.store, self.trainee_id)
         self.stack.setCurrentWidget(self.call)
         self.call.begin(self.session)
 
     def on_call_finished(self) -> None:
-        self.debrief.show_session(self.session)
+        self.debrief.show_session(self.session, self._pick())
         self.stack.setCurrentWidget(self.debrief)
 
+    def retry_from_debrief(self) -> None:
+        if self.session is not None and self.session.can_retry:
+            self.stack.setCurrentWidget(self.call)
+            self.call.retry()
+
     def sign_out(self) -> None:
-        self.trainee_id = None
+        """End any call and clear every page, so nothing of this trainee stays on screen."""
+        if self.session is not None:
+            self.session.hang_up()
         self.session = None
+        self.trainee_id = None
+        self.trainee_name = ""
+        self.who.clear()
+        self.idle.stop()
+        self.idle_banner.hide()
+        self.catalogue.show_trainee("", {}, None)
+        self.call.reset()
+        self.debrief.clear()
+        self.progress.clear()
+        self.supervisor.lock()
         self.stack.setCurrentWidget(self.sign_in)
         self.sign_in.reset()
+        self._apply_window_mode()
+
+    def _idle_warning(self, seconds: int) -> None:
+        self.idle_banner.setText(f"No activity: signing out in {seconds} s. Move the mouse or press a key to stay.")
+        self.idle_banner.show()
+
+    # supervisor and settings
+    def _save_settings(self) -> None:
+        try:
+            save_settings(self.data_dir, self.settings)
+        except OSError as e:
+            QMessageBox.warning(self, "Settings not saved", f"Could not write the settings to {self.data_dir}: {e}")
+
+    def open_supervisor(self) -> None:
+        if ask_pin(self, self.settings, self._save_settings, "Enter the supervisor PIN to open the supervisor area."):
+            self._return_to = self.stack.currentWidget()
+            self.supervisor.unlock()
+            self.stack.setCurrentWidget(self.supervisor)
+
+    def leave_supervisor(self) -> None:
+        self.supervisor.lock()
+        target = getattr(self, "_return_to", None)
+        self.stack.setCurrentWidget(target if target is not None and self.trainee_id else self.sign_in)
+
+    def open_settings(self) -> None:
+        if self.kiosk and not ask_pin(self, self.settings, self._save_settings, "Enter the supervisor PIN to change settings."):
+            return
+        dialog = SettingsDialog(self, self.settings, self.data_dir)
+        if not dialog.exec() or dialog.result_settings is None:
+            return
+        self.settings = dialog.result_settings
+        self._save_settings()
+        if dialog.new_data_dir and dialog.new_data_dir != self.data_dir:
+            remember_data_dir(dialog.new_data_dir)
+            QMessageBox.information(self, "Data folder", f"The app will use {dialog.new_data_dir} from its next start.")
+        self.apply_settings()
+
+    def apply_settings(self) -> None:
+        QApplication.instance().setStyleSheet(build_style(self.settings.text_size, self.settings.high_contrast))
+        self.kiosk = self.settings.kiosk
+        self.idle.idle.setInterval(self.settings.idle_minutes * 60_000)
+        self._apply_window_mode()
+
+    def _apply_window_mode(self) -> None:
+        self._closing_allowed = not self.kiosk
+        if self.kiosk and self.isVisible() and not self.isFullScreen():
+            self.showFullScreen()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self.kiosk and not self.isFullScreen():
+            self.showFullScreen()
 
     def closeEvent(self, event) -> None:
+        if not self._closing_allowed and not ask_pin(self, self.settings, self._save_settings,
+                                                     "Enter the supervisor PIN to close the kiosk."):
+            event.ignore()
+            return
         if self.session is not None:
             self.session.hang_up()  # a call left open is marked as ended by the trainee
+        if not self.kiosk:
+            self.settings.window_geometry = bytes(self.saveGeometry().toBase64()).decode()
+            self._save_settings()
         super().closeEvent(event)

@@ -1,14 +1,21 @@
 """The score card shown after each reply: three scores, the reply with its evidence, what to try."""
 from __future__ import annotations
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QCursor
-from PySide6.QtWidgets import (QFrame, QGridLayout, QLabel, QProgressBar, QTextBrowser, QToolTip,
-                               QVBoxLayout)
+from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton,
+                               QTextBrowser, QToolTip, QVBoxLayout)
 
 from ..domain import DIMENSIONS, Score
 from . import theme
 from .widgets import escape, label
+
+
+def set_bar_colour(bar, colour: str) -> None:
+    """Colour a progress bar's fill; a style sheet is only set when the colour changes (restyling is slow)."""
+    if bar.property("fill") != colour:
+        bar.setProperty("fill", colour)
+        bar.setStyleSheet(f"QProgressBar::chunk {{ background: {colour}; border-radius: 5px; }}")
 
 
 def evidence_spans(score: Score) -> list[tuple[int, int, int, str]]:
@@ -44,14 +51,23 @@ def highlighted_reply(reply: str, score: Score) -> str:
 
 
 class ScoreCard(QFrame):
+    retry_requested = Signal()
+
     def __init__(self):
         super().__init__()
         self.setObjectName("card")
         self.setAccessibleName("Score for your last reply")
         box = QVBoxLayout(self)
         box.setContentsMargins(16, 14, 16, 14)
+        head = QHBoxLayout()
         self.title = label("Your last reply", "h2")
-        box.addWidget(self.title)
+        head.addWidget(self.title, 1)
+        self.retry = QPushButton("Retry this turn")
+        self.retry.setAccessibleName("Retry this turn: answer the same line again; the first try is kept")
+        self.retry.clicked.connect(self.retry_requested)
+        self.retry.setEnabled(False)
+        head.addWidget(self.retry)
+        box.addLayout(head)
         grid = QGridLayout()
         self.bars: dict[str, tuple[QProgressBar, QLabel]] = {}
         for row, name in enumerate(DIMENSIONS):
@@ -71,6 +87,8 @@ class ScoreCard(QFrame):
         box.addWidget(self.blockers)
         self.reply = QTextBrowser()
         self.reply.setOpenLinks(False)
+        # Tab moves through the highlighted parts; each one's reason shows as it is focused or hovered.
+        self.reply.setTextInteractionFlags(Qt.TextBrowserInteraction)
         self.reply.setAccessibleName("Your reply with the parts that earned or cost points highlighted")
         self.reply.highlighted.connect(self._show_reason)
         self.reply.setMaximumHeight(120)
@@ -86,14 +104,16 @@ class ScoreCard(QFrame):
             bar.setValue(0)
             value.setText("–")
         self.blockers.hide()
+        self.retry.setEnabled(False)
         self.reply.setHtml(f"<span style='color:{theme.MUTED}'>Your reply and its score appear here.</span>")
         self.details.clear()
 
-    def show_score(self, reply: str, score: Score, model_answer: str) -> None:
+    def show_score(self, reply: str, score: Score, model_answer: str, can_retry: bool = False) -> None:
+        self.retry.setEnabled(can_retry)
         for d in score.dimensions():
             bar, value = self.bars[d.name]
             bar.setValue(d.score if d.applicable else 0)
-            bar.setStyleSheet(f"QProgressBar::chunk {{ background: {theme.score_colour(d.score)}; border-radius: 5px; }}")
+            set_bar_colour(bar, theme.score_colour(d.score))
             value.setText(str(d.score) if d.applicable else "n/a")
             value.setToolTip("" if d.applicable else "The patient's line gave no opening for this.")
         if score.blockers:
@@ -124,3 +144,5 @@ class ScoreCard(QFrame):
             index = int(text[3:])
             if index < len(self._reasons):
                 QToolTip.showText(QCursor.pos(), self._reasons[index], self.reply)
+                self.reply.setToolTip(self._reasons[index])
+                self.reply.setAccessibleDescription(self._reasons[index])

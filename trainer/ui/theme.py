@@ -19,26 +19,45 @@ def score_colour(value: int) -> str:
     return GOOD if value >= 70 else WARN if value >= 45 else BAD
 
 
-STYLE = f"""
-QWidget {{ color: {INK}; font-size: 10.5pt; }}
-QMainWindow, QStackedWidget > QWidget#page {{ background: {SURFACE}; }}
-QLabel#h1 {{ font-size: 20pt; font-weight: 600; }}
-QLabel#h2 {{ font-size: 13pt; font-weight: 600; }}
-QLabel#muted {{ color: {MUTED}; }}
-QLabel#hint {{ color: {WARN}; }}
-QLabel#warning {{ background: #fff4d6; border: 1px solid #f0c36d; border-radius: 6px; padding: 8px; }}
-QFrame#card {{ background: {CARD}; border: 1px solid {LINE}; border-radius: 10px; }}
-QPushButton {{ background: {CARD}; border: 1px solid {LINE}; border-radius: 6px; padding: 7px 16px; }}
-QPushButton:hover {{ border-color: {ACCENT}; }}
-QPushButton:focus {{ border: 2px solid {ACCENT}; }}
-QPushButton#primary {{ background: {ACCENT}; color: white; border: none; font-weight: 600; }}
-QPushButton#primary:hover {{ background: {ACCENT_DARK}; }}
+def build_style(text_size: int = 11, high_contrast: bool = False) -> str:
+    """The application style sheet, at the chosen text size, normal or high contrast."""
+    if high_contrast:
+        ink, muted, accent, accent_dark, surface, card, line = "#000000", "#000000", "#0000b3", "#000080", "#ffffff", "#ffffff", "#000000"
+    else:
+        ink, muted, accent, accent_dark, surface, card, line = INK, MUTED, ACCENT, ACCENT_DARK, SURFACE, CARD, LINE
+    border = 2 if high_contrast else 1
+    return f"""
+QWidget {{ color: {ink}; font-size: {text_size}pt; }}
+QMainWindow, QWidget#page {{ background: {surface}; }}
+QLabel#h1 {{ font-size: {round(text_size * 1.8)}pt; font-weight: 600; }}
+QLabel#h2 {{ font-size: {round(text_size * 1.2)}pt; font-weight: 600; }}
+QLabel#muted {{ color: {muted}; }}
+QLabel#hint {{ color: {WARN if not high_contrast else "#7a3e00"}; }}
+QLabel#warning {{ background: #fff4d6; border: {border}px solid #f0c36d; border-radius: 6px; padding: 8px; }}
+QLabel#pick {{ background: #e0f0ee; border: {border}px solid {accent}; border-radius: 8px; padding: 10px; }}
+QFrame#card {{ background: {card}; border: {border}px solid {line}; border-radius: 10px; }}
+QFrame#scenarioCard {{ background: {card}; border: {border}px solid {line}; border-radius: 10px; }}
+QFrame#scenarioCard:focus, QFrame#scenarioCard[selected="true"] {{ border: 2px solid {accent}; }}
+QFrame#topbar {{ background: {card}; border-bottom: {border}px solid {line}; }}
+QPushButton {{ background: {card}; border: {border}px solid {line}; border-radius: 6px; padding: 7px 16px; }}
+QPushButton:hover {{ border-color: {accent}; }}
+QPushButton:focus {{ border: 2px solid {accent}; }}
+QPushButton:disabled {{ color: #9aa5b1; }}
+QPushButton#primary {{ background: {accent}; color: white; border: none; font-weight: 600; }}
+QPushButton#primary:hover {{ background: {accent_dark}; }}
+QPushButton#primary:focus {{ border: 2px solid {ink}; }}
 QPushButton#danger {{ color: {BAD}; border-color: #f1b5b5; }}
-QLineEdit, QPlainTextEdit, QTextBrowser, QListWidget, QTableWidget {{
-    background: {CARD}; border: 1px solid {LINE}; border-radius: 8px; padding: 6px; }}
-QLineEdit:focus, QPlainTextEdit:focus, QListWidget:focus {{ border: 2px solid {ACCENT}; }}
-QListWidget::item {{ border-bottom: 1px solid {LINE}; padding: 10px; }}
-QListWidget::item:selected {{ background: #e0f0ee; color: {INK}; }}
-QProgressBar {{ background: {LINE}; border: none; border-radius: 5px; height: 10px; text-align: center; }}
-QHeaderView::section {{ background: {SURFACE}; border: none; border-bottom: 1px solid {LINE}; padding: 6px; }}
+QPushButton#nav {{ border: none; background: transparent; padding: 6px 12px; }}
+QPushButton#nav:checked {{ color: {accent}; border-bottom: 2px solid {accent}; }}
+QLineEdit, QPlainTextEdit, QTextBrowser, QListWidget, QTableView, QTableWidget, QComboBox, QSpinBox {{
+    background: {card}; border: {border}px solid {line}; border-radius: 8px; padding: 5px; }}
+QLineEdit:focus, QPlainTextEdit:focus, QListWidget:focus, QTableView:focus, QComboBox:focus {{ border: 2px solid {accent}; }}
+QListWidget::item {{ border-bottom: 1px solid {line}; padding: 10px; }}
+QListWidget::item:selected {{ background: #e0f0ee; color: {ink}; }}
+QProgressBar {{ background: {line if not high_contrast else "#dddddd"}; border: none; border-radius: 5px; height: 10px; }}
+QHeaderView::section {{ background: {surface}; border: none; border-bottom: 1px solid {line}; padding: 6px; font-weight: 600; }}
+QCheckBox:focus {{ color: {accent}; }}
 """
+
+
+STYLE = build_style()

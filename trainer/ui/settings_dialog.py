@@ -1,0 +1,139 @@
+"""Settings: data folder, voice, language model, kiosk, supervisor PIN, text size and contrast."""
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
+                               QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout)
+
+from ..pin import PinError, check_shape, has_pin, set_pin
+from ..settings import TEXT_SIZES, Settings
+
+
+class SettingsDialog(QDialog):
+    """Edits a copy of the settings; `result_settings` holds them after OK."""
+
+    def __init__(self, parent, settings: Settings, data_dir: Path):
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.setMinimumWidth(520)
+        self.result_settings: Settings | None = None
+        self.new_data_dir: Path | None = None
+        self._original = settings
+        box = QVBoxLayout(self)
+
+        data = QGroupBox("Data")
+        form = QFormLayout(data)
+        self.folder = QLineEdit(str(data_dir))
+        self.folder.setAccessibleName("Data folder")
+        browse = QPushButton("Choose…")
+        browse.setAccessibleName("Choose the data folder")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.folder, 1)
+        row.addWidget(browse)
+        form.addRow("Data folder", row)
+        form.addRow(QLabel("A new folder takes effect when the app next starts."))
+        box.addWidget(data)
+
+        voice = QGroupBox("Voice")
+        form = QFormLayout(voice)
+        self.voice_on = QCheckBox("Speak the patient's lines")
+        self.voice_on.setChecked(settings.voice_on)
+        self.voice_rate = QSpinBox()
+        self.voice_rate.setRange(50, 200)
+        self.voice_rate.setSuffix(" %")
+        self.voice_rate.setValue(settings.voice_rate)
+        self.voice_rate.setAccessibleName("Voice speed in percent")
+        form.addRow(self.voice_on)
+        form.addRow("Speed", self.voice_rate)
+        box.addWidget(voice)
+
+        llm = QGroupBox("Language model (optional)")
+        form = QFormLayout(llm)
+        self.llm_on = QCheckBox("Let a language model voice the patient")
+        self.llm_on.setChecked(settings.llm_enabled)
+        self.llm_url = QLineEdit(settings.llm_base_url)
+        self.llm_url.setPlaceholderText("e.g. http://classroom-server:11434/v1")
+        self.llm_url.setAccessibleName("Language model server address")
+        self.llm_model = QLineEdit(settings.llm_model)
+        self.llm_model.setAccessibleName("Model name")
+        form.addRow(self.llm_on)
+        form.addRow("Server address", self.llm_url)
+        form.addRow("Model", self.llm_model)
+        form.addRow(QLabel("The API key is read from OPENAI_API_KEY and never saved."))
+        box.addWidget(llm)
+
+        kiosk = QGroupBox("Classroom kiosk")
+        form = QFormLayout(kiosk)
+        self.kiosk = QCheckBox("Kiosk mode: full screen, sign-out when idle, settings behind the PIN")
+        self.kiosk.setChecked(settings.kiosk)
+        self.idle = QSpinBox()
+        self.idle.setRange(1, 120)
+        self.idle.setSuffix(" min")
+        self.idle.setValue(settings.idle_minutes)
+        self.idle.setAccessibleName("Sign out after this many idle minutes")
+        self.pin = QLineEdit()
+        self.pin.setEchoMode(QLineEdit.Password)
+        self.pin.setMaxLength(8)
+        self.pin.setPlaceholderText("leave empty to keep the current PIN" if has_pin(settings) else "4 to 8 digits")
+        self.pin.setAccessibleName("New supervisor PIN")
+        form.addRow(self.kiosk)
+        form.addRow("Idle sign-out", self.idle)
+        form.addRow("Supervisor PIN", self.pin)
+        box.addWidget(kiosk)
+
+        look = QGroupBox("Display")
+        form = QFormLayout(look)
+        self.text_size = QComboBox()
+        self.text_size.setAccessibleName("Text size")
+        for size in TEXT_SIZES:
+            self.text_size.addItem(f"{size} pt", size)
+        self.text_size.setCurrentIndex(TEXT_SIZES.index(settings.text_size) if settings.text_size in TEXT_SIZES else 2)
+        self.contrast = QCheckBox("High contrast")
+        self.contrast.setChecked(settings.high_contrast)
+        form.addRow("Text size", self.text_size)
+        form.addRow(self.contrast)
+        box.addWidget(look)
+
+        self.message = QLabel("")
+        self.message.setObjectName("hint")
+        self.message.setWordWrap(True)
+        box.addWidget(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
+        buttons.accepted.connect(self.accept_if_valid)
+        buttons.rejected.connect(self.reject)
+        box.addWidget(buttons)
+
+    def _browse(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, "Data folder", self.folder.text())
+        if chosen:
+            self.folder.setText(chosen)
+
+    def accept_if_valid(self) -> None:
+        s = replace(self._original, voice_on=self.voice_on.isChecked(), voice_rate=self.voice_rate.value(),
+                    llm_enabled=self.llm_on.isChecked(), llm_base_url=self.llm_url.text().strip(),
+                    llm_model=self.llm_model.text().strip(), kiosk=self.kiosk.isChecked(),
+                    idle_minutes=self.idle.value(), text_size=self.text_size.currentData(),
+                    high_contrast=self.contrast.isChecked())
+        if s.llm_enabled and not s.llm_base_url.startswith(("http://", "https://")):
+            self.message.setText("The server address must start with http:// or https://.")
+            return
+        if self.pin.text():
+            try:
+                check_shape(self.pin.text())
+            except PinError as e:
+                self.message.setText(str(e))
+                return
+            set_pin(s, self.pin.text())
+        elif s.kiosk and not has_pin(s):
+            self.message.setText("Set a supervisor PIN before turning kiosk mode on.")
+            return
+        folder = Path(self.folder.text().strip()).expanduser()
+        if not self.folder.text().strip():
+            self.message.setText("Choose a data folder.")
+            return
+        self.new_data_dir = folder
+        self.result_settings = s
+        self.accept()

@@ -1,0 +1,279 @@
+"""Supervisor area: every trainee, their calls, any call's transcript and scores, comments and overrides, exports."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLineEdit,
+                               QMessageBox, QProgressDialog, QPushButton, QSpinBox, QSplitter, QTableView,
+                               QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget)
+
+from ..domain import DIMENSIONS
+from ..store import queries
+from ..store.store import Store
+from . import theme
+from .widgets import card, escape, label
+from .workers import run_in_background
+
+TABLE_LIMIT = 2000  # rows shown at once; the search box narrows a larger class
+COLUMNS = ("Name", "Badge", "Calls", "Last active", "Empathy", "Clarity", "Compliance", "Overall", "Blocked")
+KEYS = ("name", "badge", "sessions", "last_active", "empathy", "clarity", "compliance", "overall", "blocked")
+
+
+def _item(value, numeric: bool = False) -> QStandardItem:
+    item = QStandardItem("" if value is None else str(value))
+    item.setEditable(False)
+    if numeric:
+        item.setData(-1 if value is None else value, Qt.UserRole + 1)  # sort numbers as numbers
+        item.setTextAlignment(Qt.AlignCenter)
+    else:
+        item.setData(str(value or "").lower(), Qt.UserRole + 1)
+    return item
+
+
+class SupervisorPage(QWidget):
+    close_requested = Signal()
+
+    def __init__(self, store: Store, library, data_dir: Path):
+        super().__init__()
+        self.setObjectName("page")
+        self.store = store
+        self.library = library
+        self.data_dir = data_dir
+        self.trainee_id: str | None = None
+        self.session_id: str | None = None
+        box = QVBoxLayout(self)
+        box.setContentsMargins(20, 14, 20, 14)
+        top = QHBoxLayout()
+        top.addWidget(label("Supervisor", "h1"), 1)
+        self.export_csv = QPushButton("Export CSV…")
+        self.export_csv.setAccessibleName("Export every session and turn as CSV files")
+        self.export_csv.clicked.connect(self.choose_csv_folder)
+        self.export_pdf = QPushButton("Report card (PDF)…")
+        self.export_pdf.setAccessibleName("Export a PDF report card for the selected trainee")
+        self.export_pdf.clicked.connect(self.choose_pdf_file)
+        close = QPushButton("Close supervisor area")
+        close.setAccessibleName("Close the supervisor area")
+        close.clicked.connect(self.close_requested)
+        for w in (self.export_csv, self.export_pdf, close):
+            top.addWidget(w)
+        box.addLayout(top)
+        self.status = label("", "muted")
+        box.addWidget(self.status)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search trainees by name or badge…")
+        self.search.setAccessibleName("Search trainees")
+        self._search_timer = QTimer(self, singleShot=True, interval=250)
+        self._search_timer.timeout.connect(self.reload)
+        self.search.textChanged.connect(lambda _: self._search_timer.start())
+        self.model = QStandardItemModel(0, len(COLUMNS))
+        self.model.setHorizontalHeaderLabels(COLUMNS)
+        self.proxy = QSortFilterProxyModel()
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(Qt.UserRole + 1)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setAccessibleName("Trainees: sort by any column; select one to see their calls")
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.selectionModel().selectionChanged.connect(self._trainee_selected)
+        left = QWidget()
+        lbox = QVBoxLayout(left)
+        lbox.setContentsMargins(0, 0, 0, 0)
+        lbox.addWidget(self.search)
+        lbox.addWidget(self.table, 1)
+
+        self.sessions = QTableWidget(0, 6)
+        self.sessions.setHorizontalHeaderLabels(["Started", "Call", "Status", "Ending", "Overall", "Blocked"])
+        self.sessions.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.sessions.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.sessions.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.sessions.verticalHeader().hide()
+        self.sessions.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        self.sessions.setAccessibleName("The selected trainee's calls; select one to review it")
+        self.sessions.itemSelectionChanged.connect(self._session_selected)
+
+        self.detail = QTextBrowser()
+        self.detail.setAccessibleName("The selected call's transcript, scores and supervisor notes")
+        self.comment = QLineEdit()
+        self.comment.setPlaceholderText("Comment, or the reason for an override")
+        self.comment.setAccessibleName("Comment or reason")
+        self.override_dim = QComboBox()
+        self.override_dim.setAccessibleName("Score to override")
+        self.override_dim.addItem("Comment only", None)
+        for name in DIMENSIONS + ("overall",):
+            self.override_dim.addItem(f"Override {name}", name)
+        self.override_value = QSpinBox()
+        self.override_value.setRange(0, 100)
+        self.override_value.setAccessibleName("Override score")
+        self.add_note = QPushButton("Add")
+        self.add_note.setObjectName("primary")
+        self.add_note.setAccessibleName("Add the comment or override")
+        self.add_note.clicked.connect(self.add_annotation)
+        self.note_hint = label("", "hint")
+        form = QHBoxLayout()
+        form.addWidget(self.override_dim, 1)
+        form.addWidget(self.override_value)
+        form.addWidget(self.add_note)
+        right = card(label("Call review", "h2"), self.detail, self.comment)
+        right.layout().addLayout(form)
+        right.layout().addWidget(self.note_hint)
+
+        split = QSplitter()
+        split.addWidget(left)
+        middle = card(label("Calls", "h2"), self.sessions)
+        split.addWidget(middle)
+        split.addWidget(right)
+        split.setSizes([560, 300, 420])
+        box.addWidget(split, 1)
+        self.lock()
+
+    # opening and closing
+    def unlock(self) -> None:
+        self.reload()
+        self.search.setFocus()
+
+    def lock(self) -> None:
+        """Forget everything shown, so nothing stays on screen after the area is closed."""
+        self.model.removeRows(0, self.model.rowCount())
+        self.sessions.setRowCount(0)
+        self.detail.clear()
+        self.comment.clear()
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.trainee_id = self.session_id = None
+        self.status.clear()
+        self.note_hint.clear()
+
+    def reload(self) -> None:
+        rows = queries.trainee_table(self.store.db, search=self.search.text().strip(), limit=TABLE_LIMIT)
+        self.model.removeRows(0, self.model.rowCount())
+        for row in rows:
+            shown = {k: round(v) if isinstance(v, float) else v for k, v in row.items()}
+            shown["last_active"] = (row.get("last_active") or "")[:10]
+            items = [_item(shown.get(k), numeric=k not in ("name", "badge", "last_active")) for k in KEYS]
+            items[0].setData(row["id"], Qt.UserRole + 2)
+            self.model.appendRow(items)
+        self.table.sortByColumn(0, Qt.AscendingOrder)
+        self.table.resizeColumnsToContents()
+        more = f" (showing the first {TABLE_LIMIT}; search to narrow)" if len(rows) >= TABLE_LIMIT else ""
+        self.status.setText(f"{len(rows)} trainee(s){more}." if rows else "No trainees match." if self.search.text()
+                            else "No trainees yet: their calls appear here once they have practised.")
+
+    # selection
+    def _trainee_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return
+        self.trainee_id = self.proxy.index(rows[0].row(), 0).data(Qt.UserRole + 2)
+        history = queries.trainee_history(self.store.db, self.trainee_id)
+        self.sessions.setRowCount(len(history))
+        for r, s in enumerate(history):
+            cells = [s["started_at"][:16].replace("T", " "), s["scenario_title"], s["status"], s.get("ending") or "",
+                     "" if s.get("overall") is None else str(s["overall"]), "yes" if s.get("blocked") else ""]
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.UserRole, s["id"])
+                self.sessions.setItem(r, c, item)
+        self.detail.clear()
+        self.session_id = None
+
+    def _session_selected(self) -> None:
+        items = self.sessions.selectedItems()
+        if items:
+            self.session_id = items[0].data(Qt.UserRole)
+            self.show_session(self.session_id)
+
+    def show_session(self, session_id: str) -> None:
+        s = self.store.session(session_id)
+        html = [f"<h3>{escape(s['scenario_title'])}</h3><p>{escape(s['status'])}"
+                f"{' · ' + escape(s['ending']) if s.get('ending') else ''} · rubric {escape(s['rubric_version'])}<br>"
+                f"Automatic scores: empathy {s.get('empathy')}, clarity {s.get('clarity')}, "
+                f"compliance {s.get('compliance')}, overall {s.get('overall')}"
+                f"{' · <b style=color:' + theme.BAD + '>blocked</b>' if s.get('blocked') else ''}</p>"]
+        for note in self.store.annotations(session_id):
+            what = (f"override {note['dimension']} → {note['value']}" if note["kind"] == "override" else "comment")
+            html.append(f"<p style='background:#fff4d6; padding:4px'><b>{escape(note['author'])}</b> ({what}): "
+                        f"{escape(note.get('text') or '')}</p>")
+        for t in self.store.turns(session_id):
+            detail = json.loads(t["detail"])
+            blockers = detail.get("blockers") or []
+            html.append(f"<p><b>Patient:</b> {escape(t['patient_text'])}<br>"
+                        f"<b>Trainee</b> (try {t['attempt']}): {escape(t['reply'])}<br>"
+                        f"<span style='color:{theme.MUTED}'>empathy {t['empathy']} · clarity {t['clarity']} · "
+                        f"compliance {t['compliance']} · overall {t['overall']}</span>"
+                        + "".join(f"<br><b style='color:{theme.BAD}'>Blocker: {escape(b['title'])} ({escape(b['source'])})</b>"
+                                  for b in blockers) + "</p>")
+        self.detail.setHtml("".join(html))
+
+    # comments and overrides
+    def add_annotation(self) -> None:
+        if not self.session_id:
+            self.note_hint.setText("Select a call first.")
+            return
+        text = self.comment.text().strip()
+        dimension = self.override_dim.currentData()
+        if not text:
+            self.note_hint.setText("Write a comment, or the reason for the override.")
+            return
+        self.store.add_annotation(self.session_id, "supervisor", "override" if dimension else "comment", text,
+                                  dimension=dimension, value=self.override_value.value() if dimension else None)
+        self.comment.clear()
+        self.override_dim.setCurrentIndex(0)
+        self.note_hint.setText("Saved. The automatic score stays beside it.")
+        self.show_session(self.session_id)
+
+    # exports (in the background: a big class takes a while)
+    def choose_csv_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Export CSV to folder", str(Path.home()))
+        if folder:
+            self.export_csv_to(Path(folder))
+
+    def choose_pdf_file(self) -> None:
+        if not self.trainee_id:
+            self.note_hint.setText("Select a trainee first.")
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Save report card", str(Path.home() / "report-card.pdf"), "PDF (*.pdf)")
+        if path:
+            self.export_pdf_to(Path(path))
+
+    def export_csv_to(self, folder: Path) -> None:
+        from ..store.reports import write_csv
+
+        db_path = self.store.path
+
+        def job(cancel):
+            return write_csv(db_path, folder)
+
+        self._run("Exporting CSV…", job, lambda paths: f"Exported: {', '.join(str(p) for p in paths)}")
+
+    def export_pdf_to(self, path: Path) -> None:
+        from .report_card import write_report_card
+
+        # QPdfWriter paints on the GUI thread; a report card is one trainee, so it is quick.
+        try:
+            write_report_card(self.store, self.trainee_id, path)
+        except OSError as e:
+            self._failed(f"Could not write {path}: {e.strerror or e}")
+            return
+        self.note_hint.setText(f"Saved the report card to {path}.")
+
+    def _run(self, title: str, job, describe) -> None:
+        dialog = QProgressDialog(title, "Cancel", 0, 0, self)
+        dialog.setWindowModality(Qt.WindowModal)
+        dialog.setMinimumDuration(300)
+        cancel = run_in_background(job, lambda result: (dialog.close(), self.note_hint.setText(describe(result))),
+                                   lambda message: (dialog.close(), self._failed(message)))
+        dialog.canceled.connect(cancel.set)
+        self._last_job = cancel
+
+    def _failed(self, message: str) -> None:
+        self.note_hint.setText(message)
+        QMessageBox.warning(self, "Export failed", message)
