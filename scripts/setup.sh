@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 # Qt's window and audio libraries, the speech engine, and MP3 support for pydub.
 DEBIAN_PACKAGES=(python3-venv espeak-ng ffmpeg libegl1 libgl1 libfontconfig1 libxkbcommon0
   libxkbcommon-x11-0 libdbus-1-3 libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
-  libxcb-image0 libxcb-render-util0 libxcb-shape0 libpulse0 fonts-dejavu-core)
+  libxcb-image0 libxcb-render-util0 libxcb-shape0 libpulse0 fonts-dejavu-core
+  poppler-utils)  # poppler-utils: the tests read the PDF report cards back
 
 if command -v dpkg-query >/dev/null 2>&1; then
   missing=()

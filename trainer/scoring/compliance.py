@@ -41,13 +41,21 @@ _ACCOUNT = rx(r"\b(?:your|his|her|their) (?:balance|bill|account|claim|charges?|
               r"(?:denied|paid|applied|billed|sent|rejected|approved|processed)\b",
               r"\byou (?:still )?owe\b[^.?!]{0,20}\$",
               r"\b(?:your|his|her) (?:balance|bill|total|amount due|account balance|charges?) (?:is|was|comes to|came to|shows)\b",
-              r"\bwent (?:to|toward|towards) (?:your|his|her) (?:deductible|coinsurance|copay)\b")
+              r"\bwent (?:to|toward|towards) (?:your|his|her) (?:deductible|coinsurance|copay)\b",
+              r"\byour (?:insurance|insurer|plan|claim)\b[^.?!]{0,20}\b(?:applied|paid|denied|processed|rejected|covered)\b",
+              r"\b(?:went|sent|placed|moved) to (?:pre-?collect\w*|collections?|an agency)\b",
+              r"\b(?:er|emergency|visit|surgery|stay|scan|test|physical|treatment|appointment|procedure)\b[^.?!]{0,25}"
+              r"\b(?:on|from|in) (?:the )?(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 # Anything about the patient's care or account, said to a caller who is not the patient.
-_ABOUT_PATIENT = rx(r"\b(?:he|she|his|her)\b[^.?!]{0,40}\b(?:deductible|balance|bill|claim|denied|owes?|signed|mri|test|"
-                    r"surgery|visit|paid|left|account|charges?|scan|appointment|treated|admitted|diagnos\w*)\b")
+_ABOUT_PATIENT = rx(r"\b(?:he|she)(?: still)? (?:owes?|had|has had|was (?:seen|treated|admitted|billed|here|in)|went|came in|got)\b",
+                    r"\b(?:his|her) (?:balance|bill|claim|visit|surgery|mri|procedure|scan|test|stay|charges?|deductible|"
+                    r"copay|treatment|diagnosis|appointment)\b[^.?!]{0,30}\b(?:is|was|were|shows?|came|for|on|from|went|got)\b",
+                    r"\b(?:from|for) (?:his|her) \w+(?: \w+)? (?:treatment|visit|surgery|stay|care|scan|test)\b",
+                    r"\bi can see (?:it|his|her|the)\b")
 # A sentence about the account: an amount in it is an account detail, not a general price.
 _ACCOUNT_SENTENCE = rx(r"\byour\b", r"\byou (?:still )?owe\b", r"\b(?:his|her|their|he|she)\b", r"\bbalance\b", r"\baccount\b",
-                       r"\bclaim\b", r"\bbill\b", r"\bstatement\b")
+                       r"\bclaim\b", r"\bbill\b", r"\bstatement\b",
+                       r"\b(?:from|in|on) (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\b", r"\bon the \d")
 _AUTH_CHECK = rx(r"\bauthori[sz]\w*\b", r"\bpersonal representative\b", r"\b(?:executor|executrix|administrator) of\b",
                  r"\b(?:her|his|their|the patient'?s) (?:permission|consent|ok)\b", r"\bcan'?t (?:share|discuss|give out|go over)\b",
                  r"\bcannot (?:share|discuss|give out)\b", r"\bprivacy (?:rules?|law)\b", r"\bhipaa\b", r"\bpower of attorney\b",
@@ -80,7 +88,12 @@ _MISLEADING = rx(r"\byou(?:'re| are) (?:now )?(?:personally )?(?:responsible|lia
                  r"\b(?:just a formality|everyone signs)\b", r"\bsign (?:it )?or (?:don'?t|else)\b",
                  r"\bif you don'?t sign\b[^.?!]{0,40}\b(?:can'?t|won'?t)\b",
                  r"\bmost (?:patients|people)(?: in your situation| like you)? just (?:pay|put|charge)\b",
-                 r"\bsomebody has to pay\b", r"\b(?:is|are) (?:all )?yours\b(?=[^.?!]{0,40}(?:out of network|out-of-network))",
+                 r"\bsomebody has to pay\b", r"\b(?:it'?s|they'?re|that'?s) (?:all )?yours now\b",
+                 r"\b(?:the )?spouse (?:is|becomes) (?:the )?(?:guarantor|responsible)\b",
+                 r"\beobs? (?:is|are) (?:a |the |your )?(?:final )?bills?\b",
+                 r"\b(?:help|improve|raise) your credit(?: score)?\b", r"\bkeep (?:the |your )?credits? on file\b",
+                 r"\bcan'?t refund (?:it |you )?until\b", r"\bjust pay (?:the|it|whatever|what)\b",
+                 r"\bpay\b[^.?!]{0,30}\bto avoid\b", r"\b(?:is|are) (?:all )?yours\b(?=[^.?!]{0,40}(?:out of network|out-of-network))",
                  r"\bout[- ]of[- ]network\b[^.?!]{0,40}\b(?:is|are) (?:all )?yours\b")
 _URGENCY = rx(r"\b(?:today|right now|right away|immediately|before you hang up)\b")
 _FAMILY_INTERPRETER = rx(r"\b(?:your|a) (?:son|daughter|child|kid|grandson|granddaughter|neighbou?r|friend) (?:can|could|to) (?:translate|interpret)")
@@ -143,7 +156,9 @@ def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -
             led.suggest(7, "Verify identity first: 'Before we look at the account, can I have your full name and date of birth?'")
 
     if "hipaa-third-party" in rules and not st.caller_is_patient and not st.third_party_authorized:
-        disclosed = sorted(disclosed + find_all(_ABOUT_PATIENT, text, allow_negated=False))
+        amounts = [(a, b) for a, b in hits.get("gave_amount", []) if "$" in text[a:b]
+                   and _number(text[a:b]) not in {_number(m.group(0)) for m in _AMOUNT.finditer(ctx.patient_line)}]
+        disclosed = sorted(set(disclosed + amounts + find_all(_ABOUT_PATIENT, text, allow_negated=False)))
         if disclosed:
             breach("hipaa-third-party", disclosed, "account details to a caller who is not authorized")
         elif _AUTH_CHECK.search(text):
