@@ -4,8 +4,8 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QHBoxLayout, QPlainTextEdit, QProgressBar, QPushButton, QSplitter,
-                               QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea,
+                               QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
 from ..domain import MAX_REPLY_CHARS, PatientLine
 from ..session import HINT_COST, CallSession, EmptyReply
@@ -56,8 +56,12 @@ class CallPage(QWidget):
         self.mood.setAccessibleName("Patient mood")
         self.mood_label = label("", "muted")
         patient_card = card(label("Patient", "h2"), self.patient, label("Mood", "h2"), self.mood, self.mood_label)
-        patient_card.setMinimumWidth(240)
         patient_card.layout().addStretch(1)
+        patient_scroll = QScrollArea()  # long account facts and goals scroll instead of stretching the window
+        patient_scroll.setWidget(patient_card)
+        patient_scroll.setWidgetResizable(True)
+        patient_scroll.setFrameShape(QFrame.NoFrame)
+        patient_scroll.setMinimumWidth(250)
 
         self.transcript = QTextBrowser()
         self.transcript.setAccessibleName("Call transcript")
@@ -94,7 +98,7 @@ class CallPage(QWidget):
         self.score_card = ScoreCard()
         self.score_card.retry_requested.connect(self.retry)
         split = QSplitter()
-        split.addWidget(patient_card)
+        split.addWidget(patient_scroll)
         split.addWidget(middle)
         split.addWidget(self.score_card)
         split.setSizes([250, 560, 390])
@@ -235,4 +239,5 @@ class CallPage(QWidget):
                 f"<b>Your role:</b> {ROLE_NAMES[s.role]}"]
         for key, value in session.account.items():
             rows.append(f"<b>{escape(key.replace('_', ' ').capitalize())}:</b> {escape(str(value))}")
+        rows += ["", "<b>Your goals on this call:</b>"] + [f"• {escape(o)}" for o in s.objectives]
         return "<br>".join(rows)

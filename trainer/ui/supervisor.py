@@ -272,7 +272,6 @@ class SupervisorPage(QWidget):
         cancel = run_in_background(job, lambda result: (dialog.close(), self.note_hint.setText(describe(result))),
                                    lambda message: (dialog.close(), self._failed(message)))
         dialog.canceled.connect(cancel.set)
-        self._last_job = cancel
 
     def _failed(self, message: str) -> None:
         self.note_hint.setText(message)

@@ -58,6 +58,3 @@ QProgressBar {{ background: {line if not high_contrast else "#dddddd"}; border: 
 QHeaderView::section {{ background: {surface}; border: none; border-bottom: 1px solid {line}; padding: 6px; font-weight: 600; }}
 QCheckBox:focus {{ color: {accent}; }}
 """
-
-
-STYLE = build_style()
