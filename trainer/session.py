@@ -72,13 +72,24 @@ class CallSession:
             self.trainee_id, self.scenario.id, self.scenario.title, self.loaded.content_hash,
             self.scorer.rubric_version, self.persona.mode, self.seed, topics=list(self.scenario.crcr_topics))
         self.status = "active"
-        return self._hear(self.persona.open())
+        return self.hear(self.persona.open())
 
     def context(self) -> ScoreContext:
         return ScoreContext(self.current.text if self.current else "", self.scenario.role,
                             frozenset(self.scenario.rules), self.state)
 
     def submit(self, reply: str) -> TurnResult:
+        """Score and store the reply, then hear the patient's answer."""
+        turn, notices = self.answer(reply)
+        line = self.hear(self.persona.respond(turn.reply, turn.score))
+        return TurnResult(turn, line, self.finished, notices)
+
+    def answer(self, reply: str) -> tuple[Turn, list[str]]:
+        """Score the reply and commit it; the caller then passes persona.respond(...) to hear().
+
+        Split from submit() so a window can let a slow (model-voiced) patient answer off
+        the GUI thread; the reply is stored before the patient says anything more.
+        """
         if self.status != "active":
             raise RuntimeError(f"the call is {self.status}; start a new one")
         if not reply or not reply.strip():
@@ -104,8 +115,7 @@ class CallSession:
             mini_miranda_given=self.state.mini_miranda_given or "gave_mini_miranda" in score.moves,
             assistance_offered=self.state.assistance_offered or "offered_financial_assistance" in score.moves,
             interpreter_offered=self.state.interpreter_offered or "offered_interpreter" in score.moves)
-        line = self._hear(self.persona.respond(reply, score))
-        return TurnResult(turn, line, self.finished, notices)
+        return turn, notices
 
     @property
     def can_retry(self) -> bool:
@@ -160,7 +170,8 @@ class CallSession:
                 best[t.index] = t
         return combine([t.score for t in best.values()], self.scorer.rubric_version)
 
-    def _hear(self, line: PatientLine) -> PatientLine:
+    def hear(self, line: PatientLine) -> PatientLine:
+        """The patient says this line: it becomes the line to answer, and may set call state or end the call."""
         self.current = line
         changes = dict(line.sets)
         if "hardship" in patient_cues(line.text):
