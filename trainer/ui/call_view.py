@@ -11,6 +11,7 @@ from ..domain import MAX_REPLY_CHARS, PatientLine
 from ..session import HINT_COST, CallSession, EmptyReply
 from . import theme
 from .catalogue import ROLE_NAMES
+from .audio import LinePlayer, ReplyRecorder
 from .score_card import ScoreCard, set_bar_colour
 from .widgets import card, escape, label
 
@@ -30,10 +31,17 @@ class ReplyEdit(QPlainTextEdit):
 class CallPage(QWidget):
     finished = Signal()  # the call ended (patient's closing line, or the trainee hung up)
 
-    def __init__(self):
+    def __init__(self, voice=None, transcriber=None):
         super().__init__()
         self.setObjectName("page")
         self.session: CallSession | None = None
+        self.voice_on, self.voice_rate = False, 100
+        self.player = LinePlayer(voice, parent=self)
+        self.player.unavailable.connect(self._sound_notice)
+        self.recorder = ReplyRecorder(transcriber, parent=self)
+        self.recorder.unavailable.connect(self._sound_notice)
+        self.recorder.transcribed.connect(self._insert_transcript)
+        self.recorder.recording.connect(lambda on: self.talk.setText("Recording… release to stop" if on else "Hold to talk"))
         box = QVBoxLayout(self)
         box.setContentsMargins(20, 16, 20, 16)
         top = QHBoxLayout()
@@ -83,10 +91,26 @@ class CallPage(QWidget):
         self.hint_button = QPushButton(f"Hint (−{HINT_COST} points)")
         self.hint_button.setAccessibleName(f"Get a hint; it costs {HINT_COST} points on the call's overall score")
         self.hint_button.clicked.connect(self.show_hint)
+        self.mute = QPushButton("Mute voice")
+        self.mute.setCheckable(True)
+        self.mute.setAccessibleName("Mute the patient's voice (captions stay on screen)")
+        self.mute.toggled.connect(self.player.set_muted)
+        self.replay_button = QPushButton("Replay line")
+        self.replay_button.setAccessibleName("Hear the patient's last line again")
+        self.replay_button.clicked.connect(self.player.replay)
+        self.talk = QPushButton("Hold to talk")
+        self.talk.setAccessibleName("Hold to speak your reply; the words appear in the reply box to edit before sending")
+        self.talk.pressed.connect(self.recorder.start)
+        self.talk.released.connect(self.recorder.stop)
         middle = QWidget()
         mid = QVBoxLayout(middle)
         mid.setContentsMargins(0, 0, 0, 0)
         mid.addWidget(self.transcript, 1)
+        sound = QHBoxLayout()
+        for w in (self.talk, self.mute, self.replay_button):
+            sound.addWidget(w)
+        sound.addStretch(1)
+        mid.addLayout(sound)
         mid.addWidget(self.reply)
         row = QHBoxLayout()
         row.addWidget(self.hint, 1)
@@ -115,14 +139,34 @@ class CallPage(QWidget):
         self.reply.clear()
         self.hint.clear()
         self._set_open(True)
-        self._add_patient(session.start())
+        first = session.start()
+        self._add_patient(first)
+        if self.voice_on:
+            self.player.start_call(first.text, session.scenario.persona.voice, self.voice_rate)
         self._started = time.monotonic()
         self._tick()
         self._ticker.start()
         self.reply.setFocus()
 
+    def configure_voice(self, on: bool, rate: int) -> None:
+        """Voice on or off (Settings) and its speed in percent; captions are always shown."""
+        self.voice_on, self.voice_rate = on, rate
+        for w in (self.mute, self.replay_button):
+            w.setVisible(on)
+        if not on:
+            self.player.stop()
+
+    def _sound_notice(self, reason: str) -> None:
+        self._note(reason)
+
+    def _insert_transcript(self, text: str) -> None:
+        if text:
+            self.reply.insertPlainText((" " if self.reply.toPlainText() else "") + text)
+            self.reply.setFocus()
+
     def reset(self) -> None:
         """Clear everything of the last call from the screen."""
+        self.player.stop()
         self.session = None
         self._ticker.stop()
         self.transcript.clear()
@@ -150,6 +194,8 @@ class CallPage(QWidget):
         self._add_trainee(result.turn.reply, result.turn.score.overall, result.turn.attempt)
         self.score_card.show_score(result.turn.reply, result.turn.score, asked.model_answer, self.session.can_retry)
         self._add_patient(result.patient)
+        if self.voice_on:
+            self.player.speak(result.patient.text, self.session.scenario.persona.voice, self.voice_rate)
         if result.finished:
             self._end()
 
@@ -171,6 +217,7 @@ class CallPage(QWidget):
         self.reply.setFocus()
 
     def hang_up(self) -> None:
+        self.player.stop()
         if self.session is not None and not self.session.finished:
             self.session.hang_up()
             self._end()
@@ -181,7 +228,7 @@ class CallPage(QWidget):
         self.finished.emit()
 
     def _set_open(self, open_: bool) -> None:
-        for w in (self.reply, self.send, self.hint_button, self.hang_up_button):
+        for w in (self.reply, self.send, self.hint_button, self.hang_up_button, self.talk):
             w.setEnabled(open_)
 
     def _tick(self) -> None:

@@ -15,6 +15,8 @@ from ..scenarios.loader import Library
 from ..session import CallSession
 from ..settings import Settings, save_settings
 from ..store.store import Store
+from ..voice import Voice
+from ..voice.stt import Transcriber
 from .call_view import CallPage
 from .catalogue import CataloguePage
 from .debrief import DebriefPage
@@ -59,7 +61,9 @@ class MainWindow(QMainWindow):
 
         self.sign_in = SignInPage()
         self.catalogue = CataloguePage(library)
-        self.call = CallPage()
+        self.call = CallPage(Voice(self.data_dir / "voice-cache"),
+                             Transcriber(self.data_dir / "voice-models" / "whisper-base"))
+        self.call.configure_voice(self.settings.voice_on, self.settings.voice_rate)
         self.debrief = DebriefPage()
         self.progress = ProgressPage()
         self.supervisor = SupervisorPage(store, library, self.data_dir)
@@ -236,6 +240,7 @@ class MainWindow(QMainWindow):
         QApplication.instance().setStyleSheet(build_style(self.settings.text_size, self.settings.high_contrast))
         self.kiosk = self.settings.kiosk
         self.idle.idle.setInterval(self.settings.idle_minutes * 60_000)
+        self.call.configure_voice(self.settings.voice_on, self.settings.voice_rate)
         self._apply_window_mode()
 
     def _apply_window_mode(self) -> None:
