@@ -83,3 +83,11 @@ def test_stream_guard_stops_before_showing_a_failing_word():
 def test_whole_sentences_and_clean():
     assert g.whole_sentences("I see. But why do I ha") == "I see."
     assert g.clean('Maria: "Why do I owe this?"') == "Why do I owe this?"
+
+
+def test_rewrite_preambles_are_out_of_character():
+    from trainer.llm.guards import GuardContext, out_of_character
+    ctx = GuardContext(persona_name="Maria Alvarez")
+    assert out_of_character('Here\'s a rewritten version of the message: "I need to clarify something."', ctx)
+    assert out_of_character("That's a great story. I can't give it away.", ctx)
+    assert out_of_character("I'm calling about my bill, it's really confusing.", ctx) is None

@@ -31,6 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("scenario", help="scenario id or path to a scenario file")
     pr.add_argument("--name", default=os.environ.get("USER") or "trainee", help="trainee name (default: $USER)")
     pr.add_argument("--seed", type=int, help="fix names and amounts (for previewing)")
+    pr.add_argument("--llm", action="store_true",
+                    help="let a language model voice the patient (server from Settings or OPENAI_BASE_URL; "
+                         "key from OPENAI_API_KEY); any failure falls back to the scripted line")
     pr.add_argument("--auto", action="store_true",
                     help="answer every line with the scenario's model answer (to preview a scenario)")
 
@@ -110,6 +113,21 @@ def cmd_score(args) -> int:
     return 0
 
 
+def _llm_persona_factory(args):
+    """Build model-voiced patients from the data folder's settings and the environment."""
+    from .config import data_dir
+    from .llm.client import LLMClient
+    from .llm.endpoint import EndpointConfig
+    from .personas.llm import LLMPersona
+    from .settings import load_settings
+
+    config = EndpointConfig.from_settings(load_settings(data_dir(args.data_dir))[0])
+    print(f"Patient voiced by {config.model or 'the server default model'} at {config.base_url}; "
+          "a line that fails its checks is replaced by the scripted one.", file=sys.stderr)
+    client = LLMClient(config)
+    return lambda scenario, values, rng: LLMPersona(scenario, values, rng, client)
+
+
 def cmd_score_eval(args) -> int:
     from .scoring.evaluate import CORPUS_PATH, agreement, format_agreement, load_corpus
 
@@ -156,12 +174,14 @@ def cmd_practice(args) -> int:
     except StoreError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    session = CallSession(loaded, store, store.sign_in(args.name), seed=args.seed)
+    factory = _llm_persona_factory(args) if args.llm else None
+    session = CallSession(loaded, store, store.sign_in(args.name), seed=args.seed,
+                          **({"persona_factory": factory} if factory else {}))
     s = session.scenario
     print(f"{s.title}\n{s.summary}\nYou are: {s.organisation}.  Type your reply and press Enter; "
           "type /hangup to end the call.\n")
     line = session.start()
-    print(f"PATIENT: {line.text}\n")
+    print(f"PATIENT: {line.text}" + ("   [scripted line]" if line.fallback else "") + "\n")
     while not session.finished:
         try:
             reply = line.model_answer if args.auto else input("YOU> ")
@@ -185,7 +205,7 @@ def cmd_practice(args) -> int:
         if line.model_answer:
             print(f"  A strong reply: {line.model_answer}\n")
         line = result.patient
-        print(f"PATIENT: {line.text}\n")
+        print(f"PATIENT: {line.text}" + ("   [scripted line]" if line.fallback else "") + "\n")
     print(format_debrief(session))
     store.end_run()
     store.close()

@@ -33,7 +33,8 @@ class TurnResult:
 
 class CallSession:
     def __init__(self, loaded: LoadedScenario, store: Store, trainee_id: str, scorer: Scorer | None = None,
-                 persona: Persona | None = None, seed: int | None = None, today: dt.date | None = None):
+                 persona: Persona | None = None, seed: int | None = None, today: dt.date | None = None,
+                 persona_factory=ScriptedPersona):
         self.loaded = loaded
         self.scenario = loaded.scenario
         self.store = store
@@ -42,7 +43,8 @@ class CallSession:
         self.seed = seed if seed is not None else random.SystemRandom().randrange(2**31)
         rng = random.Random(self.seed)
         self.values = draw(self.scenario, rng, today or dt.date.today())
-        self.persona = persona or ScriptedPersona(self.scenario, self.values, rng)
+        # the factory gets this session's drawn values and rng, so any voice walks the same call
+        self.persona = persona or persona_factory(self.scenario, self.values, rng)
         self.state = CallState(**self.scenario.initial_state)
         self.turns: list[Turn] = []
         self.current: PatientLine | None = None
@@ -75,8 +77,14 @@ class CallSession:
         return self.hear(self.persona.open())
 
     def context(self) -> ScoreContext:
-        return ScoreContext(self.current.text if self.current else "", self.scenario.role,
+        return ScoreContext(self._gist(self.current) if self.current else "", self.scenario.role,
                             frozenset(self.scenario.rules), self.state)
+
+    def _gist(self, line: PatientLine) -> str:
+        """What the line says for scoring and cues: a model-voiced line stands for its scripted text,
+        so a call is scored and branches the same whichever voice speaks."""
+        gist_of = getattr(self.persona, "gist_of", None)
+        return gist_of(line) if gist_of else line.text
 
     def submit(self, reply: str) -> TurnResult:
         """Score and store the reply, then hear the patient's answer."""
@@ -174,7 +182,7 @@ class CallSession:
         """The patient says this line: it becomes the line to answer, and may set call state or end the call."""
         self.current = line
         changes = dict(line.sets)
-        if "hardship" in patient_cues(line.text):
+        if "hardship" in patient_cues(self._gist(line)):
             changes["hardship_voiced"] = True
         self.state = self.state.updated(**changes)
         if line.ending:

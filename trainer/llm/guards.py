@@ -58,7 +58,8 @@ _AI = re.compile(r"\b(as an? (ai|a\.i\.|language model|llm|assistant|chatbot|vir
 
 _OUT_OF_CHARACTER = re.compile(
     r"(^\s*(sure|certainly|of course|okay|ok)[,!.]?\s+(here('s| is)|i('ll| will|'d| would) (play|respond|act|be|write|pretend))|"
-    r"\b(here('s| is) (a|the|my) (possible |sample |suggested )?(response|reply|dialogue|script))\b|"
+    r"\b(here('s| is) (a|the|my|an) (possible |sample |suggested |rewritten |revised |improved |new )?(response|reply|dialogue|script|version|rewrite|message))\b|"
+    r"\b(rewritten|revised|paraphrased) version\b|\bthat'?s a great story\b|"
     r"\b(role-?play(ing)?|in character|stay in character|this (scenario|simulation|exercise|conversation) is)\b|"
     r"^\s*(patient|caller|assistant|customer|billing( rep(resentative)?)?|agent|trainee|representative|user)\s*:|"
     r"\n\s*(patient|caller|assistant|customer|agent|trainee|representative|user|billing)\s*:|"
