@@ -316,3 +316,43 @@ def test_text_size_and_high_contrast_apply(window):
     assert "font-size: 16pt" in sheet and "#000000" in sheet
     window.settings.text_size, window.settings.high_contrast = 11, False
     window.apply_settings()
+
+
+@pytest.mark.parametrize("mode", ["ok", "status"])
+def test_a_model_voiced_patient_streams_or_falls_back_without_blocking(qtbot, make_window, mode):
+    from trainer.llm.testing import FakeOpenAI
+    reply = "I got a bill and I really do not understand it."
+    with FakeOpenAI(mode=mode, reply=reply) as fake:
+        settings = Settings(llm_enabled=True, llm_base_url=fake.base_url, llm_model="fake-model")
+        window = make_window(settings)
+        sign_in(window)
+        window.start_call("surprise-deductible")
+        qtbot.waitUntil(lambda: window.call.reply.isEnabled(), timeout=15000)
+        text = window.call.transcript.toPlainText()
+        if mode == "ok":
+            assert reply in text and "(scripted line)" not in text
+        else:
+            assert "(scripted line)" in text  # HTTP 500: the scripted line stands in, marked
+        window.call.reply.setPlainText(REPLIES[0])
+        window.call.submit()
+        assert not window.call.reply.isEnabled()  # the window waits for the patient without blocking
+        qtbot.waitUntil(lambda: window.call.reply.isEnabled() or window.stack.currentWidget() is window.debrief,
+                        timeout=15000)
+        assert window.session.persona.mode == "llm" and len(window.session.turns) == 1
+
+
+def test_settings_test_connection_reports_what_it_found(qtbot, window):
+    from trainer.llm.testing import FakeOpenAI
+    from trainer.ui.settings_dialog import SettingsDialog
+    dialog = SettingsDialog(window, Settings(), window.data_dir)
+    qtbot.addWidget(dialog)
+    with FakeOpenAI() as fake:
+        dialog.llm_url.setText(fake.base_url)
+        dialog.llm_model.setText("fake-model")
+        dialog.test_connection()
+        qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=10000)
+        assert "fake-model" in dialog.test_result.text()
+    dialog.llm_url.setText("http://127.0.0.1:9")
+    dialog.test_connection()
+    qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=15000)
+    assert "#c53030" in dialog.test_result.text()

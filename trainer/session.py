@@ -70,11 +70,15 @@ class CallSession:
         return self.status in ("completed", "abandoned")
 
     def start(self) -> PatientLine:
+        self.begin()
+        return self.hear(self.persona.open())
+
+    def begin(self) -> None:
+        """Record the call; the caller then passes persona.open() to hear() (off the GUI thread if slow)."""
         self.id = self.store.start_session(
             self.trainee_id, self.scenario.id, self.scenario.title, self.loaded.content_hash,
             self.scorer.rubric_version, self.persona.mode, self.seed, topics=list(self.scenario.crcr_topics))
         self.status = "active"
-        return self.hear(self.persona.open())
 
     def context(self) -> ScoreContext:
         return ScoreContext(self._gist(self.current) if self.current else "", self.scenario.role,

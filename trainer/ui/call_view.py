@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea,
                                QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
@@ -14,6 +14,13 @@ from .catalogue import ROLE_NAMES
 from .audio import LinePlayer, ReplyRecorder
 from .score_card import ScoreCard, set_bar_colour
 from .widgets import card, escape, label
+from .workers import run_in_background
+
+
+class TokenRelay(QObject):
+    """Carries streamed words from a model's worker thread to the window (a queued signal)."""
+
+    token = Signal(str)
 
 
 class ReplyEdit(QPlainTextEdit):
@@ -106,6 +113,12 @@ class CallPage(QWidget):
         mid = QVBoxLayout(middle)
         mid.setContentsMargins(0, 0, 0, 0)
         mid.addWidget(self.transcript, 1)
+        self.live = label("", "muted")  # the patient's words as a model streams them
+        self.live.setAccessibleName("The patient is speaking")
+        self.live.hide()
+        mid.addWidget(self.live)
+        self.relay = TokenRelay()
+        self.relay.token.connect(self._on_token)
         sound = QHBoxLayout()
         for w in (self.talk, self.mute, self.replay_button):
             sound.addWidget(w)
@@ -139,10 +152,8 @@ class CallPage(QWidget):
         self.reply.clear()
         self.hint.clear()
         self._set_open(True)
-        first = session.start()
-        self._add_patient(first)
-        if self.voice_on:
-            self.player.start_call(first.text, session.scenario.persona.voice, self.voice_rate)
+        session.begin()
+        self._patient_speaks(session.persona.open, first=True)
         self._started = time.monotonic()
         self._tick()
         self._ticker.start()
@@ -185,19 +196,53 @@ class CallPage(QWidget):
         text = self.reply.toPlainText()
         asked = self.session.current
         try:
-            result = self.session.submit(text)
+            result = self.session.answer(text)
         except EmptyReply as e:
             self.hint.setText(str(e))
             return
-        self.hint.setText(" ".join(result.notices))
+        turn, notices = result
+        self.hint.setText(" ".join(notices))
         self.reply.clear()
-        self._add_trainee(result.turn.reply, result.turn.score.overall, result.turn.attempt)
-        self.score_card.show_score(result.turn.reply, result.turn.score, asked.model_answer, self.session.can_retry)
-        self._add_patient(result.patient)
+        self._add_trainee(turn.reply, turn.score.overall, turn.attempt)
+        self.score_card.show_score(turn.reply, turn.score, asked.model_answer, self.session.can_retry)
+        persona = self.session.persona
+        self._patient_speaks(lambda: persona.respond(turn.reply, turn.score))
+
+    def _patient_speaks(self, say, first: bool = False) -> None:
+        """The patient's next line: at once for a scripted patient; from a worker for a model-voiced
+        one, its words streaming in meanwhile (any failure there gives the scripted line)."""
+        session = self.session
+        if session.persona.mode == "scripted":
+            self._heard(session, session.hear(say()), first)
+            return
+        self._set_open(False)
+        self._streamed = ""
+        self.live.setText(f"{session.persona_name} is speaking…")
+        self.live.show()
+        run_in_background(lambda cancel: say(), lambda line: self._heard(session, session.hear(line), first),
+                          lambda message: self._heard(session, session.hear(session.current), first))
+
+    def _heard(self, session: CallSession, line: PatientLine, first: bool) -> None:
+        if session is not self.session:  # the window moved on while the model was speaking
+            return
+        self.live.hide()
+        self._add_patient(line)
         if self.voice_on:
-            self.player.speak(result.patient.text, self.session.scenario.persona.voice, self.voice_rate)
-        if result.finished:
+            voice = session.scenario.persona.voice
+            if first:
+                self.player.start_call(line.text, voice, self.voice_rate)
+            else:
+                self.player.speak(line.text, voice, self.voice_rate)
+        if session.finished:
             self._end()
+        else:
+            self._set_open(True)
+            self.reply.setFocus()
+
+    def _on_token(self, text: str) -> None:
+        if self.session is not None and self.live.isVisible():
+            self._streamed += text
+            self.live.setText(f"{self.session.persona_name}: {self._streamed}")
 
     def show_hint(self) -> None:
         if self.session is not None and not self.session.finished:

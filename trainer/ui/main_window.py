@@ -169,9 +169,22 @@ class MainWindow(QMainWindow):
             return
         if self.session is not None:
             self.session.hang_up()
-        self.session = CallSession(loaded, self.store, self.trainee_id)
+        self.session = CallSession(loaded, self.store, self.trainee_id, **self._persona_choice())
         self.stack.setCurrentWidget(self.call)
         self.call.begin(self.session)
+
+    def _persona_choice(self) -> dict:
+        """A model-voiced patient when Settings turn it on; the scripted one otherwise."""
+        if not self.settings.llm_enabled:
+            return {}
+        from ..llm.client import LLMClient
+        from ..llm.endpoint import EndpointConfig
+        from ..personas.llm import LLMPersona
+
+        client = LLMClient(EndpointConfig.from_settings(self.settings))
+        relay = self.call.relay.token.emit  # streamed words cross to the GUI thread as a queued signal
+        return {"persona_factory": lambda scenario, values, rng: LLMPersona(scenario, values, rng, client,
+                                                                            on_token=relay)}
 
     def on_call_finished(self) -> None:
         self.debrief.show_session(self.session, self._pick())

@@ -59,9 +59,15 @@ class SettingsDialog(QDialog):
         self.llm_url.setAccessibleName("Language model server address")
         self.llm_model = QLineEdit(settings.llm_model)
         self.llm_model.setAccessibleName("Model name")
+        self.test_button = QPushButton("Test connection")
+        self.test_button.setAccessibleName("Test the connection to the language model server")
+        self.test_button.clicked.connect(self.test_connection)
+        self.test_result = QLabel("")
+        self.test_result.setWordWrap(True)
         form.addRow(self.llm_on)
         form.addRow("Server address", self.llm_url)
         form.addRow("Model", self.llm_model)
+        form.addRow(self.test_button, self.test_result)
         form.addRow(QLabel("The API key is read from OPENAI_API_KEY and never saved."))
         box.addWidget(llm)
 
@@ -105,6 +111,27 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept_if_valid)
         buttons.rejected.connect(self.reject)
         box.addWidget(buttons)
+
+    def test_connection(self) -> None:
+        """Ask the server what it has, off the GUI thread; report reachable, models, chosen model."""
+        from ..llm.endpoint import EndpointConfig, test_connection
+        from .workers import run_in_background
+
+        config = EndpointConfig.from_settings(replace(self._original, llm_base_url=self.llm_url.text().strip(),
+                                                      llm_model=self.llm_model.text().strip()))
+        self.test_button.setEnabled(False)
+        self.test_result.setText(f"Asking {config.base_url} …")
+
+        def shown(report) -> None:
+            self.test_button.setEnabled(True)
+            colour = "#1b7f4b" if report.ok else "#c53030"
+            self.test_result.setText(f"<span style='color:{colour}'>{report.message}</span>")
+
+        def failed(message: str) -> None:
+            self.test_button.setEnabled(True)
+            self.test_result.setText(f"<span style='color:#c53030'>{message}</span>")
+
+        run_in_background(lambda cancel: test_connection(config), shown, failed)
 
     def _browse(self) -> None:
         chosen = QFileDialog.getExistingDirectory(self, "Data folder", self.folder.text())
