@@ -24,6 +24,8 @@ class Settings:
     llm_enabled: bool = False
     llm_base_url: str = ""
     llm_model: str = ""
+    llm_judge: bool = False         # a model's rubric verdict shown beside the offline score
+    llm_gguf_path: str = ""         # a GGUF file the app serves itself with llama.cpp (the "llm" extra)
     # look
     text_size: int = 11
     high_contrast: bool = False

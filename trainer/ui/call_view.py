@@ -43,6 +43,7 @@ class CallPage(QWidget):
         self.setObjectName("page")
         self.session: CallSession | None = None
         self.voice_on, self.voice_rate = False, 100
+        self.judge = None  # optional: (patient line, reply, score, role) -> JudgeOpinion, run off the GUI thread
         self.player = LinePlayer(voice, parent=self)
         self.player.unavailable.connect(self._sound_notice)
         self.recorder = ReplyRecorder(transcriber, parent=self)
@@ -205,6 +206,12 @@ class CallPage(QWidget):
         self.reply.clear()
         self._add_trainee(turn.reply, turn.score.overall, turn.attempt)
         self.score_card.show_score(turn.reply, turn.score, asked.model_answer, self.session.can_retry)
+        if self.judge is not None:
+            self.score_card.show_opinion("Asking the language model for a second opinion…")
+            card, judge, role = self.score_card, self.judge, self.session.scenario.role
+            run_in_background(lambda cancel: judge(asked.text, turn.reply, turn.score, role),
+                              lambda opinion: card.show_opinion(opinion.summary()),
+                              lambda message: card.show_opinion(f"Second opinion unavailable: {message}"))
         persona = self.session.persona
         self._patient_speaks(lambda: persona.respond(turn.reply, turn.score))
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QApplication, QButtonGroup, QFrame, QHBoxLayout, QMainWindow, QMessageBox,
-                               QPushButton, QStackedWidget, QVBoxLayout, QWidget)
+                               QProgressDialog, QPushButton, QStackedWidget, QVBoxLayout, QWidget)
 
 from ..coach import practise_next
 from ..config import remember_data_dir
@@ -30,6 +30,12 @@ from .theme import build_style
 from .widgets import label
 
 
+class _ServerReady(QObject):
+    """The local model server reports from its own thread; this carries it to the window."""
+
+    done = Signal(object)  # None when ready, else the error
+
+
 class MainWindow(QMainWindow):
     def __init__(self, library: Library, store: Store, settings: Settings | None = None,
                  data_dir: Path | None = None, kiosk: bool | None = None):
@@ -43,6 +49,10 @@ class MainWindow(QMainWindow):
         self.trainee_name = ""
         self.session: CallSession | None = None
         self._closing_allowed = not self.kiosk
+        self.local_server = None  # the llama.cpp server this window started for a chosen GGUF file
+        self._server_ready = _ServerReady()
+        self._server_ready.done.connect(self._on_server_ready)
+        self._pending_call: str | None = None
         self.setWindowTitle("Billing Conversation Trainer")
         self.resize(1280, 800)
 
@@ -169,22 +179,73 @@ class MainWindow(QMainWindow):
             return
         if self.session is not None:
             self.session.hang_up()
+        if self._needs_local_server():
+            self._start_local_server(scenario_id)
+            return
         self.session = CallSession(loaded, self.store, self.trainee_id, **self._persona_choice())
+        self.call.judge = self._judge()
         self.stack.setCurrentWidget(self.call)
         self.call.begin(self.session)
+
+    # the optional local model
+    def _needs_local_server(self) -> bool:
+        wanted = (self.settings.llm_enabled or self.settings.llm_judge) and self.settings.llm_gguf_path
+        running = self.local_server is not None and self.local_server.model_path == Path(self.settings.llm_gguf_path)
+        return bool(wanted) and not running
+
+    def _endpoint(self):
+        from ..llm.endpoint import EndpointConfig
+
+        if self.local_server is not None and self.settings.llm_gguf_path:
+            return self.local_server.endpoint()
+        return EndpointConfig.from_settings(self.settings)
+
+    def _start_local_server(self, scenario_id: str) -> None:
+        """Serve the chosen GGUF file on 127.0.0.1, showing progress; then start the call."""
+        from ..llm.server import LocalServer
+
+        if self.local_server is not None:
+            self.local_server.stop()
+        self._pending_call = scenario_id
+        self.local_server = LocalServer(self.settings.llm_gguf_path, log_path=self.data_dir / "llm-server.log")
+        self._server_progress = QProgressDialog("Starting the local language model…", None, 0, 0, self)
+        self._server_progress.setWindowModality(Qt.WindowModal)
+        self._server_progress.show()
+        self.local_server.start_in_background(done=self._server_ready.done.emit)
+
+    def _on_server_ready(self, error) -> None:
+        self._server_progress.close()
+        if error is not None:
+            self.local_server.stop()
+            self.local_server = None
+            QMessageBox.warning(self, "Local model", f"The local model could not start ({error}). "
+                                "This call uses the scripted patient.")
+            self.settings.llm_enabled = self.settings.llm_judge = False
+        scenario_id, self._pending_call = self._pending_call, None
+        if scenario_id:
+            self.start_call(scenario_id)
 
     def _persona_choice(self) -> dict:
         """A model-voiced patient when Settings turn it on; the scripted one otherwise."""
         if not self.settings.llm_enabled:
             return {}
         from ..llm.client import LLMClient
-        from ..llm.endpoint import EndpointConfig
         from ..personas.llm import LLMPersona
 
-        client = LLMClient(EndpointConfig.from_settings(self.settings))
+        client = LLMClient(self._endpoint())
         relay = self.call.relay.token.emit  # streamed words cross to the GUI thread as a queued signal
         return {"persona_factory": lambda scenario, values, rng: LLMPersona(scenario, values, rng, client,
                                                                             on_token=relay)}
+
+    def _judge(self):
+        """The optional second opinion: a model's rubric verdict, shown, never stored as the score."""
+        if not self.settings.llm_judge:
+            return None
+        from ..llm.client import LLMClient
+        from ..llm.judge import judge_reply
+
+        client = LLMClient(self._endpoint())
+        return lambda patient_line, reply, score, role: judge_reply(client, patient_line, reply, score, role)
 
     def on_call_finished(self) -> None:
         self.debrief.show_session(self.session, self._pick())
@@ -273,6 +334,8 @@ class MainWindow(QMainWindow):
             return
         if self.session is not None:
             self.session.hang_up()  # a call left open is marked as ended by the trainee
+        if self.local_server is not None:
+            self.local_server.stop()
         if not self.kiosk:
             self.settings.window_geometry = bytes(self.saveGeometry().toBase64()).decode()
             self._save_settings()

@@ -93,6 +93,10 @@ class ScoreCard(QFrame):
         self.reply.highlighted.connect(self._show_reason)
         self.reply.setMaximumHeight(120)
         box.addWidget(self.reply)
+        self.opinion = label("", "muted")  # the optional language-model judge: an opinion, never the score
+        self.opinion.setAccessibleName("Second opinion from a language model")
+        self.opinion.hide()
+        box.addWidget(self.opinion)
         self.details = QTextBrowser()
         self.details.setAccessibleName("Reasons, suggestion and a model answer")
         box.addWidget(self.details, 1)
@@ -105,11 +109,17 @@ class ScoreCard(QFrame):
             value.setText("–")
         self.blockers.hide()
         self.retry.setEnabled(False)
+        self.opinion.hide()
         self.reply.setHtml(f"<span style='color:{theme.MUTED}'>Your reply and its score appear here.</span>")
         self.details.clear()
 
+    def show_opinion(self, text: str) -> None:
+        self.opinion.setText(text)
+        self.opinion.show()
+
     def show_score(self, reply: str, score: Score, model_answer: str, can_retry: bool = False) -> None:
         self.retry.setEnabled(can_retry)
+        self.opinion.hide()
         for d in score.dimensions():
             bar, value = self.bars[d.name]
             bar.setValue(d.score if d.applicable else 0)

@@ -64,9 +64,22 @@ class SettingsDialog(QDialog):
         self.test_button.clicked.connect(self.test_connection)
         self.test_result = QLabel("")
         self.test_result.setWordWrap(True)
+        self.llm_judge = QCheckBox("Show the model's rubric verdict as a second opinion on each reply")
+        self.llm_judge.setChecked(settings.llm_judge)
         form.addRow(self.llm_on)
+        form.addRow(self.llm_judge)
         form.addRow("Server address", self.llm_url)
         form.addRow("Model", self.llm_model)
+        self.gguf = QLineEdit(settings.llm_gguf_path)
+        self.gguf.setPlaceholderText("optional: a .gguf file the app serves itself (needs the 'llm' extra)")
+        self.gguf.setAccessibleName("Local model file in GGUF format")
+        pick = QPushButton("Choose…")
+        pick.setAccessibleName("Choose a local GGUF model file")
+        pick.clicked.connect(self._pick_gguf)
+        gguf_row = QHBoxLayout()
+        gguf_row.addWidget(self.gguf, 1)
+        gguf_row.addWidget(pick)
+        form.addRow("Local model", gguf_row)
         form.addRow(self.test_button, self.test_result)
         form.addRow(QLabel("The API key is read from OPENAI_API_KEY and never saved."))
         box.addWidget(llm)
@@ -133,6 +146,12 @@ class SettingsDialog(QDialog):
 
         run_in_background(lambda cancel: test_connection(config), shown, failed)
 
+    def _pick_gguf(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(self, "Local model", self.gguf.text() or str(Path.home()),
+                                                "GGUF models (*.gguf)")
+        if chosen:
+            self.gguf.setText(chosen)
+
     def _browse(self) -> None:
         chosen = QFileDialog.getExistingDirectory(self, "Data folder", self.folder.text())
         if chosen:
@@ -140,11 +159,16 @@ class SettingsDialog(QDialog):
 
     def accept_if_valid(self) -> None:
         s = replace(self._original, voice_on=self.voice_on.isChecked(), voice_rate=self.voice_rate.value(),
-                    llm_enabled=self.llm_on.isChecked(), llm_base_url=self.llm_url.text().strip(),
+                    llm_enabled=self.llm_on.isChecked(), llm_judge=self.llm_judge.isChecked(),
+                    llm_base_url=self.llm_url.text().strip(), llm_gguf_path=self.gguf.text().strip(),
                     llm_model=self.llm_model.text().strip(), kiosk=self.kiosk.isChecked(),
                     idle_minutes=self.idle.value(), text_size=self.text_size.currentData(),
                     high_contrast=self.contrast.isChecked())
-        if s.llm_enabled and not s.llm_base_url.startswith(("http://", "https://")):
+        if s.llm_gguf_path and not (s.llm_gguf_path.endswith(".gguf") and Path(s.llm_gguf_path).is_file()):
+            self.message.setText(f"The local model must be an existing .gguf file: {s.llm_gguf_path}")
+            return
+        if (s.llm_enabled or s.llm_judge) and not s.llm_gguf_path \
+                and not s.llm_base_url.startswith(("http://", "https://")):
             self.message.setText("The server address must start with http:// or https://.")
             return
         if self.pin.text():
