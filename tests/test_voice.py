@@ -337,3 +337,21 @@ def test_voice_end_to_end_with_espeak(tmp_path):
     words = len(LINE.split())
     assert 0.25 * words / 170 * 60 <= seconds <= 4 * words / 170 * 60
     assert path.parent == tmp_path
+
+
+def test_the_natural_voice_speaks_male_personas_and_passes_female_ones_on(tmp_path):
+    from types import SimpleNamespace
+
+    from trainer.voice.tts import PiperEngine, TTSError, VoiceSpec, check_wav, default_engines
+    engine = PiperEngine()
+    ok, why = engine.available()
+    if not ok:
+        pytest.skip(why)
+    text = "Hi, I'm calling about a bill I got for my knee scan last month."
+    out = tmp_path / "piper.wav"
+    engine.synthesize(text, VoiceSpec.from_persona(SimpleNamespace(gender="male", rate=170, pitch=50)), out)
+    assert check_wav(out, text, 170) is None
+    with pytest.raises(TTSError, match="female"):
+        engine.synthesize(text, VoiceSpec(gender="female"), tmp_path / "f.wav")
+    assert default_engines(natural=True)[0].name == "piper"
+    assert "piper" not in [e.name for e in default_engines(natural=False)]

