@@ -138,11 +138,13 @@ def test_empty_reply_is_not_sent_and_a_huge_paste_is_capped(window):
 
 
 def test_empty_name_gives_a_hint_and_odd_names_work(window):
+    assert not window.topbar.isVisible()  # nothing to navigate to before signing in
     window.sign_in.submit()
     assert window.stack.currentWidget() is window.sign_in
     assert "Type your name" in window.sign_in.hint.text()
     sign_in(window, "Zoë 🙂 " + "y" * 500)
     assert len(window.catalogue.greeting.text()) < 120
+    assert window.topbar.isVisible()
 
 
 def test_progress_page_with_and_without_data(qtbot, window):
@@ -404,3 +406,10 @@ def test_settings_refuse_a_missing_model_file_and_a_bad_pin(qtbot, window, tmp_p
     dialog.pin.setText("2468")
     dialog.accept_if_valid()
     assert dialog.result_settings is not None and dialog.result_settings.pin_hash
+
+
+def test_the_supervisor_area_opens_from_the_sign_in_page_and_returns_there(window):
+    window.sign_in.supervisor_requested.emit()  # no PIN set yet: it opens
+    assert window.stack.currentWidget() is window.supervisor and window.topbar.isVisible()
+    window.leave_supervisor()
+    assert window.stack.currentWidget() is window.sign_in and not window.topbar.isVisible()

@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
         for page in (self.sign_in, self.catalogue, self.call, self.debrief, self.progress, self.supervisor):
             self.stack.addWidget(page)
         self.sign_in.signed_in.connect(self.on_signed_in)
+        self.sign_in.supervisor_requested.connect(self.open_supervisor)
         self.catalogue.start_requested.connect(self.start_call)
         self.call.finished.connect(self.on_call_finished)
         self.debrief.home_requested.connect(self.show_catalogue)
@@ -276,6 +277,7 @@ class MainWindow(QMainWindow):
         self.progress.clear()
         self.supervisor.lock()
         self.stack.setCurrentWidget(self.sign_in)
+        self._sync_nav()  # (no currentChanged when the sign-in page was already showing)
         self.sign_in.reset()
         self._apply_window_mode()
 

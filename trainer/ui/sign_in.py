@@ -11,6 +11,7 @@ MAX_NAME = 80
 
 class SignInPage(QWidget):
     signed_in = Signal(str)
+    supervisor_requested = Signal()
 
     def __init__(self):
         super().__init__()
@@ -44,6 +45,13 @@ class SignInPage(QWidget):
         outer.addSpacing(24)
         outer.addWidget(box, 0, Qt.AlignHCenter)
         outer.addStretch(2)
+        corner = QHBoxLayout()
+        corner.addStretch(1)
+        supervisor = QPushButton("Supervisor…")
+        supervisor.setAccessibleName("Open the supervisor area (PIN)")
+        supervisor.clicked.connect(self.supervisor_requested)
+        corner.addWidget(supervisor)
+        outer.addLayout(corner)
 
     def reset(self) -> None:
         self.name.clear()
