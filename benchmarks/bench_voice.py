@@ -124,8 +124,6 @@ def main() -> None:
 def bench_stt() -> None:
     """Spoken replies (optional extra): load time and a 5-second reply on 2 cores."""
     import os
-    import subprocess
-    import wave
 
     from trainer.voice.stt import Transcriber, normalise_words, stt_available, word_error_rate
     ok, why = stt_available()

@@ -1,7 +1,6 @@
 """Every way the model can fail gives the scripted line, marked, within the timeout plus one second,
 and the call goes on. The faults come from small stdlib servers on 127.0.0.1 (trainer/llm/testing.py)."""
 import json
-import random
 import re
 import time
 
@@ -11,8 +10,6 @@ from trainer.llm import EndpointConfig, LLMClient, LLMError
 from trainer.llm.server import free_port
 from trainer.llm.testing import FakeOpenAI
 from trainer.personas.llm import LLMPersona
-from trainer.personas.scripted import ScriptedPersona
-from trainer.scoring import ScoreContext
 from trainer.session import CallSession
 
 TIMEOUT = 1.0
@@ -30,23 +27,18 @@ def gist_echo(req: dict) -> str:
     return re.search(r'keeping its meaning and every number: "(.*)"\s*$', last, re.S).group(1)
 
 
-class GistSession(CallSession):
-    """The integration this package asks for: score and read cues from the scripted gist of a voiced line."""
+def play_voiced(library, store, client, seed=3, tokens=None, name="LLM", persona_kw=None):
+    """A whole call with a model-voiced patient, built the way the app builds it (a persona factory
+    given the session's own values and rng). Returns the session, persona, lines and each line's time."""
+    made = []
 
-    def context(self):
-        gist = self.persona.gist_of(self.current) if self.current and hasattr(self.persona, "gist_of") else None
-        ctx = super().context()
-        return ScoreContext(gist, *[getattr(ctx, f) for f in ("role", "rules", "state")]) if gist else ctx
+    def factory(scenario, values, rng):
+        made.append(LLMPersona(scenario, values, rng, client,
+                               on_token=tokens.append if tokens is not None else None, **(persona_kw or {})))
+        return made[-1]
 
-
-def play(library, store, base_url, timeout=TIMEOUT, seed=3, tokens=None, retries=1):
-    loaded = library.get("surprise-deductible")
-    session = GistSession(loaded, store, store.sign_in("LLM"), seed=seed)
-    client = LLMClient(EndpointConfig(base_url=base_url, model="fake-model", timeout=timeout, max_retries=retries))
-    # the session's own rng (already past the variable draw), so the same lines are picked
-    persona = LLMPersona(session.scenario, session.values, session.persona.rng, client,
-                         on_token=tokens.append if tokens is not None else None)
-    session.persona = persona
+    session = CallSession(library.get("surprise-deductible"), store, store.sign_in(name), seed=seed,
+                          persona_factory=factory)
     lines, times = [], []
     t = time.monotonic()
     lines.append(session.start())
@@ -57,8 +49,15 @@ def play(library, store, base_url, timeout=TIMEOUT, seed=3, tokens=None, retries
         t = time.monotonic()
         lines.append(session.submit(reply).patient)
         times.append(time.monotonic() - t)
-    client.close()
-    return session, persona, lines, times
+    return session, made[0], lines, times
+
+
+def play(library, store, base_url, timeout=TIMEOUT, seed=3, tokens=None, retries=1):
+    client = LLMClient(EndpointConfig(base_url=base_url, model="fake-model", timeout=timeout, max_retries=retries))
+    try:
+        return play_voiced(library, store, client, seed=seed, tokens=tokens)
+    finally:
+        client.close()
 
 
 def scripted_lines(library, store, seed=3):

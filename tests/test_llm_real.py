@@ -15,6 +15,7 @@ from trainer.llm.guards import GuardContext, check_reply
 from trainer.llm.prompt import guard_facts
 from trainer.llm.server import LocalServer, ServerError, find_bundled_model, llama_cpp_available
 from trainer.personas.llm import LLMPersona
+from trainer.session import CallSession
 from trainer.scoring import ScoreContext, Scorer
 
 MODEL = find_bundled_model()
@@ -61,25 +62,13 @@ def test_streaming_arrives_in_pieces(server):
 
 
 def test_a_whole_call_with_the_model_voicing_the_patient(server, library, store):
-    from test_llm_faults import REPLIES, GistSession, scripted_lines
+    from test_llm_faults import play_voiced, scripted_lines
 
     expected_session, expected = scripted_lines(library, store, seed=11)
-    session = GistSession(library.get("surprise-deductible"), store, store.sign_in("Real"), seed=11)
     tokens = []
     client = LLMClient(server.endpoint(timeout=TIMEOUT))
-    persona = LLMPersona(session.scenario, session.values, session.persona.rng, client,
-                         on_token=tokens.append, seed=1)
-    session.persona = persona
-    lines, times = [], []
-    t = time.monotonic()
-    lines.append(session.start())
-    times.append(time.monotonic() - t)
-    for reply in REPLIES:
-        if session.finished:
-            break
-        t = time.monotonic()
-        lines.append(session.submit(reply).patient)
-        times.append(time.monotonic() - t)
+    session, persona, lines, times = play_voiced(library, store, client, seed=11, tokens=tokens, name="Real",
+                                                 persona_kw={"seed": 1})
     # the shape is the scenario's, whichever voice spoke
     assert [l.node_id for l in lines] == [l.node_id for l in expected]
     assert [l.mood for l in lines] == [l.mood for l in expected]
@@ -97,11 +86,9 @@ def test_a_whole_call_with_the_model_voicing_the_patient(server, library, store)
 
 
 def test_a_timeout_against_the_real_server_falls_back_in_time(server, library, store):
-    from test_llm_faults import GistSession
-
-    session = GistSession(library.get("surprise-deductible"), store, store.sign_in("Slow"), seed=2)
     client = LLMClient(server.endpoint(timeout=0.05, max_retries=0))
-    session.persona = LLMPersona(session.scenario, session.values, session.persona.rng, client)
+    session = CallSession(library.get("surprise-deductible"), store, store.sign_in("Slow"), seed=2,
+                          persona_factory=lambda scenario, values, rng: LLMPersona(scenario, values, rng, client))
     t = time.monotonic()
     line = session.start()
     assert line.fallback and time.monotonic() - t < 0.05 + 1.0
