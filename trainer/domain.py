@@ -16,6 +16,14 @@ ROLES = ("hospital_billing", "physician_office", "patient_access", "collection_a
 MAX_REPLY_CHARS = 4000
 
 
+def cap_reply(reply: str) -> tuple[str, str | None]:
+    """The part of a reply the app keeps and scores, and a notice when it had to cut it."""
+    if len(reply) <= MAX_REPLY_CHARS:
+        return reply, None
+    return reply[:MAX_REPLY_CHARS], (f"Your reply was {len(reply):,} characters; only the first "
+                                     f"{MAX_REPLY_CHARS:,} were kept and scored.")
+
+
 @dataclass(frozen=True)
 class CallState:
     """What has happened in the call before the reply being scored."""

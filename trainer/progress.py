@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from .domain import DIMENSIONS
 from .scenarios.loader import Library
+from .scoring.session_score import PASS_MARK
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def load_progress(store, trainee_id: str, library: Library, today: dt.date | Non
         out.points.append(SessionPoint(day, scenario_id, dict(zip(DIMENSIONS + ("overall",), (emp, cla, com, overall)))))
         out.sessions += 1
         out.replies += replies
-        out.passed += int(not blocked and (overall or 0) >= 70)
+        out.passed += int(not blocked and (overall or 0) >= PASS_MARK)
         loaded = library.get(scenario_id)
         for topic in loaded.scenario.crcr_topics if loaded else ():
             topic_scores.setdefault(topic, []).append(overall or 0)

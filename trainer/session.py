@@ -5,7 +5,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
-from .domain import MAX_REPLY_CHARS, CallState, PatientLine, Turn
+from .domain import CallState, PatientLine, Turn, cap_reply
 from .personas.base import Persona
 from .personas.scripted import ScriptedPersona
 from .scenarios.loader import LoadedScenario
@@ -106,10 +106,8 @@ class CallSession:
             raise RuntimeError(f"the call is {self.status}; start a new one")
         if not reply or not reply.strip():
             raise EmptyReply("Type or say a reply first: an empty reply is not sent.")
-        notices = []
-        if len(reply) > MAX_REPLY_CHARS:
-            notices.append(f"Your reply was {len(reply):,} characters; only the first {MAX_REPLY_CHARS:,} were kept.")
-            reply = reply[:MAX_REPLY_CHARS]
+        reply, notice = cap_reply(reply)  # stored as scored
+        notices = [notice] if notice else []
         score = self.scorer.score(reply, self.context())
         if self._hints:
             score.notices.append(f"Hint used: -{HINT_COST * self._hints} points on the call's overall.")

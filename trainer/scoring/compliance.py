@@ -156,8 +156,7 @@ def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -
             led.suggest(7, "Verify identity first: 'Before we look at the account, can I have your full name and date of birth?'")
 
     if "hipaa-third-party" in rules and not st.caller_is_patient and not st.third_party_authorized:
-        amounts = [(a, b) for a, b in hits.get("gave_amount", []) if "$" in text[a:b]
-                   and _number(text[a:b]) not in {_number(m.group(0)) for m in _AMOUNT.finditer(ctx.patient_line)}]
+        amounts = _new_amounts(text, hits, ctx.patient_line)  # to a third party, any amount is a detail
         disclosed = sorted(set(disclosed + amounts + find_all(_ABOUT_PATIENT, text, allow_negated=False)))
         if disclosed:
             breach("hipaa-third-party", disclosed, "account details to a caller who is not authorized")
@@ -283,17 +282,19 @@ def _number(text: str) -> str:
     return digits[:-3] if digits.endswith(".00") else digits
 
 
+def _new_amounts(text: str, hits: dict, patient_line: str) -> list[tuple[int, int]]:
+    """Spans of dollar amounts in the reply that the patient did not say first."""
+    theirs = {_number(m.group(0)) for m in _AMOUNT.finditer(patient_line)}
+    return [(s, e) for s, e in hits.get("gave_amount", [])  # a percentage explains a benefit: not a detail
+            if ("$" in text[s:e] or "dollar" in text[s:e]) and _number(text[s:e]) not in theirs]
+
+
 def _disclosures(text: str, hits: dict, patient_line: str) -> list[tuple[int, int]]:
     """Account details in the reply that the patient did not say first."""
     spans = find_all(_ACCOUNT, text, allow_negated=False)  # "I can't discuss his account" discloses nothing
-    for s, e in hits.get("gave_amount", []):
-        if "$" not in text[s:e] and "dollar" not in text[s:e]:
-            continue  # a percentage explains a benefit; it is not an account detail
+    for s, e in _new_amounts(text, hits, patient_line):
         start = max(text.rfind(".", 0, s), text.rfind("?", 0, s), text.rfind("!", 0, s)) + 1
         end = min([i for i in (text.find(".", e), text.find("?", e), text.find("!", e)) if i >= 0] or [len(text)])
-        if not _ACCOUNT_SENTENCE.search(text[start:end]):
-            continue  # "stress tests usually run $900 to $1,500" is a general price
-        amount = _number(text[s:e])
-        if amount and amount not in {_number(m.group(0)) for m in _AMOUNT.finditer(patient_line)}:
+        if _ACCOUNT_SENTENCE.search(text[start:end]):  # "stress tests usually run $900" is a general price
             spans.append((s, e))
     return sorted(spans)

@@ -5,7 +5,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ..domain import MAX_REPLY_CHARS
+from ..domain import cap_reply
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
@@ -24,11 +24,8 @@ class Cleaned:
 
 def clean(reply: str) -> Cleaned:
     """Cap the length and blank out control characters, keeping every offset stable."""
-    notices = []
-    if len(reply) > MAX_REPLY_CHARS:
-        notices.append(f"Your reply was {len(reply):,} characters; only the first "
-                       f"{MAX_REPLY_CHARS:,} were kept and scored.")
-        reply = reply[:MAX_REPLY_CHARS]
+    reply, notice = cap_reply(reply)
+    notices = [notice] if notice else []
     reply = unicodedata.normalize("NFC", reply)
     # Same length replacement, so evidence spans index the text the trainee sees.
     reply = _CONTROL.sub(" ", reply).replace("’", "'")

@@ -45,9 +45,9 @@ class CallPage(QWidget):
         self.voice_on, self.voice_rate = False, 100
         self.judge = None  # optional: (patient line, reply, score, role) -> JudgeOpinion, run off the GUI thread
         self.player = LinePlayer(voice, parent=self)
-        self.player.unavailable.connect(self._sound_notice)
+        self.player.unavailable.connect(self._note)
         self.recorder = ReplyRecorder(transcriber, parent=self)
-        self.recorder.unavailable.connect(self._sound_notice)
+        self.recorder.unavailable.connect(self._note)
         self.recorder.transcribed.connect(self._insert_transcript)
         self.recorder.recording.connect(lambda on: self.talk.setText("Recording… release to stop" if on else "Hold to talk"))
         box = QVBoxLayout(self)
@@ -167,9 +167,6 @@ class CallPage(QWidget):
             w.setVisible(on)
         if not on:
             self.player.stop()
-
-    def _sound_notice(self, reason: str) -> None:
-        self._note(reason)
 
     def _insert_transcript(self, text: str) -> None:
         if text:
