@@ -25,8 +25,11 @@ sys.path.insert(0, str(ROOT))
 
 from trainer.config import BUILTIN_SCENARIOS_DIR  # noqa: E402
 from trainer.scenarios.loader import load_library  # noqa: E402
+from trainer.scoring import Scorer  # noqa: E402
+from trainer.scoring.evaluate import load_corpus  # noqa: E402
 from trainer.scoring.rules import RULES  # noqa: E402
 from trainer.store import bundle, queries  # noqa: E402
+from trainer.store.detail import pack  # noqa: E402
 from trainer.store.store import Store  # noqa: E402
 
 TRAINEES = int(os.environ.get("BENCH_TRAINEES", 10_000))
@@ -52,14 +55,18 @@ REPLIES = ["I'm sorry this bill was a surprise; that sounds stressful. Before we
            "too. I'll email the application today.",
            "Yes, we can set a monthly payment of $40 while the application is reviewed. I'll send it in writing.",
            "You need to pay the full balance today or it goes to collections."]
-DETAIL = ('{"empathy": {"name": "empathy", "score": %d, "applicable": true, "reasons": ["+22  names or validates '
-          'the patient\'s feeling (NURSE: Name, Understand)"], "suggestion": "Ask one open question about their '
-          'situation."}, "clarity": {"name": "clarity", "score": %d, "applicable": true, "reasons": ["+5  every '
-          'sentence is 20 words or fewer", "+16  gives a concrete amount or date"], "suggestion": "End with one '
-          'clear next step."}, "compliance": {"name": "compliance", "score": %d, "applicable": true, "reasons": '
-          '[]}, "rubric_version": "' + RUBRIC + '", "blockers": [%s], "moves": ["acknowledged_feeling"], '
-          '"notices": [], "empty": false, "overall": %d}')
-BLOCKER = '{"rule_id": "%s", "title": "%s", "source": "%s", "start": 0, "end": 12}'
+
+
+def real_details() -> tuple[list[bytes], list[bytes], int]:
+    """Score details as the app stores them (packed), from the scorer's real output on the labelled corpus:
+    (without a blocker, with one, median JSON size)."""
+    scorer = Scorer()
+    plain, blocked, sizes = [], [], []
+    for item in load_corpus():
+        text = json.dumps(scorer.score(item.reply, item.context).to_dict())
+        sizes.append(len(text))
+        (blocked if '"rule_id"' in text else plain).append(pack(text))
+    return plain, blocked, int(statistics.median(sizes))
 
 
 def new_uuid(rng: random.Random) -> str:
@@ -73,6 +80,7 @@ def generate(path: Path, trainees: int) -> dict[str, list[str]]:
     scenarios = [(s.scenario.id, s.scenario.title, s.content_hash, json.dumps(list(s.scenario.crcr_topics)))
                  for s in library.scenarios]
     rules = list(RULES.values())
+    details, blocked_details, _ = real_details()
     rng = random.Random(2026)
     kiosks = [new_uuid(rng) for _ in range(KIOSKS)]
     con = sqlite3.connect(path, isolation_level=None)
@@ -80,7 +88,7 @@ def generate(path: Path, trainees: int) -> dict[str, list[str]]:
     con.execute("PRAGMA synchronous=OFF")
     con.execute("PRAGMA cache_size=-1000000")
     con.execute("BEGIN")
-    trainee_rows, session_rows, turn_rows, score_rows, blocker_rows = [], [], [], [], []
+    trainee_rows, session_rows, turn_rows, blocker_rows = [], [], [], []
     day0 = 1_767_225_600  # 2026-01-01
     for i in range(trainees):
         tid = new_uuid(rng)
@@ -106,15 +114,13 @@ def generate(path: Path, trainees: int) -> dict[str, list[str]]:
                 overall = 0 if blocked else round((e + c + p) / 3)
                 dims["e"].append(e), dims["c"].append(c), dims["p"].append(p)
                 created = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(t0 + 30 * (k + 1)))
-                turn_rows.append((turn_id, sid, k, 1, f"node{k}", f"node{k}.a", PATIENT[(k + j) % 5],
-                                  REPLIES[rng.randrange(5)], created))
-                blockers = ""
                 if blocked:
                     blocked_session = True
                     rule = rules[min(len(rules) - 1, int(rng.expovariate(0.5)))]
-                    blockers = BLOCKER % (rule.id, rule.title, rule.source)
                     blocker_rows.append((sid, turn_id, rule.id))
-                score_rows.append((turn_id, RUBRIC, e, c, p, overall, int(blocked), DETAIL % (e, c, p, blockers, overall)))
+                detail = rng.choice(blocked_details if blocked else details)
+                turn_rows.append((turn_id, sid, k, 1, f"node{k}", f"node{k}.a", PATIENT[(k + j) % 5],
+                                  REPLIES[rng.randrange(5)], created, RUBRIC, e, c, p, overall, int(blocked), detail))
             means = [round(sum(v) / len(v)) for v in dims.values()]
             finished = status != "interrupted"
             session_overall = 0 if blocked_session else round(sum(means) / 3)
@@ -125,25 +131,24 @@ def generate(path: Path, trainees: int) -> dict[str, list[str]]:
                                  session_overall if finished else None, int(blocked_session and finished),
                                  kiosk, sc[3]))
         if len(turn_rows) >= 200_000 or i == trainees - 1:
-            _flush(con, trainee_rows, session_rows, turn_rows, score_rows, blocker_rows)
+            _flush(con, trainee_rows, session_rows, turn_rows, blocker_rows)
     con.execute("COMMIT")
     con.execute("PRAGMA journal_mode=WAL")
     con.close()
     return {s.scenario.id: list(s.scenario.crcr_topics) for s in library.scenarios}
 
 
-def _flush(con, trainee_rows, session_rows, turn_rows, score_rows, blocker_rows) -> None:
+def _flush(con, trainee_rows, session_rows, turn_rows, blocker_rows) -> None:
     con.executemany("INSERT INTO trainees (id, name, badge, created_at, kiosk_id) VALUES (?, ?, ?, ?, ?)", trainee_rows)
     con.executemany("INSERT INTO sessions (id, trainee_id, scenario_id, scenario_title, scenario_hash, rubric_version, "
                     "persona_mode, seed, status, ending, started_at, ended_at, empathy, clarity, compliance, overall, "
                     "blocked, kiosk_id, topics) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     session_rows)
     con.executemany("INSERT INTO turns (id, session_id, idx, attempt, patient_node, patient_line_id, patient_text, "
-                    "reply, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", turn_rows)
-    con.executemany("INSERT INTO scores (turn_id, rubric_version, empathy, clarity, compliance, overall, blocked, "
-                    "detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", score_rows)
+                    "reply, created_at, rubric_version, empathy, clarity, compliance, overall, blocked, detail) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", turn_rows)
     con.executemany("INSERT INTO score_blockers (session_id, turn_id, rule_id) VALUES (?, ?, ?)", blocker_rows)
-    for rows in (trainee_rows, session_rows, turn_rows, score_rows, blocker_rows):
+    for rows in (trainee_rows, session_rows, turn_rows, blocker_rows):
         rows.clear()
 
 
@@ -186,11 +191,11 @@ def _run(tmp: Path) -> None:
     n_turns = store.db.execute("SELECT COUNT(*) FROM turns").fetchone()[0]
     n_sessions = store.db.execute("SELECT COUNT(*) FROM sessions").fetchone()[0]
     n_trainees = store.db.execute("SELECT COUNT(*) FROM trainees").fetchone()[0]
-    detail = store.db.execute("SELECT AVG(length(detail)) FROM (SELECT detail FROM scores LIMIT 10000)").fetchone()[0]
+    packed = store.db.execute("SELECT AVG(length(detail)) FROM (SELECT detail FROM turns LIMIT 10000)").fetchone()[0]
     print(f"   generated {n_trainees:,} trainees, {n_sessions:,} sessions, {n_turns:,} scored turns "
           f"in {time.perf_counter() - t:.0f} s; database {mb(size(class_db))} "
-          f"({size(class_db) / n_turns:,.0f} bytes a turn; synthetic score details of {detail:.0f} bytes, "
-          "real ones are ~2,600)")
+          f"({size(class_db) / n_turns:,.0f} bytes a turn; score details are the scorer's real output, "
+          f"median {real_details()[2]:,} bytes of JSON, stored packed in {packed:.0f})")
 
     someone = store.db.execute("SELECT id FROM trainees ORDER BY name LIMIT 1 OFFSET ?", [n_trainees // 2]).fetchone()[0]
     figures = [

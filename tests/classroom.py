@@ -9,7 +9,7 @@ from trainer.session import CallSession
 from trainer.store.store import Store
 
 BREACH = "Your balance is $1,240 for the MRI on your knee. Pay it today with your card number."
-TABLES = ("trainees", "trainee_aliases", "sessions", "turns", "scores", "score_blockers", "annotations")
+TABLES = ("trainees", "trainee_aliases", "sessions", "turns", "score_blockers", "annotations")
 
 
 def play(store: Store, library, name: str, scenario_id: str = "surprise-deductible", seed: int = 1,

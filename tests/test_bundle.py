@@ -10,6 +10,7 @@ from classroom import fingerprint, kiosk, play
 from trainer.session import CallSession
 from trainer.store import bundle
 from trainer.store.bundle import BUNDLE_SUFFIX, export_bundle, import_bundles, read_bundle
+from trainer.store.detail import unpack
 from trainer.store.schema import CURRENT_VERSION
 from trainer.store.store import Store
 
@@ -22,6 +23,7 @@ def reseal(path, sql="", **manifest_changes):
     tmp = path.with_name("data.tmp")
     tmp.write_bytes(data)
     con = sqlite3.connect(tmp)
+    con.create_function("unpack_detail", 1, unpack)
     con.executescript(sql)
     tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     manifest["counts"] = {t: con.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in bundle.COLUMNS
@@ -294,22 +296,73 @@ def test_a_big_import_loads_in_bulk_and_ends_the_same(kiosks, supervisor, tmp_pa
     assert report.committed
     assert fingerprint(supervisor) == fingerprint(plain)
     indexes = {r[0] for r in supervisor.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-    assert set(bundle.SECONDARY_INDEXES) <= indexes
+    assert set(bundle.BULK_INDEXES) <= indexes
     assert supervisor.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert supervisor.db.execute("PRAGMA foreign_key_check").fetchall() == []
     plain.close()
 
 
-def test_a_turn_id_already_here_under_another_call_is_a_conflict_not_a_crash(kiosks, supervisor):
+def test_a_big_import_finds_turns_already_here_without_its_dropped_index(kiosks, supervisor, monkeypatch):
     a, b, usb = kiosks
+    first, second = export_bundle(a, usb).path, export_bundle(b, usb).path
+    monkeypatch.setattr(bundle, "BULK_MIN_TURNS", 1)
+    report = import_bundles(supervisor, [first, second, first])  # the same calls twice in one import
+    assert report.committed
+    again = report.bundles[2].counts
+    assert again["turns"].unchanged == report.bundles[0].counts["turns"].new > 0
+    assert all(c.new == c.conflicts == 0 for c in again.values())
+    before = fingerprint(supervisor)
+    tampered = reseal(export_bundle(a, usb).path, "UPDATE turns SET reply = 'changed' WHERE idx = 0")
+    report = import_bundles(supervisor, [tampered, second])  # bulk again: as many turns coming as here
+    assert report.committed and report.totals()["turns"].conflicts == a.db.execute(
+        "SELECT COUNT(*) FROM turns WHERE idx = 0").fetchone()[0]
+    assert fingerprint(supervisor) == before
+    assert supervisor.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_turn_is_known_by_its_place_in_the_call(kiosks, supervisor):
+    a, _, usb = kiosks
     import_bundles(supervisor, [export_bundle(a, usb).path])
-    taken = supervisor.db.execute("SELECT id FROM turns ORDER BY id LIMIT 1").fetchone()[0]
-    clash = reseal(export_bundle(b, usb).path, f"""
-        UPDATE scores SET turn_id = '{taken}' WHERE turn_id = (SELECT id FROM turns ORDER BY id LIMIT 1);
-        UPDATE score_blockers SET turn_id = '{taken}' WHERE turn_id = (SELECT id FROM turns ORDER BY id LIMIT 1);
-        UPDATE turns SET id = '{taken}' WHERE id = (SELECT id FROM turns ORDER BY id LIMIT 1);""")
+    sid, idx, old_id = supervisor.db.execute("SELECT session_id, idx, id FROM turns ORDER BY session_id, idx "
+                                             "LIMIT 1").fetchone()
+    other = "00000000-0000-4000-8000-000000000001"
+    clash = reseal(export_bundle(a, usb).path, f"""
+        UPDATE score_blockers SET turn_id = '{other}' WHERE turn_id = '{old_id}';
+        UPDATE turns SET id = '{other}' WHERE id = '{old_id}';""")
+    before = fingerprint(supervisor)
     report = import_bundles(supervisor, [clash])
     assert report.committed
     t = report.totals()
-    assert t["turns"].conflicts == 1 and t["sessions"].new == 2
+    assert t["turns"].conflicts == 1 and t["turns"].new == 0 and t["sessions"].unchanged == 2
+    assert f"another turn is already at reply {idx + 1}, attempt 1 of session {sid}" in report.bundles[0].conflicts[0]
+    assert fingerprint(supervisor) == before  # the turn here was kept
     assert supervisor.db.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def format_1(path):
+    """The bundle as the app wrote it before turns and scores were one table (format 1, schema 2)."""
+    return reseal(path, """
+        CREATE TABLE old_turns (id TEXT PRIMARY KEY, session_id TEXT NOT NULL, idx INTEGER NOT NULL,
+            attempt INTEGER NOT NULL, patient_node TEXT NOT NULL, patient_line_id TEXT NOT NULL,
+            patient_text TEXT NOT NULL, reply TEXT NOT NULL, created_at TEXT NOT NULL);
+        CREATE TABLE scores (turn_id TEXT PRIMARY KEY, rubric_version TEXT NOT NULL, empathy INTEGER NOT NULL,
+            clarity INTEGER NOT NULL, compliance INTEGER NOT NULL, overall INTEGER NOT NULL,
+            blocked INTEGER NOT NULL, detail TEXT NOT NULL);
+        INSERT INTO old_turns SELECT id, session_id, idx, attempt, patient_node, patient_line_id, patient_text,
+            reply, created_at FROM turns;
+        INSERT INTO scores SELECT id, rubric_version, empathy, clarity, compliance, overall, blocked,
+            unpack_detail(detail) FROM turns;
+        DROP TABLE turns;
+        ALTER TABLE old_turns RENAME TO turns;""", format_version=1, schema_version=2)
+
+
+def test_a_bundle_from_an_older_version_is_upgraded_as_it_is_read(kiosks, supervisor, tmp_path):
+    a, _, usb = kiosks
+    old = format_1(export_bundle(a, usb).path)
+    report = import_bundles(supervisor, [old])
+    assert report.committed and not report.rejected
+    assert report.totals()["turns"].new == a.db.execute("SELECT COUNT(*) FROM turns").fetchone()[0]
+    sid = a.db.execute("SELECT id FROM sessions ORDER BY id LIMIT 1").fetchone()[0]
+    assert supervisor.turns(sid) == a.turns(sid)  # details unpacked to the same JSON
+    again = import_bundles(supervisor, [export_bundle(a, usb).path])  # the same calls in today's format
+    assert sum(c.new + c.updated + c.conflicts for c in again.totals().values()) == 0

@@ -41,7 +41,11 @@ def test_a_version_1_database_is_backed_up_then_upgraded_in_place(tmp_path):
     # upgraded in place
     assert store.db.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == CURRENT_VERSION
     assert store.db.execute("SELECT status, overall FROM sessions").fetchone() == ("completed", 0)
-    assert store.turns("s1")[0]["reply"] == "Hello"
+    turns = store.turns("s1")
+    assert [t["reply"] for t in turns] == ["Hello", "Hello"] and turns[0]["overall"] == 0 and turns[0]["blocked"] == 1
+    assert json.loads(turns[0]["detail"]) == DETAIL  # packed by the upgrade, read back the same
+    assert isinstance(store.db.execute("SELECT detail FROM turns").fetchone()[0], bytes)
+    assert "scores" not in store.db.table_names()  # each score now lives in its turn's row
     assert sorted(store.db.execute("SELECT rule_id FROM score_blockers").fetchall()) == [
         ("hipaa-verify-identity",), ("pci-card-data",)]
     kiosk = store.kiosk_id

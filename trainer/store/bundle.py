@@ -2,11 +2,13 @@
 
 A bundle is one file, ``<kiosk>-<time>-<id>.trainer-bundle``: a zip archive (stored, not
 compressed) holding ``manifest.json`` and ``sessions.sqlite``, an SQLite file with the trainees,
-sessions, turns, scores, blockers and supervisor annotations. The manifest names the format and
+sessions, turns with their scores, blockers and supervisor annotations. The manifest names the format and
 schema versions, the kiosk, the row counts and the SHA-256 of ``sessions.sqlite``. See
 docs/classroom-data.md.
 
-Importing merges by UUID, so importing a bundle twice changes nothing. Every bundle is checked
+Importing merges by UUID (a turn by its session's UUID and its place in the call), so importing
+a bundle twice changes nothing. Bundles of format 1 (turns and scores in two tables) are upgraded
+as they are read. Every bundle is checked
 (zip, manifest, versions, checksum, tables) before its rows are merged, and all the bundles of
 one import share one transaction: if any file is bad, nothing is imported (unless skip_bad),
 and the database is as it was.
@@ -30,18 +32,21 @@ from pathlib import Path
 
 from .. import __version__
 from .db import SQLITE_HEADER, connection, now
+from .detail import pack
 from .schema import CURRENT_VERSION
 
 BUNDLE_SUFFIX = ".trainer-bundle"
 BUNDLE_FORMAT = "billing-trainer-bundle"
-BUNDLE_FORMAT_VERSION = 1
+BUNDLE_FORMAT_VERSION = 2  # 1: turns and scores in two tables (schema 1-2)
 MANIFEST_NAME = "manifest.json"
 DATA_NAME = "sessions.sqlite"
 ZIP_MAGIC = b"PK\x03\x04"
 MAX_CONFLICTS_LISTED = 20
 IMPORT_CACHE_KIB = 256 * 1024  # page cache while merging (the indexes of millions of turns stay in memory)
 BULK_MIN_TURNS = 50_000  # an import this big into a database less than twice its size is loaded in bulk
-SECONDARY_INDEXES = ("sessions_trainee", "sessions_scenario", "score_blockers_rule", "annotations_session")
+# Indexes a big import drops and builds again at its end: building one from scratch is several times
+# faster than keeping it up to date row by row. turns_place comes back early when a bundle needs it.
+BULK_INDEXES = ("turns_place", "sessions_trainee", "sessions_scenario", "score_blockers_rule", "annotations_session")
 
 # The tables a bundle carries, with their columns (in the same names as the trainer's database).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -51,14 +56,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                  "persona_mode", "seed", "status", "ending", "started_at", "ended_at", "empathy", "clarity",
                  "compliance", "overall", "blocked", "kiosk_id", "topics"),
     "turns": ("id", "session_id", "idx", "attempt", "patient_node", "patient_line_id", "patient_text", "reply",
-              "created_at"),
-    "scores": ("turn_id", "rubric_version", "empathy", "clarity", "compliance", "overall", "blocked", "detail"),
+              "created_at", "rubric_version", "empathy", "clarity", "compliance", "overall", "blocked", "detail"),
     "score_blockers": ("session_id", "turn_id", "rule_id"),
     "annotations": ("id", "session_id", "turn_id", "author", "kind", "dimension", "value", "text", "created_at",
                     "kiosk_id"),
 }
-KEYS = {"trainees": "id", "trainee_aliases": "alias_id", "sessions": "id", "turns": "id", "scores": "turn_id",
-        "annotations": "id"}
 BUNDLE_SCHEMA = """
 CREATE TABLE trainees (id TEXT PRIMARY KEY, name TEXT NOT NULL, badge TEXT, created_at TEXT NOT NULL, kiosk_id TEXT);
 CREATE TABLE trainee_aliases (alias_id TEXT PRIMARY KEY, trainee_id TEXT NOT NULL);
@@ -67,12 +69,11 @@ CREATE TABLE sessions (id TEXT PRIMARY KEY, trainee_id TEXT NOT NULL, scenario_i
     persona_mode TEXT NOT NULL, seed INTEGER NOT NULL, status TEXT NOT NULL, ending TEXT, started_at TEXT NOT NULL,
     ended_at TEXT, empathy INTEGER, clarity INTEGER, compliance INTEGER, overall INTEGER,
     blocked INTEGER NOT NULL DEFAULT 0, kiosk_id TEXT, topics TEXT);
-CREATE TABLE turns (id TEXT PRIMARY KEY, session_id TEXT NOT NULL, idx INTEGER NOT NULL, attempt INTEGER NOT NULL,
+CREATE TABLE turns (id TEXT NOT NULL, session_id TEXT NOT NULL, idx INTEGER NOT NULL, attempt INTEGER NOT NULL,
     patient_node TEXT NOT NULL, patient_line_id TEXT NOT NULL, patient_text TEXT NOT NULL, reply TEXT NOT NULL,
-    created_at TEXT NOT NULL);
-CREATE TABLE scores (turn_id TEXT PRIMARY KEY, rubric_version TEXT NOT NULL, empathy INTEGER NOT NULL,
-    clarity INTEGER NOT NULL, compliance INTEGER NOT NULL, overall INTEGER NOT NULL, blocked INTEGER NOT NULL,
-    detail TEXT NOT NULL);
+    created_at TEXT NOT NULL, rubric_version TEXT NOT NULL, empathy INTEGER NOT NULL, clarity INTEGER NOT NULL,
+    compliance INTEGER NOT NULL, overall INTEGER NOT NULL, blocked INTEGER NOT NULL, detail BLOB NOT NULL,
+    PRIMARY KEY (session_id, idx, attempt)) WITHOUT ROWID;
 CREATE TABLE score_blockers (session_id TEXT NOT NULL, turn_id TEXT NOT NULL, rule_id TEXT NOT NULL,
     PRIMARY KEY (session_id, turn_id, rule_id)) WITHOUT ROWID;
 CREATE TABLE annotations (id TEXT PRIMARY KEY, session_id TEXT NOT NULL, turn_id TEXT, author TEXT NOT NULL,
@@ -103,7 +104,7 @@ def export_bundle(db, dest: str | os.PathLike, *, since: str | None = None, orig
 
     since: only sessions started on or after this ISO date or time; origin: only sessions made on
     that kiosk (a kiosk id). Trainees come with their sessions (all trainees when nothing is
-    filtered), and turns, scores, blockers and annotations with theirs. The file is written under a
+    filtered), and turns (with their scores), blockers and annotations with theirs. The file is written under a
     temporary name, flushed to disk, then renamed, so a half-written bundle is never left behind.
     """
     conn = connection(db)
@@ -173,9 +174,8 @@ def _write_data(conn: sqlite3.Connection, path: Path, since: str | None, origin:
         conn.execute("INSERT INTO bundle_out.trainee_aliases SELECT x.alias_id, x.trainee_id FROM main.trainee_aliases x "
                      "WHERE x.trainee_id IN (SELECT id FROM bundle_out.trainees) ORDER BY x.alias_id")
         conn.execute(f"INSERT INTO bundle_out.turns ({cols['turns']}) SELECT {tcols['turns']} "
-                     "FROM bundle_out.sessions s CROSS JOIN main.turns x ON x.session_id = s.id ORDER BY x.id")
-        conn.execute(f"INSERT INTO bundle_out.scores ({cols['scores']}) SELECT {tcols['scores']} "
-                     "FROM bundle_out.turns t CROSS JOIN main.scores x ON x.turn_id = t.id ORDER BY x.turn_id")
+                     "FROM bundle_out.sessions s CROSS JOIN main.turns x ON x.session_id = s.id "
+                     "ORDER BY x.session_id, x.idx, x.attempt")
         conn.execute("INSERT INTO bundle_out.score_blockers SELECT x.session_id, x.turn_id, x.rule_id "
                      "FROM bundle_out.sessions s CROSS JOIN main.score_blockers x ON x.session_id = s.id")
         conn.execute(f"INSERT INTO bundle_out.annotations ({cols['annotations']}) SELECT {tcols['annotations']} "
@@ -275,7 +275,7 @@ def _check_manifest(path: Path, m) -> None:
     if not isinstance(m, dict) or m.get("format") != BUNDLE_FORMAT:
         raise BundleError(path, "is not a trainer bundle (its manifest names another format)")
     version, schema = m.get("format_version"), m.get("schema_version")
-    if not isinstance(version, int) or not isinstance(schema, int):
+    if not isinstance(version, int) or not isinstance(schema, int) or version < 1:
         raise BundleError(path, "is damaged: its manifest lacks the format or schema version")
     if version > BUNDLE_FORMAT_VERSION or schema > CURRENT_VERSION:
         raise BundleError(path, f"was made by a newer version of the trainer (app {m.get('app_version', '?')}, "
@@ -320,7 +320,7 @@ class ImportReport:
     committed: bool = False
 
     def totals(self) -> dict[str, Counts]:
-        out = {t: Counts() for t in ("trainees", "sessions", "turns", "scores", "annotations")}
+        out = {t: Counts() for t in ("trainees", "sessions", "turns", "annotations")}
         for b in self.bundles:
             for table, c in b.counts.items():
                 out[table].add(c)
@@ -361,7 +361,7 @@ def import_bundles(db, paths: Iterable[str | os.PathLike], *, skip_bad: bool = F
     try:
         conn.execute("BEGIN IMMEDIATE")
         try:
-            rebuild = _drop_secondary_indexes(conn) if bulk else []
+            indexes = _Indexes(conn, BULK_INDEXES if bulk else ())
             for i, (path, read) in enumerate(_read_ahead(paths)):
                 if progress:
                     progress(i, len(paths), path)
@@ -376,8 +376,8 @@ def import_bundles(db, paths: Iterable[str | os.PathLike], *, skip_bad: bool = F
                 try:
                     conn.deserialize(data, name="incoming")
                     del data
-                    _check_tables(conn, path, manifest)
-                    result = _merge(conn, path, manifest)
+                    rows = _check_tables(conn, path, manifest)
+                    result = _Merge(conn, path, manifest, rows, indexes).run()
                     _record_import(conn, path, manifest, result)
                     conn.execute("RELEASE bundle")
                 except (sqlite3.DatabaseError, BundleError) as e:
@@ -390,8 +390,7 @@ def import_bundles(db, paths: Iterable[str | os.PathLike], *, skip_bad: bool = F
             if report.rejected and not skip_bad:
                 conn.rollback()
             else:
-                for sql in rebuild:
-                    conn.execute(sql)
+                indexes.restore()
                 conn.commit()
                 report.committed = True
         except BaseException:
@@ -417,7 +416,10 @@ def _read_ahead(paths: list[Path]) -> Iterator[tuple[Path, tuple[dict, bytes] | 
     """Each bundle read and checked, the next one read in a thread meanwhile (hashing releases the GIL)."""
     def read(path: Path) -> tuple[dict, bytes] | BundleError:
         try:
-            return read_bundle(path)
+            manifest, data = read_bundle(path)
+            if manifest["format_version"] == 1:
+                data = _upgrade_format_1(path, data)
+            return manifest, data
         except BundleError as e:
             return e
 
@@ -430,17 +432,53 @@ def _read_ahead(paths: list[Path]) -> Iterator[tuple[Path, tuple[dict, bytes] | 
             del current
 
 
-def _drop_secondary_indexes(conn: sqlite3.Connection) -> list[str]:
-    """Drop the supervisor-query indexes for a big import; returns the statements that rebuild them."""
-    marks = ",".join("?" * len(SECONDARY_INDEXES))
-    rows = conn.execute(f"SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND name IN ({marks})",
-                        SECONDARY_INDEXES).fetchall()
-    for name, _ in rows:
-        conn.execute(f"DROP INDEX main.{name}")
-    return [sql for _, sql in rows]
+def _upgrade_format_1(path: Path, data: bytes) -> bytes:
+    """A format-1 bundle's data (turns and scores in two tables, details as JSON text) in today's format."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.create_function("pack_detail", 1, pack, deterministic=True)
+        conn.executescript(BUNDLE_SCHEMA)
+        conn.execute("ATTACH DATABASE ':memory:' AS old")
+        conn.deserialize(data, name="old")
+        for table, cols in COLUMNS.items():
+            if table != "turns":
+                conn.execute(f"INSERT INTO main.{table} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM old.{table}")
+        turn = ", ".join(f"t.{k}" for k in COLUMNS["turns"][:9])
+        conn.execute(f"""INSERT INTO main.turns ({', '.join(COLUMNS['turns'])})
+                         SELECT {turn}, s.rubric_version, s.empathy, s.clarity, s.compliance, s.overall, s.blocked,
+                                pack_detail(s.detail)
+                         FROM old.turns t JOIN old.scores s ON s.turn_id = t.id""")
+        conn.commit()
+        return conn.serialize()
+    except sqlite3.Error as e:
+        raise BundleError(path, f"is damaged or inconsistent ({e})") from e
+    finally:
+        conn.close()
 
 
-def _check_tables(conn: sqlite3.Connection, path: Path, manifest: dict) -> None:
+class _Indexes:
+    """Indexes dropped for a big import; restore() builds them again (all, or the ones named)."""
+
+    def __init__(self, conn: sqlite3.Connection, names: Iterable[str]):
+        self.conn = conn
+        names = tuple(names)
+        marks = ",".join("?" * len(names))
+        rows = conn.execute(f"SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND name IN ({marks})",
+                            names).fetchall()
+        self.dropped = dict(rows)
+        for name in self.dropped:
+            conn.execute(f"DROP INDEX main.{name}")
+
+    def restore(self, *names: str) -> None:
+        for name in names or list(self.dropped):
+            sql = self.dropped.pop(name, None)
+            if sql:
+                self.conn.execute(sql)
+
+
+def _check_tables(conn: sqlite3.Connection, path: Path, manifest: dict) -> dict[str, int]:
+    """The number of rows in each table of the attached bundle, after checking its tables and counts."""
+    rows = {}
     for table, cols in COLUMNS.items():
         have = {row[1] for row in conn.execute(f"PRAGMA incoming.table_info({table})")}
         if not have:
@@ -448,11 +486,11 @@ def _check_tables(conn: sqlite3.Connection, path: Path, manifest: dict) -> None:
         missing = [c for c in cols if c not in have]
         if missing:
             raise BundleError(path, f"is damaged: its {table} table lacks {', '.join(missing)}")
+        rows[table] = conn.execute(f"SELECT COUNT(*) FROM incoming.{table}").fetchone()[0]
         expected = manifest["counts"].get(table)
-        if expected is not None:
-            found = conn.execute(f"SELECT COUNT(*) FROM incoming.{table}").fetchone()[0]
-            if found != expected:
-                raise BundleError(path, f"is damaged: the manifest lists {expected} {table} but it holds {found}")
+        if expected is not None and rows[table] != expected:
+            raise BundleError(path, f"is damaged: the manifest lists {expected} {table} but it holds {rows[table]}")
+    return rows
 
 
 STATUS_RANK = "(CASE {0}.status WHEN 'active' THEN 0 WHEN 'interrupted' THEN 1 ELSE 2 END)"
@@ -474,9 +512,12 @@ def _cols(alias: str, cols: Iterable[str]) -> str:
 class _Merge:
     """The merge of one attached bundle ('incoming') into the main database, table by table."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, manifest: dict):
+    def __init__(self, conn: sqlite3.Connection, path: Path, manifest: dict, rows: dict[str, int],
+                 indexes: _Indexes):
         self.conn = conn
         self.result = BundleResult(path, manifest)
+        self.rows = rows  # how many of each the bundle holds
+        self.indexes = indexes
 
     def x(self, sql: str, params=()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)
@@ -498,7 +539,7 @@ class _Merge:
     def run(self) -> BundleResult:
         self.trainees()
         self.sessions()
-        self.turns_and_scores()
+        self.turns()
         self.annotations()
         return self.result
 
@@ -530,7 +571,7 @@ class _Merge:
         c.updated = x("""UPDATE main.trainees AS m SET badge = b.badge FROM incoming.trainees b
                          WHERE m.id = b.id AND m.badge IS NULL AND b.badge IS NOT NULL
                            AND m.name = b.name COLLATE NOCASE""").rowcount
-        c.unchanged = self.count("SELECT COUNT(*) FROM incoming.trainees") - c.new - c.updated - c.conflicts
+        c.unchanged = self.rows["trainees"] - c.new - c.updated - c.conflicts
         self.result.counts["trainees"] = c
         # the bundle's own aliases (it came from a database that had merged kiosks already)
         x("""INSERT OR IGNORE INTO main.trainee_aliases (alias_id, trainee_id)
@@ -582,107 +623,90 @@ class _Merge:
         c.conflicts = self.conflicts("session", "SELECT id, why FROM temp.scmp WHERE cat = 'conflict'")
         c.unchanged = self.count("SELECT COUNT(*) FROM temp.scmp WHERE cat = 'unchanged'")
         self.result.counts["sessions"] = c
-        self.all_new = c.new == self.count("SELECT COUNT(*) FROM incoming.sessions")
+        self.all_new = c.new == self.rows["sessions"]
 
-    def turns_and_scores(self) -> None:
-        """Turns and scores of new sessions go straight in; the rest are compared one by one."""
+    def turns(self) -> None:
+        """Turns of new sessions go straight in, in call order; the rest are compared place by place."""
         x = self.x
-        tc, sc = COLUMNS["turns"], COLUMNS["scores"]
-        turns, scores = Counts(), Counts()
+        tc = COLUMNS["turns"]
+        c = Counts()
         x("CREATE TEMP TABLE IF NOT EXISTS tbad (id TEXT PRIMARY KEY, why TEXT NOT NULL)")
         x("DELETE FROM temp.tbad")
         of_new = "SELECT id FROM incoming.sessions" if self.all_new else "SELECT id FROM temp.newsess"
         x("SAVEPOINT fresh")
         try:
-            turns.new = x(f"""INSERT INTO main.turns ({', '.join(tc)}) SELECT {_cols('b', tc)}
-                              FROM incoming.turns b WHERE b.session_id IN ({of_new})""").rowcount
-            scores.new = x(f"""INSERT INTO main.scores ({', '.join(sc)}) SELECT {_cols('b', sc)}
-                               FROM incoming.scores b WHERE b.turn_id IN
-                                   (SELECT t.id FROM incoming.turns t WHERE t.session_id IN ({of_new}))""").rowcount
+            # in the order of the index on (session_id, idx, attempt): one pass over it, not a jump per turn
+            c.new = x(f"""INSERT INTO main.turns ({', '.join(tc)}) SELECT {_cols('b', tc)}
+                          FROM incoming.turns b WHERE b.session_id IN ({of_new})
+                          ORDER BY b.session_id, b.idx, b.attempt""").rowcount
             x("RELEASE fresh")
-            rest_turns = f"b.session_id NOT IN ({of_new})"
-            rest_scores = (f"b.turn_id NOT IN (SELECT t.id FROM incoming.turns t "
-                           f"WHERE t.session_id IN ({of_new}))")
+            rest = f"b.session_id NOT IN ({of_new})"
         except sqlite3.IntegrityError:
-            # an id already here under another session: compare everything, one by one
+            # a place already taken by a turn whose session is not here: compare everything
             x("ROLLBACK TO fresh")
             x("RELEASE fresh")
-            turns.new = scores.new = 0
-            rest_turns = rest_scores = "1"
-        complete = (rest_turns != "1" and turns.new == self.count("SELECT COUNT(*) FROM incoming.turns")
-                    and scores.new == self.count("SELECT COUNT(*) FROM incoming.scores"))
-        if not complete:  # some turns belong to sessions that were here already: compare them
-            self.careful(rest_turns, rest_scores, turns, scores)
-        turns.conflicts = self.conflicts("turn", "SELECT id, why FROM temp.tbad")
-        turns.unchanged = self.count("SELECT COUNT(*) FROM incoming.turns") - turns.new - turns.conflicts
-        scores.unchanged = self.count("SELECT COUNT(*) FROM incoming.scores") - scores.new - scores.conflicts
-        self.result.counts["turns"], self.result.counts["scores"] = turns, scores
-        # the blockers copied out of the scores go with them
-        x("""INSERT OR IGNORE INTO main.score_blockers (session_id, turn_id, rule_id)
-             SELECT b.session_id, b.turn_id, b.rule_id FROM incoming.score_blockers b
-             WHERE NOT EXISTS (SELECT 1 FROM temp.tbad d WHERE d.id = b.turn_id)
-               AND EXISTS (SELECT 1 FROM main.scores s WHERE s.turn_id = b.turn_id)""")
+            c.new, rest = 0, "1"
+        all_in = rest != "1" and c.new == self.rows["turns"]
+        if not all_in:
+            self.careful(rest, c)
+        c.conflicts = self.conflicts("turn", "SELECT id, why FROM temp.tbad")
+        c.unchanged = self.rows["turns"] - c.new - c.conflicts
+        self.result.counts["turns"] = c
+        # the blockers copied out of the scores go with their turns
+        kept = "incoming.turns" if all_in else "main.turns"
+        x(f"""INSERT OR IGNORE INTO main.score_blockers (session_id, turn_id, rule_id)
+              SELECT b.session_id, b.turn_id, b.rule_id FROM incoming.score_blockers b
+              WHERE NOT EXISTS (SELECT 1 FROM temp.tbad d WHERE d.id = b.turn_id)
+                AND EXISTS (SELECT 1 FROM {kept} t WHERE t.session_id = b.session_id AND t.id = b.turn_id)""")
 
-    def careful(self, rest_turns: str, rest_scores: str, turns: Counts, scores: Counts) -> None:
-        """Turns and scores that may be here already: identical ones are skipped, the others compared."""
+    def careful(self, rest: str, c: Counts) -> None:
+        """Turns whose session was here already: identical ones are skipped, the others compared.
+
+        A turn is found by its place (session, reply, attempt). Its score's detail is not compared:
+        it is derived from the reply and the rubric version, and its packed bytes may differ between
+        versions of zlib.
+        """
         x = self.x
-        tc, sc = COLUMNS["turns"], COLUMNS["scores"]
-        identical = self.count(f"""SELECT COUNT(*) FROM incoming.turns b CROSS JOIN main.turns m ON m.id = b.id
-                                   WHERE {rest_turns} AND {_row('b', tc)} IS {_row('m', tc)}""")
-        if identical < self.count(f"SELECT COUNT(*) FROM incoming.turns b WHERE {rest_turns}"):
-            self.inconsistent(f"""SELECT b.id FROM incoming.turns b WHERE {rest_turns}
-                                  AND NOT EXISTS (SELECT 1 FROM main.sessions m WHERE m.id = b.session_id)
-                                  AND NOT EXISTS (SELECT 1 FROM incoming.sessions s WHERE s.id = b.session_id)""",
-                              "a turn's session is neither in the bundle nor here: turn")
-            x(f"""INSERT OR IGNORE INTO temp.tbad (id, why)
-                  SELECT b.id, 'differs from the turn with the same id here; kept the one here'
-                  FROM incoming.turns b CROSS JOIN main.turns m ON m.id = b.id
-                  WHERE {rest_turns} AND {_row('b', tc)} IS NOT {_row('m', tc)}""")
-            x(f"""INSERT OR IGNORE INTO temp.tbad (id, why)
-                  SELECT b.id, 'another turn is already at reply ' || (b.idx + 1) || ', attempt ' || b.attempt
-                               || ' of session ' || b.session_id || '; kept the one here'
-                  FROM incoming.turns b CROSS JOIN main.turns m
-                       ON m.session_id = b.session_id AND m.idx = b.idx AND m.attempt = b.attempt
-                  WHERE {rest_turns} AND m.id != b.id""")
-            x(f"""INSERT OR IGNORE INTO temp.tbad (id, why)
-                  SELECT b.id, 'belongs to session ' || b.session_id || ', which is in conflict'
-                  FROM temp.scmp s CROSS JOIN incoming.turns b ON b.session_id = s.id
-                  WHERE s.cat = 'conflict' AND {rest_turns}
-                    AND NOT EXISTS (SELECT 1 FROM main.turns m WHERE m.id = b.id)""")
-            turns.new += x(f"""INSERT INTO main.turns ({', '.join(tc)}) SELECT {_cols('b', tc)}
-                               FROM incoming.turns b
-                               WHERE {rest_turns}
-                                 AND NOT EXISTS (SELECT 1 FROM main.turns m WHERE m.id = b.id)
-                                 AND NOT EXISTS (SELECT 1 FROM temp.tbad d WHERE d.id = b.id)""").rowcount
-        identical = self.count(f"""SELECT COUNT(*) FROM incoming.scores b CROSS JOIN main.scores m
-                                   ON m.turn_id = b.turn_id WHERE {rest_scores} AND {_row('b', sc)} IS {_row('m', sc)}""")
-        if identical < self.count(f"SELECT COUNT(*) FROM incoming.scores b WHERE {rest_scores}"):
-            self.inconsistent(f"""SELECT b.turn_id FROM incoming.scores b WHERE {rest_scores}
-                                  AND NOT EXISTS (SELECT 1 FROM main.turns m WHERE m.id = b.turn_id)
-                                  AND NOT EXISTS (SELECT 1 FROM temp.tbad d WHERE d.id = b.turn_id)""",
-                              "a score's turn is neither in the bundle nor here: score of turn")
-            scores.conflicts = self.conflicts("score", f"""
-                SELECT b.turn_id, 'differs from the score here (overall ' || m.overall || ' here, ' || b.overall
-                                  || ' in the bundle); kept the one here'
-                FROM incoming.scores b CROSS JOIN main.scores m ON m.turn_id = b.turn_id
-                WHERE {rest_scores} AND {_row('b', sc)} IS NOT {_row('m', sc)}""")
-            scores.conflicts += self.count("""
-                SELECT COUNT(*) FROM temp.tbad d CROSS JOIN incoming.scores b ON b.turn_id = d.id
-                WHERE NOT EXISTS (SELECT 1 FROM main.scores m WHERE m.turn_id = d.id)""")
-            scores.new += x(f"""INSERT INTO main.scores ({', '.join(sc)}) SELECT {_cols('b', sc)}
-                                FROM incoming.scores b
-                                WHERE {rest_scores}
-                                  AND NOT EXISTS (SELECT 1 FROM main.scores m WHERE m.turn_id = b.turn_id)
-                                  AND NOT EXISTS (SELECT 1 FROM temp.tbad d WHERE d.id = b.turn_id)""").rowcount
+        self.indexes.restore("turns_place")  # turns here are looked up by place from now on
+        same = [k for k in COLUMNS["turns"] if k != "detail"]
+        at = "m.session_id = b.session_id AND m.idx = b.idx AND m.attempt = b.attempt"
+        identical = self.count(f"""SELECT COUNT(*) FROM incoming.turns b CROSS JOIN main.turns m ON {at}
+                                   WHERE {rest} AND {_row('b', same)} IS {_row('m', same)}""")
+        if identical == self.count(f"SELECT COUNT(*) FROM incoming.turns b WHERE {rest}"):
+            return
+        self.inconsistent(f"""SELECT b.id FROM incoming.turns b WHERE {rest}
+                              AND NOT EXISTS (SELECT 1 FROM main.sessions m WHERE m.id = b.session_id)
+                              AND NOT EXISTS (SELECT 1 FROM incoming.sessions s WHERE s.id = b.session_id)""",
+                          "a turn's session is neither in the bundle nor here: turn")
+        x(f"""INSERT OR IGNORE INTO temp.tbad (id, why)
+              SELECT b.id, CASE WHEN m.id = b.id THEN 'differs from the turn with the same id here; kept the one here'
+                                ELSE 'another turn is already at reply ' || (b.idx + 1) || ', attempt ' || b.attempt
+                                     || ' of session ' || b.session_id || '; kept the one here' END
+              FROM incoming.turns b CROSS JOIN main.turns m ON {at}
+              WHERE {rest} AND {_row('b', same)} IS NOT {_row('m', same)}""")
+        x(f"""INSERT OR IGNORE INTO temp.tbad (id, why)
+              SELECT b.id, 'belongs to session ' || b.session_id || ', which is in conflict'
+              FROM temp.scmp s CROSS JOIN incoming.turns b ON b.session_id = s.id
+              WHERE s.cat = 'conflict' AND {rest}
+                AND NOT EXISTS (SELECT 1 FROM main.turns m WHERE {at})""")
+        tc = COLUMNS["turns"]
+        c.new += x(f"""INSERT INTO main.turns ({', '.join(tc)}) SELECT {_cols('b', tc)}
+                       FROM incoming.turns b
+                       WHERE {rest}
+                         AND NOT EXISTS (SELECT 1 FROM main.turns m WHERE {at})
+                         AND NOT EXISTS (SELECT 1 FROM temp.tbad d WHERE d.id = b.id)
+                       ORDER BY b.session_id, b.idx, b.attempt""").rowcount
 
     def annotations(self) -> None:
         # comments and overrides, by id; each needs its session (and turn) to be here
         x = self.x
+        if self.x("SELECT 1 FROM incoming.annotations WHERE turn_id IS NOT NULL LIMIT 1").fetchone():
+            self.indexes.restore("turns_place")
         ac = COLUMNS["annotations"]
         placed = ("EXISTS (SELECT 1 FROM main.sessions s WHERE s.id = b.session_id) "
                   "AND b.session_id NOT IN (SELECT id FROM temp.scmp WHERE cat = 'conflict') "
-                  "AND (b.turn_id IS NULL OR (EXISTS (SELECT 1 FROM main.turns t WHERE t.id = b.turn_id "
-                  "AND t.session_id = b.session_id) AND b.turn_id NOT IN (SELECT id FROM temp.tbad)))")
+                  "AND (b.turn_id IS NULL OR (EXISTS (SELECT 1 FROM main.turns t WHERE t.session_id = b.session_id "
+                  "AND t.id = b.turn_id) AND b.turn_id NOT IN (SELECT id FROM temp.tbad)))")
         c = Counts()
         c.conflicts = self.conflicts("annotation", f"""
             SELECT b.id, 'differs from the annotation with the same id here; kept the one here'
@@ -696,12 +720,8 @@ class _Merge:
                       FROM incoming.annotations b
                       WHERE NOT EXISTS (SELECT 1 FROM main.annotations m WHERE m.id = b.id) AND {placed}
                       ORDER BY b.created_at, b.id""").rowcount
-        c.unchanged = self.count("SELECT COUNT(*) FROM incoming.annotations") - c.new - c.conflicts
+        c.unchanged = self.rows["annotations"] - c.new - c.conflicts
         self.result.counts["annotations"] = c
-
-
-def _merge(conn: sqlite3.Connection, path: Path, manifest: dict) -> BundleResult:
-    return _Merge(conn, path, manifest).run()
 
 
 def _record_import(conn: sqlite3.Connection, path: Path, manifest: dict, result: BundleResult) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from .detail import pack
 from .schema import CURRENT_VERSION, MIGRATIONS
 
 
@@ -50,6 +51,7 @@ def migrate(db: sqlite_utils.Database, path: Path, now: str) -> Path | None:
     if version >= CURRENT_VERSION:
         return None
     backup = write_backup(conn, path, version) if version > 0 else None
+    conn.create_function("pack_detail", 1, pack, deterministic=True)
     for number, sql in MIGRATIONS:
         if number <= version:
             continue

@@ -152,13 +152,12 @@ def write_turns_csv(db, path: str | os.PathLike) -> int:
         cur = conn.execute("""
             SELECT x.id, x.session_id, s.trainee_id, t.name, s.scenario_id, x.idx, x.attempt, x.created_at,
                    x.patient_node, x.patient_line_id, x.patient_text, x.reply,
-                   c.empathy, c.clarity, c.compliance, c.overall, c.blocked,
-                   CASE WHEN c.blocked THEN (SELECT group_concat(rule_id, ';') FROM score_blockers b
+                   x.empathy, x.clarity, x.compliance, x.overall, x.blocked,
+                   CASE WHEN x.blocked THEN (SELECT group_concat(rule_id, ';') FROM score_blockers b
                                              WHERE b.session_id = x.session_id AND b.turn_id = x.id) END,
-                   c.rubric_version
+                   x.rubric_version
             FROM sessions s JOIN trainees t ON t.id = s.trainee_id
             JOIN turns x ON x.session_id = s.id
-            JOIN scores c ON c.turn_id = x.id
             ORDER BY t.name COLLATE NOCASE, s.started_at, s.id, x.idx, x.attempt""")
         for row in cur:
             ov = overrides.get(row[0], {})

@@ -136,6 +136,70 @@ MIGRATIONS: list[tuple[int, str]] = [
     CREATE INDEX sessions_scenario ON sessions(scenario_id, topics, empathy, clarity, compliance, overall, blocked);
     CREATE INDEX sessions_active ON sessions(status) WHERE status = 'active';
     """),
+    (3, """
+    -- A turn and its score in one row, found by its place in the call: at millions of turns, one
+    -- index in call order instead of three keyed by random UUIDs. A turn's id stays
+    -- its UUID (comments and blockers name it, always with its session). The score's detail is
+    -- packed (trainer/store/detail.py; pack_detail is registered by the migration runner).
+    CREATE TABLE turns_v3 (
+        id TEXT NOT NULL,
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        attempt INTEGER NOT NULL DEFAULT 1,
+        patient_node TEXT NOT NULL,
+        patient_line_id TEXT NOT NULL,
+        patient_text TEXT NOT NULL,
+        reply TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        rubric_version TEXT NOT NULL,
+        empathy INTEGER NOT NULL, clarity INTEGER NOT NULL, compliance INTEGER NOT NULL,
+        overall INTEGER NOT NULL,
+        blocked INTEGER NOT NULL,
+        detail BLOB NOT NULL
+    );
+    INSERT INTO turns_v3
+        SELECT t.id, t.session_id, t.idx, t.attempt, t.patient_node, t.patient_line_id, t.patient_text, t.reply,
+               t.created_at, s.rubric_version, s.empathy, s.clarity, s.compliance, s.overall, s.blocked,
+               pack_detail(s.detail)
+        FROM turns t JOIN scores s ON s.turn_id = t.id ORDER BY t.session_id, t.idx, t.attempt;
+
+    CREATE TABLE score_blockers_v3 (
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        turn_id TEXT NOT NULL,
+        rule_id TEXT NOT NULL,
+        PRIMARY KEY (session_id, turn_id, rule_id)
+    ) WITHOUT ROWID;
+    INSERT INTO score_blockers_v3 SELECT session_id, turn_id, rule_id FROM score_blockers;
+
+    CREATE TABLE annotations_v3 (
+        id TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        turn_id TEXT,  -- a turn of the session (checked when written); NULL: about the whole session
+        author TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('comment', 'override')),
+        dimension TEXT CHECK (dimension IN ('empathy', 'clarity', 'compliance', 'overall')),
+        value INTEGER CHECK (value BETWEEN 0 AND 100),
+        text TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        kiosk_id TEXT,
+        CHECK (kind = 'comment' OR (dimension IS NOT NULL AND value IS NOT NULL))
+    );
+    INSERT INTO annotations_v3 SELECT id, session_id, turn_id, author, kind, dimension, value, text, created_at,
+                                      kiosk_id FROM annotations ORDER BY rowid;
+
+    DROP TABLE annotations;
+    DROP TABLE score_blockers;
+    DROP TABLE scores;
+    DROP TABLE turns;
+    ALTER TABLE turns_v3 RENAME TO turns;
+    ALTER TABLE score_blockers_v3 RENAME TO score_blockers;
+    ALTER TABLE annotations_v3 RENAME TO annotations;
+    -- One reply per place in a call; an index of its own (not a table constraint) so that a big
+    -- import can build it once at the end rather than keep it up to date turn by turn.
+    CREATE UNIQUE INDEX turns_place ON turns(session_id, idx, attempt);
+    CREATE INDEX score_blockers_rule ON score_blockers(rule_id, session_id);
+    CREATE INDEX annotations_session ON annotations(session_id, created_at);
+    """),
 ]
 
 CURRENT_VERSION = MIGRATIONS[-1][0]

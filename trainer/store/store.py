@@ -10,6 +10,7 @@ from pathlib import Path
 from .. import __version__
 from ..domain import Turn
 from .db import StoreError, now, open_database
+from .detail import pack, unpack
 
 ANNOTATION_KINDS = ("comment", "override")
 ANNOTATION_DIMENSIONS = ("empathy", "clarity", "compliance", "overall")
@@ -159,16 +160,13 @@ class Store:
         tid = new_id()
         sc = turn.score
         with self.db.conn:
-            self.db["turns"].insert({
-                "id": tid, "session_id": session_id, "idx": turn.index, "attempt": turn.attempt,
-                "patient_node": turn.patient.node_id, "patient_line_id": turn.patient.line_id,
-                "patient_text": turn.patient.text, "reply": turn.reply, "created_at": now(),
-            })
-            self.db["scores"].insert({
-                "turn_id": tid, "rubric_version": sc.rubric_version, "empathy": sc.empathy.score,
-                "clarity": sc.clarity.score, "compliance": sc.compliance.score, "overall": sc.overall,
-                "blocked": int(bool(sc.blockers)), "detail": json.dumps(sc.to_dict()),
-            })
+            self.db.execute(
+                "INSERT INTO turns (id, session_id, idx, attempt, patient_node, patient_line_id, patient_text, reply, "
+                "created_at, rubric_version, empathy, clarity, compliance, overall, blocked, detail) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [tid, session_id, turn.index, turn.attempt, turn.patient.node_id, turn.patient.line_id,
+                 turn.patient.text, turn.reply, now(), sc.rubric_version, sc.empathy.score, sc.clarity.score,
+                 sc.compliance.score, sc.overall, int(bool(sc.blockers)), pack(json.dumps(sc.to_dict()))])
             rules = sorted({b.rule_id for b in sc.blockers})
             if rules:
                 self.db.conn.executemany("INSERT INTO score_blockers (session_id, turn_id, rule_id) VALUES (?, ?, ?)",
@@ -246,7 +244,8 @@ class Store:
                                   [trainee_id]))
 
     def turns(self, session_id: str) -> list[dict]:
-        return list(self.db.query(
-            "SELECT t.*, s.empathy, s.clarity, s.compliance, s.overall, s.blocked, s.rubric_version, s.detail "
-            "FROM turns t JOIN scores s ON s.turn_id = t.id WHERE t.session_id = ? ORDER BY t.idx, t.attempt",
-            [session_id]))
+        """The session's turns in order, each with its score; 'detail' is the score's JSON text."""
+        rows = list(self.db.query("SELECT * FROM turns WHERE session_id = ? ORDER BY idx, attempt", [session_id]))
+        for row in rows:
+            row["detail"] = unpack(row["detail"])
+        return rows

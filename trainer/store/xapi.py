@@ -127,10 +127,10 @@ def _statements(conn, s: dict, include_turns: bool, iri_base: str) -> Iterator[d
     turn_context.pop("revision")
     turns = conn.execute("""
         SELECT x.id, x.idx, x.attempt, x.patient_node, x.patient_line_id, x.patient_text, x.reply, x.created_at,
-               c.empathy, c.clarity, c.compliance, c.overall, c.blocked,
+               x.empathy, x.clarity, x.compliance, x.overall, x.blocked,
                (SELECT group_concat(rule_id, ' ') FROM score_blockers b WHERE b.session_id = x.session_id
                                                                          AND b.turn_id = x.id)
-        FROM turns x JOIN scores c ON c.turn_id = x.id WHERE x.session_id = ? ORDER BY x.idx, x.attempt""",
+        FROM turns x WHERE x.session_id = ? ORDER BY x.idx, x.attempt""",
                          [s["id"]]).fetchall()
     for (tid, idx, attempt, node, line_id, patient, reply, created, e, c, p, o, blocked, rules) in turns:
         line = {"objectType": "Activity",

@@ -1,0 +1,41 @@
+"""Score details are stored packed with a fixed dictionary, and read back exactly."""
+import hashlib
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from trainer.scoring import Scorer
+from trainer.scoring.evaluate import load_corpus
+from trainer.store.detail import DICTIONARY_1, DetailError, pack, unpack
+
+
+@given(st.text())
+def test_any_text_comes_back_unchanged(text):
+    assert unpack(pack(text)) == text
+
+
+def test_a_real_detail_packs_to_a_fraction_of_its_size():
+    scorer = Scorer()
+    items = [it for it in load_corpus() if it.split == "heldout"][:40]
+    texts = [json.dumps(scorer.score(it.reply, it.context).to_dict()) for it in items]
+    packed = [pack(t) for t in texts]
+    assert [unpack(p) for p in packed] == texts
+    assert sum(map(len, packed)) < sum(map(len, texts)) / 6
+
+
+def test_text_written_before_packing_is_read_as_it_is():
+    assert unpack('{"overall": 3}') == '{"overall": 3}'
+
+
+def test_the_dictionary_is_the_one_details_were_packed_with():
+    # Stored details need these exact bytes; a new dictionary needs a new codec byte.
+    assert hashlib.sha256(DICTIONARY_1.read_bytes()).hexdigest()[:16] == "cef07a9205288c8a"
+
+
+@pytest.mark.parametrize("stored, words", [(b"", "empty"), (b"\x07abc", "unknown score-detail codec 7"),
+                                           (b"\x01\xff\xfe\xfd", "damaged")])
+def test_a_bad_detail_is_named(stored, words):
+    with pytest.raises(DetailError, match=words):
+        unpack(stored)
