@@ -77,6 +77,8 @@ def test_a_bundle_is_one_file_with_a_manifest_and_checksum(kiosks):
     assert manifest["counts"]["turns"] == a.db.execute("SELECT COUNT(*) FROM turns").fetchone()[0]
     assert manifest["counts"]["score_blockers"] >= 1
     assert read_bundle(result.path)[0] == manifest
+    page = int.from_bytes(data[16:18], "big")  # the SQLite header's page size
+    assert page == a.db.execute("PRAGMA page_size").fetchone()[0] == 16384
 
 
 def test_bundles_from_two_kiosks_merge_and_a_second_import_changes_nothing(kiosks, supervisor):

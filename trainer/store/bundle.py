@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
-from .db import SQLITE_HEADER, connection, now
+from .db import PAGE_SIZE, SQLITE_HEADER, connection, now
 from .detail import pack
 from .schema import CURRENT_VERSION
 
@@ -147,6 +147,7 @@ def _write_data(conn: sqlite3.Connection, path: Path, since: str | None, origin:
         conn.commit()
     conn.execute("ATTACH DATABASE ? AS bundle_out", [str(path)])
     try:
+        conn.execute(f"PRAGMA bundle_out.page_size={PAGE_SIZE}")
         conn.execute("PRAGMA bundle_out.journal_mode=OFF")
         conn.execute("PRAGMA bundle_out.synchronous=OFF")
         conn.execute("BEGIN")
