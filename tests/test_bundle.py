@@ -368,3 +368,21 @@ def test_a_bundle_from_an_older_version_is_upgraded_as_it_is_read(kiosks, superv
     assert supervisor.turns(sid) == a.turns(sid)  # details unpacked to the same JSON
     again = import_bundles(supervisor, [export_bundle(a, usb).path])  # the same calls in today's format
     assert sum(c.new + c.updated + c.conflicts for c in again.totals().values()) == 0
+
+
+def test_a_place_held_by_a_stray_turn_is_a_conflict_not_a_crash(kiosks, supervisor):
+    a, _, usb = kiosks
+    sid = a.db.execute("SELECT id FROM sessions ORDER BY id LIMIT 1").fetchone()[0]
+    stray = next(a.db.query("SELECT * FROM turns WHERE session_id = ? AND idx = 0", [sid]))
+    stray["id"], stray["reply"] = "00000000-0000-4000-8000-000000000002", "a turn left without its call"
+    con = supervisor.db.conn
+    con.execute("PRAGMA foreign_keys=OFF")  # as a damaged database might hold it
+    con.execute(f"INSERT INTO turns ({', '.join(stray)}) VALUES ({', '.join('?' * len(stray))})", list(stray.values()))
+    con.commit()
+    con.execute("PRAGMA foreign_keys=ON")
+    report = import_bundles(supervisor, [export_bundle(a, usb).path])
+    assert report.committed
+    t = report.totals()
+    assert t["sessions"].new == 2 and t["turns"].conflicts == 1
+    assert "another turn is already at reply 1, attempt 1" in report.bundles[0].conflicts[0]
+    assert supervisor.turns(sid)[0]["reply"] == "a turn left without its call"  # the one here was kept
