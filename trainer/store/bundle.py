@@ -2,16 +2,15 @@
 
 A bundle is one file, ``<kiosk>-<time>-<id>.trainer-bundle``: a zip archive (stored, not
 compressed) holding ``manifest.json`` and ``sessions.sqlite``, an SQLite file with the trainees,
-sessions, turns with their scores, blockers and supervisor annotations. The manifest names the format and
-schema versions, the kiosk, the row counts and the SHA-256 of ``sessions.sqlite``. See
-docs/classroom-data.md.
+sessions, turns with their scores, blockers and supervisor annotations. The manifest names the
+format and schema versions, the kiosk, the row counts and the SHA-256 of ``sessions.sqlite``.
+See docs/classroom-data.md.
 
 Importing merges by UUID (a turn by its session's UUID and its place in the call), so importing
-a bundle twice changes nothing. Bundles of format 1 (turns and scores in two tables) are upgraded
-as they are read. Every bundle is checked
-(zip, manifest, versions, checksum, tables) before its rows are merged, and all the bundles of
-one import share one transaction: if any file is bad, nothing is imported (unless skip_bad),
-and the database is as it was.
+a bundle twice changes nothing. Every bundle is checked (zip, manifest, versions, checksum,
+tables) before its rows are merged, and all the bundles of one import share one transaction: if
+any file is bad, nothing is imported (unless skip_bad), and the database is as it was. Bundles
+of format 1 (turns and scores in two tables) are upgraded as they are read.
 """
 from __future__ import annotations
 
@@ -104,8 +103,9 @@ def export_bundle(db, dest: str | os.PathLike, *, since: str | None = None, orig
 
     since: only sessions started on or after this ISO date or time; origin: only sessions made on
     that kiosk (a kiosk id). Trainees come with their sessions (all trainees when nothing is
-    filtered), and turns (with their scores), blockers and annotations with theirs. The file is written under a
-    temporary name, flushed to disk, then renamed, so a half-written bundle is never left behind.
+    filtered), and turns (with their scores), blockers and annotations with theirs. The file is
+    written under a temporary name, flushed to disk, then renamed, so a half-written bundle is
+    never left behind.
     """
     conn = connection(db)
     dest = Path(dest)

@@ -138,9 +138,9 @@ MIGRATIONS: list[tuple[int, str]] = [
     """),
     (3, """
     -- A turn and its score in one row, found by its place in the call: at millions of turns, one
-    -- index in call order instead of three keyed by random UUIDs. A turn's id stays
-    -- its UUID (comments and blockers name it, always with its session). The score's detail is
-    -- packed (trainer/store/detail.py; pack_detail is registered by the migration runner).
+    -- index in call order instead of three keyed by random UUIDs. A turn keeps its UUID (comments
+    -- and blockers name it, always with its session). The score's detail is packed
+    -- (trainer/store/detail.py; the migration runner registers pack_detail).
     CREATE TABLE turns_v3 (
         id TEXT NOT NULL,
         session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
