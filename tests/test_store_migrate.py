@@ -102,3 +102,39 @@ def test_a_failed_upgrade_is_rolled_back_and_names_the_backup(tmp_path):
     cols = {r[1] for r in con.execute("PRAGMA table_info(sessions)")}
     assert "kiosk_id" not in cols  # the ALTER TABLEs were rolled back too
     con.close()
+
+
+def test_the_user_is_told_before_an_upgrade_begins(tmp_path):
+    path = tmp_path / "trainer.db"
+    make_v1(path)
+    told = []
+    Store(path, on_upgrade=lambda old, new: told.append((old, new, len(backups(tmp_path))))).close()
+    assert told == [(1, CURRENT_VERSION, 0)]  # before the backup, which takes as long as a copy
+    Store(path, on_upgrade=lambda *a: told.append(a)).close()
+    Store(tmp_path / "new.db", on_upgrade=lambda *a: told.append(a)).close()
+    assert len(told) == 1  # neither an upgraded nor a new database is upgraded again
+
+
+def test_the_terminal_commands_say_when_they_upgrade(tmp_path, capsys):
+    from trainer.cli_data import main
+
+    make_v1(tmp_path / "trainer.db")
+    assert main(["--data-dir", str(tmp_path), "class-summary"]) == 0
+    assert f"upgrading {tmp_path / 'trainer.db'} from schema 1 to {CURRENT_VERSION}" in capsys.readouterr().err
+
+
+def test_the_window_shows_a_notice_while_it_upgrades(tmp_path, qtbot, monkeypatch):
+    from trainer.ui import app
+
+    shown = []
+    close = app.UpgradeNotice.close
+
+    def seen_then_closed(notice):
+        shown.append(notice.box is not None and notice.box.isVisible())
+        close(notice)
+
+    monkeypatch.setattr(app.UpgradeNotice, "close", seen_then_closed)
+    make_v1(tmp_path / "trainer.db")
+    store = app.open_store_or_explain(tmp_path / "trainer.db")
+    assert shown == [True] and store.db.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == CURRENT_VERSION
+    store.close()

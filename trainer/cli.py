@@ -10,7 +10,7 @@ from pathlib import Path
 from . import __version__
 from .config import BUILTIN_SCENARIOS_DIR, database_path
 from .domain import ROLES, CallState
-from .cli_data import add_commands
+from .cli_data import add_commands, upgrade_notice
 from .console import format_debrief, format_score
 from .scenarios.loader import Library, load_library
 
@@ -167,7 +167,8 @@ def cmd_practice(args) -> int:
             print(f"error: no scenario '{args.scenario}'. Known: {known}", file=sys.stderr)
         return 2
     try:
-        store = Store(database_path(args.data_dir))
+        path = database_path(args.data_dir)
+        store = Store(path, upgrade_notice(path))
         if store.begin_run():  # the last run ended badly: the file was checked, its open calls marked interrupted
             print(f"note: the last run ended badly; {store.interrupted_at_start} unfinished call(s) were kept "
                   "as interrupted.", file=sys.stderr)

@@ -72,12 +72,21 @@ def error(message: str, code: int = 2) -> int:
     return code
 
 
+def upgrade_notice(path: Path):
+    """An UpgradeNotice that says on stderr what is happening."""
+    def notice(old: int, new: int) -> None:
+        print(f"note: upgrading {path} from schema {old} to {new}; a backup is written beside it first. "
+              "A class-sized database takes a minute or two.", file=sys.stderr, flush=True)
+    return notice
+
+
 def open_store(args):
     from .store.db import StoreError
     from .store.store import Store
 
+    path = database_path(getattr(args, "data_dir", None))
     try:
-        return Store(database_path(getattr(args, "data_dir", None)))
+        return Store(path, upgrade_notice(path))
     except StoreError as e:
         print(f"error: {e}", file=sys.stderr)
         return None

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from .migrate import migrate
+from .migrate import UpgradeNotice, migrate
 from .schema import CURRENT_VERSION
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -44,7 +44,7 @@ def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
 
 
-def open_database(path: Path) -> sqlite_utils.Database:
+def open_database(path: Path, on_upgrade: UpgradeNotice | None = None) -> sqlite_utils.Database:
     path = Path(path)
     _check_folder(path.parent)
     _check_file(path)
@@ -57,7 +57,7 @@ def open_database(path: Path) -> sqlite_utils.Database:
         db.execute("PRAGMA foreign_keys=ON")
         db.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable at each commit but the last on power loss
         db.execute("PRAGMA journal_size_limit=67108864")  # the WAL shrinks back to 64 MB after a big import
-        _migrate(db, path)
+        _migrate(db, path, on_upgrade)
     except sqlite3.DatabaseError as e:
         raise StoreError(f"The database {path} is damaged or is not a trainer database ({e}). "
                          "It was left untouched; move it aside to start a new one.", path, "corrupt") from e
@@ -104,7 +104,7 @@ def _check_file(path: Path) -> None:
                          "data folder with --data-dir.", path, "unwritable")
 
 
-def _migrate(db: sqlite_utils.Database, path: Path) -> None:
+def _migrate(db: sqlite_utils.Database, path: Path, on_upgrade: UpgradeNotice | None) -> None:
     if not db["schema_version"].exists():
         if db.table_names():
             raise StoreError(f"{path} is an SQLite database, but not the trainer's. It was left untouched; "
@@ -114,4 +114,4 @@ def _migrate(db: sqlite_utils.Database, path: Path) -> None:
     if version > CURRENT_VERSION:
         raise StoreError(f"{path} was written by a newer version of the trainer (schema {version}; this "
                          f"version knows {CURRENT_VERSION}). Update the app to open it.", path, "newer")
-    migrate(db, path, now())  # an older database is backed up beside itself, then upgraded in place
+    migrate(db, path, now(), on_upgrade)  # an older database is backed up beside itself, then upgraded in place

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlite_utils
@@ -38,7 +39,12 @@ def write_backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
     return target
 
 
-def migrate(db: sqlite_utils.Database, path: Path, now: str) -> Path | None:
+# Told (from version, to version) before an existing database is backed up and upgraded: at class
+# scale that takes a minute or two, and the user should know why nothing seems to happen.
+UpgradeNotice = Callable[[int, int], None]
+
+
+def migrate(db: sqlite_utils.Database, path: Path, now: str, on_upgrade: UpgradeNotice | None = None) -> Path | None:
     """Apply the migrations the database lacks; returns the backup written, if any.
 
     The caller has checked that the file is the trainer's and not newer than this version. Each
@@ -50,6 +56,8 @@ def migrate(db: sqlite_utils.Database, path: Path, now: str) -> Path | None:
     version = schema_version(conn)
     if version >= CURRENT_VERSION:
         return None
+    if version > 0 and on_upgrade:
+        on_upgrade(version, CURRENT_VERSION)
     backup = write_backup(conn, path, version) if version > 0 else None
     conn.create_function("pack_detail", 1, pack, deterministic=True)
     for number, sql in MIGRATIONS:

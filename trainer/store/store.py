@@ -11,6 +11,7 @@ from .. import __version__
 from ..domain import Turn
 from .db import StoreError, now, open_database
 from .detail import pack, unpack
+from .migrate import UpgradeNotice
 
 ANNOTATION_KINDS = ("comment", "override")
 ANNOTATION_DIMENSIONS = ("empathy", "clarity", "compliance", "overall")
@@ -36,9 +37,9 @@ def pid_alive(pid: int) -> bool:
 class Store:
     """One SQLite database. Use it from one thread only (sqlite-utils connections are per-thread)."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, on_upgrade: UpgradeNotice | None = None):
         self.path = Path(path)
-        self.db = open_database(self.path)
+        self.db = open_database(self.path, on_upgrade)
         self.run_id: str | None = None
         self.integrity: str | None = None  # what PRAGMA integrity_check said at begin_run, when it ran
         self.interrupted_at_start = 0  # calls begin_run found left open and marked interrupted

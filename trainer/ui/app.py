@@ -59,13 +59,16 @@ def open_store_or_explain(path):
 
     while True:
         store = None
+        notice = UpgradeNotice()
         try:
-            store = Store(path)
+            store = Store(path, notice.show)
+            notice.close()
             if store.begin_run():  # the last run ended badly: the file was checked, open calls kept as interrupted
                 print(f"billing-trainer: the last run ended badly; {store.interrupted_at_start} unfinished "
                       "call(s) were kept as interrupted.", file=sys.stderr)
             return store
         except StoreError as e:
+            notice.close()
             if store is not None:
                 store.close()
             box = QMessageBox(QMessageBox.Critical, "Cannot open the trainer's data", str(e))
@@ -77,3 +80,27 @@ def open_store_or_explain(path):
                 return None
             moved = move_aside(path)
             QMessageBox.information(None, "Moved aside", f"The old file is kept as {moved}.")
+
+
+class UpgradeNotice:
+    """A small window saying the data is being upgraded (shown before the backup and upgrade begin).
+
+    The upgrade runs on this thread, so the window is painted once and then waits with the app."""
+
+    def __init__(self):
+        self.box = None
+
+    def show(self, old: int, new: int) -> None:
+        from PySide6.QtWidgets import QApplication, QProgressDialog
+
+        self.box = QProgressDialog(f"Upgrading the trainer's data (schema {old} to {new}). A backup is written "
+                                   "first; a class-sized database takes a minute or two.", None, 0, 0)
+        self.box.setWindowTitle("Billing Conversation Trainer")
+        self.box.setMinimumDuration(0)
+        self.box.show()
+        QApplication.processEvents()  # once, to paint it before the work starts
+
+    def close(self) -> None:
+        if self.box is not None:
+            self.box.close()
+            self.box = None
