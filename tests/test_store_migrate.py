@@ -138,3 +138,21 @@ def test_the_window_shows_a_notice_while_it_upgrades(tmp_path, qtbot, monkeypatc
     store = app.open_store_or_explain(tmp_path / "trainer.db")
     assert shown == [True] and store.db.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == CURRENT_VERSION
     store.close()
+
+
+def test_the_space_an_upgrade_frees_is_given_back(tmp_path):
+    path = tmp_path / "trainer.db"
+    make_v1(path)
+    con = sqlite3.connect(path)
+    detail = json.dumps({"reasons": ["a reason of some length"] * 20})
+    for i in range(2, 2000):
+        con.execute("INSERT INTO turns VALUES (?, 's1', ?, 1, 'open', 'open.a', 'Hi', 'Hello', 'x')", [f"u{i}", i])
+        con.execute("INSERT INTO scores VALUES (?, 'r1', 40, 70, 0, 0, 0, ?)", [f"u{i}", detail])
+    con.commit()
+    con.close()
+    before = path.stat().st_size
+    store = Store(path)
+    pragma = [store.db.execute(f"PRAGMA {p}").fetchone()[0] for p in ("freelist_count", "page_size", "journal_mode")]
+    assert pragma == [0, 16384, "wal"]  # compacted, with today's page size, back in WAL mode
+    assert path.stat().st_size < before / 2 and len(store.turns("s1")) == 2000
+    store.close()

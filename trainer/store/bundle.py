@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
-from .db import PAGE_SIZE, SQLITE_HEADER, connection, now
+from .db import SQLITE_HEADER, connection, now
 from .detail import pack
-from .schema import CURRENT_VERSION
+from .schema import CURRENT_VERSION, PAGE_SIZE
 
 BUNDLE_SUFFIX = ".trainer-bundle"
 BUNDLE_FORMAT = "billing-trainer-bundle"

@@ -9,10 +9,9 @@ from pathlib import Path
 import sqlite_utils
 
 from .migrate import UpgradeNotice, migrate
-from .schema import CURRENT_VERSION
+from .schema import CURRENT_VERSION, PAGE_SIZE
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-PAGE_SIZE = 16384  # for new databases and bundles
 
 
 class StoreError(Exception):

@@ -9,7 +9,7 @@ from pathlib import Path
 import sqlite_utils
 
 from .detail import pack
-from .schema import CURRENT_VERSION, MIGRATIONS
+from .schema import CURRENT_VERSION, MIGRATIONS, PAGE_SIZE
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
@@ -71,4 +71,18 @@ def migrate(db: sqlite_utils.Database, path: Path, now: str, on_upgrade: Upgrade
             kept = f" A copy made before the upgrade is at {backup}." if backup else ""
             raise StoreError(f"Could not upgrade the database {path} to schema {number} ({e}). It was left at "
                              f"schema {schema_version(conn)}.{kept}", path, "migration") from e
+    compact(conn)
     return backup
+
+
+def compact(conn: sqlite3.Connection) -> None:
+    """Give back the space an upgrade freed (schema 3 rewrote every turn: a file of 5.8 GB held 0.7 GB),
+    with today's page size. Skipped while another connection has the file open in WAL mode."""
+    pages, free = (conn.execute(f"PRAGMA {p}").fetchone()[0] for p in ("page_count", "freelist_count"))
+    if free * 2 < pages:
+        return
+    mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+    if conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0] == "delete":  # page_size cannot change in WAL
+        conn.execute(f"PRAGMA page_size={PAGE_SIZE}")
+    conn.execute("VACUUM")
+    conn.execute(f"PRAGMA journal_mode={mode}")

@@ -1,6 +1,8 @@
 """Database schema, as numbered migrations. Add a migration; never edit a shipped one."""
 from __future__ import annotations
 
+PAGE_SIZE = 16384  # for new databases, bundles, and databases compacted after an upgrade
+
 MIGRATIONS: list[tuple[int, str]] = [
     (1, """
     CREATE TABLE trainees (
