@@ -76,7 +76,7 @@ def upgrade_notice(path: Path):
     """An UpgradeNotice that says on stderr what is happening."""
     def notice(old: int, new: int) -> None:
         print(f"note: upgrading {path} from schema {old} to {new}; a backup is written beside it first. "
-              "A class-sized database takes a minute or two.", file=sys.stderr, flush=True)
+              "A class-sized database takes a few minutes.", file=sys.stderr, flush=True)
     return notice
 
 

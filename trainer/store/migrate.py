@@ -40,7 +40,7 @@ def write_backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
 
 
 # Told (from version, to version) before an existing database is backed up and upgraded: at class
-# scale that takes a minute or two, and the user should know why nothing seems to happen.
+# scale that takes a few minutes, and the user should know why nothing seems to happen.
 UpgradeNotice = Callable[[int, int], None]
 
 

@@ -94,7 +94,7 @@ class UpgradeNotice:
         from PySide6.QtWidgets import QApplication, QProgressDialog
 
         self.box = QProgressDialog(f"Upgrading the trainer's data (schema {old} to {new}). A backup is written "
-                                   "first; a class-sized database takes a minute or two.", None, 0, 0)
+                                   "first; a class-sized database takes a few minutes.", None, 0, 0)
         self.box.setWindowTitle("Billing Conversation Trainer")
         self.box.setMinimumDuration(0)
         self.box.show()
