@@ -413,3 +413,37 @@ def test_the_supervisor_area_opens_from_the_sign_in_page_and_returns_there(windo
     assert window.stack.currentWidget() is window.supervisor and window.topbar.isVisible()
     window.leave_supervisor()
     assert window.stack.currentWidget() is window.sign_in and not window.topbar.isVisible()
+
+
+def test_supervisor_exports_this_kiosk_and_imports_others(qtbot, make_window, library, tmp_path, monkeypatch):
+    from classroom import kiosk
+    from classroom import play as play_call
+    from trainer.store.bundle import export_bundle
+
+    window = make_window()
+    sign_in(window)
+    play(qtbot, window, "surprise-deductible", REPLIES[:2])
+    window.open_supervisor()  # no PIN set: open
+    sup = window.supervisor
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    sup.export_bundle_to(usb)
+    qtbot.waitUntil(lambda: "Wrote" in sup.note_hint.text(), timeout=10000)
+    [ours] = usb.iterdir()
+    assert "1 call(s)" in sup.note_hint.text()
+    other = kiosk(tmp_path, "room-b")
+    play_call(other, library, "Eli Cruz", "collector-dispute", seed=2)
+    theirs = export_bundle(other, usb).path
+    other.close()
+    bad = usb / "half-copied.trainer-bundle"
+    bad.write_bytes(theirs.read_bytes()[:5000])
+    asked, warned = [], []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.Yes)
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warned.append(a[2]))
+    sup.import_bundles_from([bad, theirs, ours])
+    qtbot.waitUntil(lambda: sup.note_hint.text().startswith("Imported 2 bundle(s)"), timeout=20000)
+    assert "half-copied.trainer-bundle" in asked[0] and "Import the other 2 file(s)?" in asked[0]
+    assert warned == []  # the bad file was left out the second time
+    assert sup.model.rowCount() == 2  # Riley Chen from here, Eli Cruz from room B
+    sup.import_bundles_from([theirs])  # again: nothing changes
+    qtbot.waitUntil(lambda: "0 new session(s)" in sup.note_hint.text(), timeout=20000)

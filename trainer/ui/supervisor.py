@@ -1,7 +1,10 @@
-"""Supervisor area: every trainee, their calls, any call's transcript and scores, comments and overrides, exports."""
+"""Supervisor area: every trainee, their calls, any call's transcript and scores, comments and overrides,
+exports, and kiosk bundles (export this database's calls; import other kiosks')."""
 from __future__ import annotations
 
 import json
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
@@ -12,10 +15,11 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxL
 
 from ..domain import DIMENSIONS
 from ..store import queries
+from ..store.bundle import BUNDLE_SUFFIX, export_bundle, format_import_report, import_bundles
 from ..store.store import Store
 from . import theme
 from .widgets import card, escape, label
-from .workers import run_in_background
+from .workers import Cancelled, run_in_background
 
 TABLE_LIMIT = 2000  # rows shown at once; the search box narrows a larger class
 COLUMNS = ("Name", "Badge", "Calls", "Last active", "Empathy", "Clarity", "Compliance", "Overall", "Blocked")
@@ -54,10 +58,16 @@ class SupervisorPage(QWidget):
         self.export_pdf = QPushButton("Report card (PDF)…")
         self.export_pdf.setAccessibleName("Export a PDF report card for the selected trainee")
         self.export_pdf.clicked.connect(self.choose_pdf_file)
+        self.export_bundle = QPushButton("Export bundle…")
+        self.export_bundle.setAccessibleName("Export this computer's calls as a bundle file, e.g. to a USB stick")
+        self.export_bundle.clicked.connect(self.choose_bundle_folder)
+        self.import_bundle = QPushButton("Import bundles…")
+        self.import_bundle.setAccessibleName("Import bundle files exported on other kiosks")
+        self.import_bundle.clicked.connect(self.choose_bundle_files)
         close = QPushButton("Close supervisor area")
         close.setAccessibleName("Close the supervisor area")
         close.clicked.connect(self.close_requested)
-        for w in (self.export_csv, self.export_pdf, close):
+        for w in (self.import_bundle, self.export_bundle, self.export_csv, self.export_pdf, close):
             top.addWidget(w)
         box.addLayout(top)
         self.status = label("", "muted")
@@ -265,6 +275,60 @@ class SupervisorPage(QWidget):
             return
         self.note_hint.setText(f"Saved the report card to {path}.")
 
+    # kiosk bundles (each job opens its own connection: sqlite connections do not cross threads)
+    def choose_bundle_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Export a bundle to a folder or USB stick", str(Path.home()))
+        if folder:
+            self.export_bundle_to(Path(folder))
+
+    def choose_bundle_files(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, "Import bundles", str(Path.home()),
+                                                f"Trainer bundles (*{BUNDLE_SUFFIX})")
+        if files:
+            self.import_bundles_from([Path(f) for f in files])
+
+    def export_bundle_to(self, folder: Path) -> None:
+        db_path = self.store.path
+
+        def job(cancel):
+            with closing(sqlite3.connect(db_path, timeout=30)) as conn:
+                return export_bundle(conn, folder)
+
+        self._run("Exporting a bundle…", job, lambda r: f"Wrote {r.path} ({r.manifest['counts']['sessions']} "
+                                                        f"call(s), {r.manifest['counts']['turns']} replies).")
+
+    def import_bundles_from(self, files: list[Path], skip_bad: bool = False) -> None:
+        db_path = self.store.path
+
+        def job(cancel):
+            def progress(done: int, total: int, path: Path) -> None:
+                if cancel.is_set():
+                    raise Cancelled()  # the import is one transaction: nothing is kept
+
+            with closing(sqlite3.connect(db_path, timeout=30)) as conn:
+                conn.execute("PRAGMA foreign_keys=ON")
+                return import_bundles(conn, files, skip_bad=skip_bad, progress=progress)
+
+        self._run(f"Importing {len(files)} bundle(s)…", job, lambda report: self._imported(report, files))
+
+    def _imported(self, report, files: list[Path]) -> str:
+        self.reload()
+        if report.committed:
+            if report.rejected:
+                QMessageBox.warning(self, "Import", format_import_report(report))
+            return format_import_report(report).splitlines()[-1]
+        bad = {e.path for e in report.rejected}
+        good = [f for f in files if f not in bad]
+        problems = "\n".join(str(e) for e in report.rejected)
+        if good and QMessageBox.question(
+                self, "Import", f"{problems}\n\nNothing was imported yet. Import the other {len(good)} file(s)?"
+                ) == QMessageBox.Yes:
+            self.import_bundles_from(good, skip_bad=True)
+            return f"Importing the other {len(good)} file(s)…"
+        if not good:
+            QMessageBox.warning(self, "Import", f"{problems}\n\nNothing was imported: the database is unchanged.")
+        return "Nothing was imported: the database is unchanged."
+
     def _run(self, title: str, job, describe) -> None:
         dialog = QProgressDialog(title, "Cancel", 0, 0, self)
         dialog.setWindowModality(Qt.WindowModal)
@@ -275,4 +339,4 @@ class SupervisorPage(QWidget):
 
     def _failed(self, message: str) -> None:
         self.note_hint.setText(message)
-        QMessageBox.warning(self, "Export failed", message)
+        QMessageBox.warning(self, "Could not finish", message)
