@@ -447,3 +447,21 @@ def test_supervisor_exports_this_kiosk_and_imports_others(qtbot, make_window, li
     assert sup.model.rowCount() == 2  # Riley Chen from here, Eli Cruz from room B
     sup.import_bundles_from([theirs])  # again: nothing changes
     qtbot.waitUntil(lambda: "0 new session(s)" in sup.note_hint.text(), timeout=20000)
+
+
+def test_the_class_summary_shows_means_topics_scenarios_and_blockers(qtbot, store, library):
+    from classroom import play as play_call
+    from trainer.scenarios.schema import TOPIC_LABELS
+    from trainer.scoring.rules import RULES
+    from trainer.ui.class_summary import ClassSummaryDialog
+
+    play_call(store, library, "Dana Lee", seed=1)
+    play_call(store, library, "Eli Cruz", "collector-dispute", seed=2, breach=True)
+    dialog = ClassSummaryDialog(store, library)
+    qtbot.addWidget(dialog)
+    text = dialog.view.toPlainText()
+    assert "2 trainee(s), 2 call(s), 2 scored" in text and "Whole class" in text and "Overall" in text
+    dispute = library.get("collector-dispute").scenario
+    assert TOPIC_LABELS[dispute.crcr_topics[0]] in text and dispute.title in text
+    rule = store.db.execute("SELECT rule_id FROM score_blockers LIMIT 1").fetchone()[0]
+    assert f"{RULES[rule].title}: " in text
