@@ -19,7 +19,7 @@ from ..store.bundle import BUNDLE_SUFFIX, export_bundle, format_import_report, i
 from ..store.store import Store
 from . import theme
 from .class_summary import ClassSummaryDialog
-from .widgets import card, escape, label
+from .widgets import button, card, escape, label
 from .workers import Cancelled, run_in_background
 
 TABLE_LIMIT = 2000  # rows shown at once; the search box narrows a larger class
@@ -53,24 +53,16 @@ class SupervisorPage(QWidget):
         box.setContentsMargins(20, 14, 20, 14)
         top = QHBoxLayout()
         top.addWidget(label("Supervisor", "h1"), 1)
-        self.export_csv = QPushButton("Export CSV…")
-        self.export_csv.setAccessibleName("Export every session and turn as CSV files")
-        self.export_csv.clicked.connect(self.choose_csv_folder)
-        self.export_pdf = QPushButton("Report card (PDF)…")
-        self.export_pdf.setAccessibleName("Export a PDF report card for the selected trainee")
-        self.export_pdf.clicked.connect(self.choose_pdf_file)
-        self.summary = QPushButton("Class summary")
-        self.summary.setAccessibleName("Means per dimension, CRCR topic and scenario, and the most common blockers")
-        self.summary.clicked.connect(self.show_class_summary)
-        self.export_bundle = QPushButton("Export bundle…")
-        self.export_bundle.setAccessibleName("Export this computer's calls as a bundle file, e.g. to a USB stick")
-        self.export_bundle.clicked.connect(self.choose_bundle_folder)
-        self.import_bundle = QPushButton("Import bundles…")
-        self.import_bundle.setAccessibleName("Import bundle files exported on other kiosks")
-        self.import_bundle.clicked.connect(self.choose_bundle_files)
-        close = QPushButton("Close supervisor area")
-        close.setAccessibleName("Close the supervisor area")
-        close.clicked.connect(self.close_requested)
+        self.summary = button("Class summary", "Means per dimension, CRCR topic and scenario, and the most common "
+                              "blockers", self.show_class_summary)
+        self.import_bundle = button("Import bundles…", "Import bundle files exported on other kiosks",
+                                    self.choose_bundle_files)
+        self.export_bundle = button("Export bundle…", "Export this computer's calls as a bundle file, e.g. to a "
+                                    "USB stick", self.choose_bundle_folder)
+        self.export_csv = button("Export CSV…", "Export every session and turn as CSV files", self.choose_csv_folder)
+        self.export_pdf = button("Report card (PDF)…", "Export a PDF report card for the selected trainee",
+                                 self.choose_pdf_file)
+        close = button("Close supervisor area", "Close the supervisor area", self.close_requested)
         for w in (self.summary, self.import_bundle, self.export_bundle, self.export_csv, self.export_pdf, close):
             top.addWidget(w)
         box.addLayout(top)

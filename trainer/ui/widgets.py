@@ -1,7 +1,9 @@
 """Small building blocks the pages share."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 
 def label(text: str, name: str = "", wrap: bool = True) -> QLabel:
@@ -9,6 +11,14 @@ def label(text: str, name: str = "", wrap: bool = True) -> QLabel:
     if name:
         w.setObjectName(name)
     w.setWordWrap(wrap)
+    return w
+
+
+def button(text: str, accessible: str, on_click: Callable) -> QPushButton:
+    """A button with the name a screen reader says, connected to on_click."""
+    w = QPushButton(text)
+    w.setAccessibleName(accessible)
+    w.clicked.connect(on_click)
     return w
 
 
