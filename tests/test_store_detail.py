@@ -39,3 +39,14 @@ def test_the_dictionary_is_the_one_details_were_packed_with():
 def test_a_bad_detail_is_named(stored, words):
     with pytest.raises(DetailError, match=words):
         unpack(stored)
+
+
+def test_a_damaged_detail_in_the_database_still_lets_the_call_be_reviewed(store, library):
+    from classroom import play
+
+    sid = play(store, library, "Dana Lee", replies=2)
+    with store.db.conn:
+        store.db.execute("UPDATE turns SET detail = X'01FFFF' WHERE session_id = ? AND idx = 0", [sid])
+    first, second = store.turns(sid)[:2]
+    assert "cannot be read: damaged score detail" in json.loads(first["detail"])["notices"][0]
+    assert first["reply"] and json.loads(second["detail"])["rubric_version"]

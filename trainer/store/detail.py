@@ -1,8 +1,8 @@
 """A score's detail (the JSON of Score.to_dict) as stored: deflated with a fixed preset dictionary.
 
-A detail is about 1.9 kB of JSON, most of it the rubric's own words (reasons, suggestions, rule
-titles), so deflate primed with those words brings it to about 150 bytes; at millions of turns
-that is most of the database. The first byte names the codec; a dictionary, once shipped, is
+A detail is about 1.7 kB of JSON, most of it the rubric's own words (reasons, suggestions, rule
+titles), so deflate primed with those words brings it to about 120 bytes (plain deflate: 670); at
+millions of turns that was most of the database. The first byte names the codec; a dictionary, once shipped, is
 never changed (a new one gets a new codec byte), or stored details could no longer be read.
 """
 from __future__ import annotations

@@ -77,7 +77,7 @@ def migrate(db: sqlite_utils.Database, path: Path, now: str, on_upgrade: Upgrade
 
 def compact(conn: sqlite3.Connection) -> None:
     """Give back the space an upgrade freed (schema 3 rewrote every turn: a file of 5.8 GB held 0.7 GB),
-    with today's page size. Skipped while another connection has the file open in WAL mode."""
+    with today's page size (kept as it was while another connection holds the file in WAL mode)."""
     pages, free = (conn.execute(f"PRAGMA {p}").fetchone()[0] for p in ("page_count", "freelist_count"))
     if free * 2 < pages:
         return

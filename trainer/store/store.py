@@ -10,7 +10,7 @@ from pathlib import Path
 from .. import __version__
 from ..domain import Turn
 from .db import StoreError, now, open_database
-from .detail import pack, unpack
+from .detail import DetailError, pack, unpack
 from .migrate import UpgradeNotice
 
 ANNOTATION_KINDS = ("comment", "override")
@@ -245,8 +245,13 @@ class Store:
                                   [trainee_id]))
 
     def turns(self, session_id: str) -> list[dict]:
-        """The session's turns in order, each with its score; 'detail' is the score's JSON text."""
+        """The session's turns in order, each with its score; 'detail' is the score's JSON text.
+
+        A detail that cannot be read (a damaged file) becomes one that says so; the turn still shows."""
         rows = list(self.db.query("SELECT * FROM turns WHERE session_id = ? ORDER BY idx, attempt", [session_id]))
         for row in rows:
-            row["detail"] = unpack(row["detail"])
+            try:
+                row["detail"] = unpack(row["detail"])
+            except DetailError as e:
+                row["detail"] = json.dumps({"blockers": [], "notices": [f"The score's detail cannot be read: {e}."]})
         return rows
