@@ -1,9 +1,10 @@
 """Ask for the supervisor PIN; wrong tries count toward the lock-out."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout
 
 from ..pin import PinError, has_pin, verify_pin
+from .widgets import label, pin_field
 
 
 class PinDialog(QDialog):
@@ -14,15 +15,9 @@ class PinDialog(QDialog):
         self.setWindowTitle("Supervisor PIN")
         box = QVBoxLayout(self)
         box.addWidget(QLabel(purpose))
-        self.pin = QLineEdit()
-        self.pin.setEchoMode(QLineEdit.Password)
-        self.pin.setMaxLength(8)
-        self.pin.setPlaceholderText("4 to 8 digits")
-        self.pin.setAccessibleName("Supervisor PIN")
+        self.pin = pin_field("4 to 8 digits", "Supervisor PIN")
         box.addWidget(self.pin)
-        self.message = QLabel("")
-        self.message.setObjectName("hint")
-        self.message.setWordWrap(True)
+        self.message = label("", "hint")
         box.addWidget(self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.accepted.connect(self.check)

@@ -5,10 +5,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
-                               QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout)
+                               QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout)
 
 from ..pin import PinError, check_shape, has_pin, set_pin
 from ..settings import TEXT_SIZES, Settings
+from .widgets import label, pin_field, spin_box
 
 
 class SettingsDialog(QDialog):
@@ -41,11 +42,7 @@ class SettingsDialog(QDialog):
         form = QFormLayout(voice)
         self.voice_on = QCheckBox("Speak the patient's lines")
         self.voice_on.setChecked(settings.voice_on)
-        self.voice_rate = QSpinBox()
-        self.voice_rate.setRange(50, 200)
-        self.voice_rate.setSuffix(" %")
-        self.voice_rate.setValue(settings.voice_rate)
-        self.voice_rate.setAccessibleName("Voice speed in percent")
+        self.voice_rate = spin_box(50, 200, " %", settings.voice_rate, "Voice speed in percent")
         from ..voice.tts import PiperEngine
 
         natural_ok, natural_why = PiperEngine().available()
@@ -97,16 +94,9 @@ class SettingsDialog(QDialog):
         form = QFormLayout(kiosk)
         self.kiosk = QCheckBox("Kiosk mode: full screen, sign-out when idle, settings behind the PIN")
         self.kiosk.setChecked(settings.kiosk)
-        self.idle = QSpinBox()
-        self.idle.setRange(1, 120)
-        self.idle.setSuffix(" min")
-        self.idle.setValue(settings.idle_minutes)
-        self.idle.setAccessibleName("Sign out after this many idle minutes")
-        self.pin = QLineEdit()
-        self.pin.setEchoMode(QLineEdit.Password)
-        self.pin.setMaxLength(8)
-        self.pin.setPlaceholderText("leave empty to keep the current PIN" if has_pin(settings) else "4 to 8 digits")
-        self.pin.setAccessibleName("New supervisor PIN")
+        self.idle = spin_box(1, 120, " min", settings.idle_minutes, "Sign out after this many idle minutes")
+        self.pin = pin_field("leave empty to keep the current PIN" if has_pin(settings) else "4 to 8 digits",
+                             "New supervisor PIN")
         form.addRow(self.kiosk)
         form.addRow("Idle sign-out", self.idle)
         form.addRow("Supervisor PIN", self.pin)
@@ -125,9 +115,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.contrast)
         box.addWidget(look)
 
-        self.message = QLabel("")
-        self.message.setObjectName("hint")
-        self.message.setWordWrap(True)
+        self.message = label("", "hint")
         box.addWidget(self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
         buttons.accepted.connect(self.accept_if_valid)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 
 def label(text: str, name: str = "", wrap: bool = True) -> QLabel:
@@ -19,6 +19,25 @@ def button(text: str, accessible: str, on_click: Callable) -> QPushButton:
     w = QPushButton(text)
     w.setAccessibleName(accessible)
     w.clicked.connect(on_click)
+    return w
+
+
+def spin_box(low: int, high: int, suffix: str, value: int, accessible: str) -> QSpinBox:
+    w = QSpinBox()
+    w.setRange(low, high)
+    w.setSuffix(suffix)
+    w.setValue(value)
+    w.setAccessibleName(accessible)
+    return w
+
+
+def pin_field(placeholder: str, accessible: str) -> QLineEdit:
+    """A masked field for a 4-8 digit PIN."""
+    w = QLineEdit()
+    w.setEchoMode(QLineEdit.Password)
+    w.setMaxLength(8)
+    w.setPlaceholderText(placeholder)
+    w.setAccessibleName(accessible)
     return w
 
 
