@@ -131,14 +131,17 @@ def too_long(text: str, ctx: GuardContext) -> str | None:
     return None
 
 
+def _quoting(what: str, m: re.Match | None) -> str | None:
+    """The problem, quoting the words that show it; None when there is no match."""
+    return f"{what} ('{m.group(0).strip()}')" if m else None
+
+
 def says_it_is_an_ai(text: str, ctx: GuardContext) -> str | None:
-    m = _AI.search(text)
-    return f"talks about being an AI ('{m.group(0)}')" if m else None
+    return _quoting("talks about being an AI", _AI.search(text))
 
 
 def out_of_character(text: str, ctx: GuardContext) -> str | None:
-    m = _OUT_OF_CHARACTER.search(text)
-    return f"steps out of the patient's role ('{m.group(0).strip()}')" if m else None
+    return _quoting("steps out of the patient's role", _OUT_OF_CHARACTER.search(text))
 
 
 _NARRATION = re.compile(r"^\s*(she|he|the (patient|caller|customer))\b|\b(she|he) (explains|says|asks|replies|responds|"
@@ -154,17 +157,15 @@ def narrates(text: str, ctx: GuardContext) -> str | None:
         m = re.search(rf"\b{re.escape(first)}\b(?! here)", text)
     if not m and first and len(first) > 1:
         m = re.search(rf"\b{re.escape(first)} (is|has|was|says|asks|explains|wants|feels|doesn't|does not)\b", text)
-    return f"narrates instead of speaking as the patient ('{m.group(0).strip()}')" if m else None
+    return _quoting("narrates instead of speaking as the patient", m)
 
 
 def coaches_the_trainee(text: str, ctx: GuardContext) -> str | None:
-    m = _COACHING.search(text)
-    return f"coaches the trainee ('{m.group(0)}')" if m else None
+    return _quoting("coaches the trainee", _COACHING.search(text))
 
 
 def unsafe(text: str, ctx: GuardContext) -> str | None:
-    m = _UNSAFE.search(text)
-    return f"unsafe or abusive content ('{m.group(0)}')" if m else None
+    return _quoting("unsafe or abusive content", _UNSAFE.search(text))
 
 
 def contradicts_amounts(text: str, ctx: GuardContext) -> str | None:
