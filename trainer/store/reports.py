@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -104,9 +104,16 @@ def _overrides(conn, session_level: bool) -> dict[str, dict[str, int]]:
     return out
 
 
-def _open_csv(path: Path):
-    f = open(path, "w", newline="", encoding="utf-8-sig")  # with a BOM, so spreadsheets read UTF-8
-    return f, csv.writer(f)
+def _write_csv(path: Path, columns: Iterable[str], rows: Iterable[list]) -> int:
+    """The header and rows to a CSV file; returns the number of rows."""
+    n = 0
+    with open(path, "w", newline="", encoding="utf-8-sig") as f:  # with a BOM, so spreadsheets read UTF-8
+        w = csv.writer(f)
+        w.writerow(columns)
+        for row in rows:
+            w.writerow(row)
+            n += 1
+    return n
 
 
 def write_sessions_csv(db, path: str | os.PathLike) -> int:
@@ -115,10 +122,8 @@ def write_sessions_csv(db, path: str | os.PathLike) -> int:
     overrides = _overrides(conn, session_level=True)
     comments = dict(conn.execute("SELECT session_id, COUNT(*) FROM annotations WHERE kind = 'comment' "
                                  "GROUP BY session_id").fetchall())
-    f, w = _open_csv(Path(path))
-    n = 0
-    with f:
-        w.writerow(SESSION_COLUMNS)
+
+    def rows():
         cur = conn.execute("""
             SELECT s.id, s.trainee_id, t.name, t.badge, s.kiosk_id, s.scenario_id, s.scenario_title, s.topics,
                    s.scenario_hash, s.rubric_version, s.persona_mode, s.status, s.ending, s.started_at, s.ended_at,
@@ -135,20 +140,18 @@ def write_sessions_csv(db, path: str | os.PathLike) -> int:
             finished = row[11] in ("completed", "abandoned")
             passed = int(finished and row[20] is not None and row[20] >= PASS_MARK and not row[21])
             ov = overrides.get(row[0], {})
-            w.writerow([safe_text(v) for v in row[:22]] + [passed, row[22] or ""]
-                       + [ov.get(d, "") for d in DIMENSIONS] + [comments.get(row[0], 0)])
-            n += 1
-    return n
+            yield ([safe_text(v) for v in row[:22]] + [passed, row[22] or ""]
+                   + [ov.get(d, "") for d in DIMENSIONS] + [comments.get(row[0], 0)])
+
+    return _write_csv(Path(path), SESSION_COLUMNS, rows())
 
 
 def write_turns_csv(db, path: str | os.PathLike) -> int:
     """One row per stored reply (TURN_COLUMNS); returns the number of rows."""
     conn = connection(db)
     overrides = _overrides(conn, session_level=False)
-    f, w = _open_csv(Path(path))
-    n = 0
-    with f:
-        w.writerow(TURN_COLUMNS)
+
+    def rows():
         cur = conn.execute("""
             SELECT x.id, x.session_id, s.trainee_id, t.name, s.scenario_id, x.idx, x.attempt, x.created_at,
                    x.patient_node, x.patient_line_id, x.patient_text, x.reply,
@@ -161,26 +164,20 @@ def write_turns_csv(db, path: str | os.PathLike) -> int:
             ORDER BY t.name COLLATE NOCASE, s.started_at, s.id, x.idx, x.attempt""")
         for row in cur:
             ov = overrides.get(row[0], {})
-            w.writerow([safe_text(v) if v is not None else "" for v in row] + [ov.get(d, "") for d in DIMENSIONS])
-            n += 1
-    return n
+            yield [safe_text(v) if v is not None else "" for v in row] + [ov.get(d, "") for d in DIMENSIONS]
+
+    return _write_csv(Path(path), TURN_COLUMNS, rows())
 
 
 def write_annotations_csv(db, path: str | os.PathLike) -> int:
     """One row per supervisor comment or override (ANNOTATION_COLUMNS); returns the number of rows."""
     conn = connection(db)
-    f, w = _open_csv(Path(path))
-    n = 0
-    with f:
-        w.writerow(ANNOTATION_COLUMNS)
-        for row in conn.execute("""
-                SELECT a.id, a.session_id, a.turn_id, t.name, a.author, a.kind, a.dimension, a.value, a.text,
-                       a.created_at
-                FROM annotations a JOIN sessions s ON s.id = a.session_id JOIN trainees t ON t.id = s.trainee_id
-                ORDER BY a.created_at, a.rowid"""):
-            w.writerow([safe_text(v) if v is not None else "" for v in row])
-            n += 1
-    return n
+    rows = conn.execute("""
+        SELECT a.id, a.session_id, a.turn_id, t.name, a.author, a.kind, a.dimension, a.value, a.text, a.created_at
+        FROM annotations a JOIN sessions s ON s.id = a.session_id JOIN trainees t ON t.id = s.trainee_id
+        ORDER BY a.created_at, a.rowid""")
+    return _write_csv(Path(path), ANNOTATION_COLUMNS,
+                      ([safe_text(v) if v is not None else "" for v in row] for row in rows))
 
 
 def write_csv_reports(db, folder: str | os.PathLike) -> dict[Path, int]:
