@@ -9,7 +9,14 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
 
 from ..pin import PinError, check_shape, has_pin, set_pin
 from ..settings import TEXT_SIZES, Settings
-from .widgets import label, pin_field, spin_box
+from .widgets import button, label, pin_field, spin_box
+
+
+def _with_chooser(field: QLineEdit, choose: QPushButton) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.addWidget(field, 1)
+    row.addWidget(choose)
+    return row
 
 
 class SettingsDialog(QDialog):
@@ -28,13 +35,8 @@ class SettingsDialog(QDialog):
         form = QFormLayout(data)
         self.folder = QLineEdit(str(data_dir))
         self.folder.setAccessibleName("Data folder")
-        browse = QPushButton("Choose…")
-        browse.setAccessibleName("Choose the data folder")
-        browse.clicked.connect(self._browse)
-        row = QHBoxLayout()
-        row.addWidget(self.folder, 1)
-        row.addWidget(browse)
-        form.addRow("Data folder", row)
+        choose = button("Choose…", "Choose the data folder", self._browse)
+        form.addRow("Data folder", _with_chooser(self.folder, choose))
         form.addRow(QLabel("A new folder takes effect when the app next starts."))
         box.addWidget(data)
 
@@ -79,13 +81,8 @@ class SettingsDialog(QDialog):
         self.gguf = QLineEdit(settings.llm_gguf_path)
         self.gguf.setPlaceholderText("optional: a .gguf file the app serves itself (needs the 'llm' extra)")
         self.gguf.setAccessibleName("Local model file in GGUF format")
-        pick = QPushButton("Choose…")
-        pick.setAccessibleName("Choose a local GGUF model file")
-        pick.clicked.connect(self._pick_gguf)
-        gguf_row = QHBoxLayout()
-        gguf_row.addWidget(self.gguf, 1)
-        gguf_row.addWidget(pick)
-        form.addRow("Local model", gguf_row)
+        form.addRow("Local model", _with_chooser(self.gguf, button("Choose…", "Choose a local GGUF model file",
+                                                                   self._pick_gguf)))
         form.addRow(self.test_button, self.test_result)
         form.addRow(QLabel("The API key is read from OPENAI_API_KEY and never saved."))
         box.addWidget(llm)
