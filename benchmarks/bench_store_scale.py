@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 import uuid
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +59,7 @@ REPLIES = ["I'm sorry this bill was a surprise; that sounds stressful. Before we
            "You need to pay the full balance today or it goes to collections."]
 
 
+@cache
 def real_details() -> tuple[list[bytes], list[bytes], int]:
     """Score details as the app stores them (packed), from the scorer's real output on the labelled corpus:
     (without a blocker, with one, median JSON size)."""
