@@ -15,6 +15,18 @@ CRCR_TOPICS = (
     "payment-options", "collections-and-compliance", "credit-balances-and-refunds",
     "privacy-and-authorization", "emergency-care-rules", "account-resolution", "language-and-access",
 )
+# HFMA's CRCR (Certified Revenue Cycle Representative) content domains.
+CRCR_DOMAINS = ("introduction-to-the-revenue-cycle", "patient-access-and-pre-service", "service-and-claims-generation",
+                "account-resolution")
+CRCR_DOMAIN_LABELS = {
+    "introduction-to-the-revenue-cycle": "Introduction to the revenue cycle",
+    "patient-access-and-pre-service": "Patient access and pre-service",
+    "service-and-claims-generation": "Service and claims generation",
+    "account-resolution": "Account resolution",
+}
+# Where a conversation sits in HFMA's Patient Financial Communications Best Practices.
+PFC_STAGES = ("scheduled-pre-service", "time-of-service", "emergency-department", "post-service-billing",
+              "collections")
 STATE_FIELDS = tuple(CallState.__dataclass_fields__)
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 
@@ -34,6 +46,8 @@ Ending = Literal[ENDINGS]  # type: ignore[valid-type]
 Dimension = Literal[DIMENSIONS]  # type: ignore[valid-type]
 StateField = Literal[STATE_FIELDS]  # type: ignore[valid-type]
 Topic = Literal[CRCR_TOPICS]  # type: ignore[valid-type]
+CrcrDomain = Literal[CRCR_DOMAINS]  # type: ignore[valid-type]
+PfcStage = Literal[PFC_STAGES]  # type: ignore[valid-type]
 
 
 class Strict(BaseModel):
@@ -123,6 +137,18 @@ class Node(Strict):
     ending: Ending | None = None
 
 
+class Facts(Strict):
+    """What is true on this account, for the scorer's fact checks (placeholders allowed)."""
+
+    amounts: dict[str, str | int | float] = {}  # every figure a rep may quote: name -> amount
+    insurer_paid: bool | None = None  # the insurer paid its share of the claim
+    in_network: bool | None = None  # the care was billed at in-network cost sharing
+    emergency: bool | None = None  # the care was emergency care
+    insured: bool | None = None  # the patient has coverage for this care
+    definitions: list[str] = []  # glossary terms the call relies on (a wrong definition is a wrong fact)
+    regulations: list[str] = []  # ids from the shared table of regulatory facts in force in this call
+
+
 class Mood(Strict):
     start: int = Field(50, ge=0, le=100)
     hang_up_below: int | None = Field(None, ge=0, le=100)
@@ -135,6 +161,8 @@ class Scenario(Strict):
     version: int = 1
     difficulty: int = Field(ge=1, le=5)
     crcr_topics: list[Topic] = Field(min_length=1)
+    crcr_domains: list[CrcrDomain] = []
+    pfc_stages: list[PfcStage] = []
     role: Role
     organisation: str = Field(min_length=1)
     rules: list[str] = []
@@ -144,6 +172,7 @@ class Scenario(Strict):
     variables: dict[str, Variable] = {}
     persona: Persona
     account: dict[str, str | int | float] = {}
+    facts: Facts = Facts()
     mood: Mood = Mood()
     max_turns: int = Field(12, ge=1, le=60)
     start: str

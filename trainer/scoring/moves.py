@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from .text import find_all, rx
+from .threats import consequences
 
 Span = tuple[int, int]
 
@@ -92,7 +93,7 @@ PATTERNS: dict[str, tuple[re.Pattern, bool]] = {
                                         r"\bsliding[- ]scale\b", r"\bhardship (?:discount|program|application|policy)\b",
                                         r"\bmedicaid\b", r"\bbased on (?:your )?(?:household )?income\b",
                                         r"\bfree or (?:reduced|discounted) care\b",
-                                        r"\basistencia financiera\b|\bayuda financiera\b"), False),
+                                        r"\basistencia financiera\b|\bayuda financiera\b"), True),
     "offered_itemized_bill": (rx(r"\bitemi[sz]ed\b", r"\bline[- ]by[- ]line\b",
                                  r"\b(?:list|breakdown) of (?:every|each|all|the) (?:charge|service|item)s?\b"), False),
     "offered_estimate": (rx(r"\b(?:good[- ]faith|written|price|cost) estimate\b", r"\bestimate (?:of|for) (?:your|the) (?:cost|charges|surgery|procedure|care)\b",
@@ -121,15 +122,6 @@ PATTERNS: dict[str, tuple[re.Pattern, bool]] = {
                          r"\b(?:take|collect|process|run) (?:a |your |the )?(?:payment|card)\b",
                          r"\b(?:the )?full (?:balance|amount) (?:is )?(?:due|today|now)\b", r"\bsettle (?:this|the balance|it|the account)\b",
                          r"\bjust pay\b", r"\bpayment (?:is )?(?:due|required|expected)\b", r"\byou can pay\b[^.?!]{0,30}\b(?:today|now|online|by card|over the phone)\b", r"\bwhat insurance\b", r"\binsurance card\b"), True),
-    "threatened": (rx(r"\b(?:send|turn|refer|hand|transfer|go|goes|going|sent)\w* (?:it |you |this |your (?:account|balance|bill) |the (?:account|balance|bill) )?(?:over )?to (?:a )?collections?\b",
-                      r"\b(?:report|hurt|ruin|damage|wreck|affect|hit)\w* (?:it |this )?(?:to |on )?(?:your|the) credit\b",
-                      r"\b(?:your )?credit (?:wrecked|ruined|destroyed|trashed|hit)\b",
-                      r"\b(?:go|goes|show up|shows up|end up|ends up|stay|stays|post|posts) (?:on|in) your credit\b",
-                      r"\b(?:sue|sued|suing|lawsuit|legal action|garnish\w*|arrest\w*|jail|take you to court)\b",
-                      r"\b(?:put |place |file )?a lien on (?:the|your|his|her) (?:house|home|property|estate)\b",
-                      r"\bor else\b", r"\byou'?ll regret\b", r"\blose your (?:house|home|job|car)\b",
-                      r"\bconsequences\b", r"\bwe (?:can|will|'ll) (?:come after|pursue you|take (?:legal|action|you))\b",
-                      r"\bstays? (?:there )?(?:for )?seven years\b"), True),
     "blamed": (rx(r"\byou should(?:'ve| have| really have| really| know| read| check)\b", r"\byou (?:didn'?t|did not|failed to|never) (?:read|check|call|pay|verify|get|send|look|bother|update|tell)",
                   r"\byour (?:own )?(?:fault|responsibility|problem|mistake)\b",
                   r"\b(?:that|it)(?:'s| is) (?:on you|not our (?:fault|problem))\b", r"\byou (?:were|are) supposed to\b",
@@ -173,7 +165,8 @@ PATTERNS: dict[str, tuple[re.Pattern, bool]] = {
 }
 
 # Moves that show in the score's move list (the rest are internal cues).
-INTERNAL = {"sarcasm", "support", "respect", "generic_empathy", "minimised"}
+INTERNAL = {"sarcasm", "support", "respect", "generic_empathy", "minimised", "threat", "threat_legal", "pressured",
+            "lawful_notice"}
 
 
 # Emphasis in capitals inside a normal sentence ("I'm SO sorry") reads as sarcasm on the phone.
@@ -182,8 +175,16 @@ _SHOUTED = re.compile(r"\b(?:SO|REALLY|VERY|TOTALLY|SUCH|SURE)\b")
 _RELATIVE = re.compile(r"\b(?:anything|something|what|things|items|services|stuff|that|which)\s+$", re.IGNORECASE)
 
 
-def detect(text: str) -> dict[str, list[Span]]:
+def detect(text: str, collector: bool = False, time_barred: bool = False) -> dict[str, list[Span]]:
     hits: dict[str, list[Span]] = {}
+    for c in consequences(text, collector, time_barred):
+        key = {"threat": "threat", "pressure": "pressured", "notice": "lawful_notice"}.get(c.verdict)
+        if key:
+            hits.setdefault(key, []).append((c.start, c.end))
+        if c.verdict == "threat" and c.kind == "legal":
+            hits.setdefault("threat_legal", []).append((c.start, c.end))
+    if "threat" in hits or "pressured" in hits:  # the move a branch or a cost sees
+        hits["threatened"] = sorted(hits.get("threat", []) + hits.get("pressured", []))
     for name, (pattern, negatable) in PATTERNS.items():
         spans = find_all(pattern, text, allow_negated=not negatable)
         if name == "blamed":

@@ -44,8 +44,10 @@ RULES: dict[str, Rule] = {
         Rule(
             "fdcpa-dispute",
             "Honour a dispute",
-            "FDCPA, 15 U.S.C. 1692g(b)",
-            "When the debt is disputed, stop collecting and verify it before asking for payment.",
+            "FDCPA, 15 U.S.C. 1692g(b) and 1692e(8); Regulation F, 12 CFR 1006.34 and 1006.38",
+            "A written dispute within the validation period stops collection until verification is mailed; an "
+            "oral dispute is noted and reported as disputed if reported at all. Never press for payment on a "
+            "debt the consumer disputes.",
         ),
         Rule(
             "emtala-screening-first",
@@ -77,8 +79,9 @@ RULES: dict[str, Rule] = {
         Rule(
             "pci-card-data",
             "Protect card details",
-            "PCI DSS v4.0, requirements 3.2 and 3.3",
-            "Never read back a full card number, write it in notes, or keep the security code.",
+            "PCI DSS v4.0.1, requirements 3.2.1, 3.3.1 and 3.4.1",
+            "Never ask for a card number or security code to be read aloud where it is recorded, read back a "
+            "full card number, write it in notes, or keep the security code after authorization.",
         ),
         Rule(
             "language-access",
@@ -92,6 +95,79 @@ RULES: dict[str, Rule] = {
             "HFMA Patient Financial Communications Best Practices; FDCPA, 15 U.S.C. 1692e (for collectors)",
             "State what is owed and why accurately; no pressure to pay before questions are answered, and no "
             "false claims about who owes a debt or what will happen.",
+        ),
+        Rule(
+            "no-false-threats",
+            "No threats or false statements about what will happen",
+            "FTC Act, 15 U.S.C. 45; state laws on original creditors' collection (e.g. Cal. Civ. Code "
+            "1788.10-1788.17); IRS 501(r), 26 CFR 1.501(r)-6",
+            "A hospital may state a lawful next step, who takes it and when, with the options that come first; "
+            "it never threatens arrest, jail, suing, garnishing, seizing benefits or anything it cannot or "
+            "will not do.",
+        ),
+        Rule(
+            "fdcpa-third-party",
+            "Do not reveal the debt to anyone but the consumer",
+            "FDCPA, 15 U.S.C. 1692c(b) and 1692b; Regulation F, 12 CFR 1006.6(d)",
+            "A collector may ask a third party only for location information and never says that the person "
+            "owes a debt; a spouse or estate representative counts as the consumer.",
+        ),
+        Rule(
+            "fdcpa-cease-communication",
+            "Stop calling when asked, and call the lawyer instead",
+            "FDCPA, 15 U.S.C. 1692c(a)(2) and 1692c(c); Regulation F, 12 CFR 1006.6(b) and 1006.14(h); "
+            "TCPA, 47 CFR 64.1200(a)(10)",
+            "A consumer who refuses contact in writing, who names a lawyer, or who says a time or a phone is "
+            "inconvenient is not called there again; consent to autodialled calls to a cell phone can be "
+            "revoked by any reasonable means.",
+        ),
+        Rule(
+            "reg-f-call-frequency",
+            "No harassing call frequency",
+            "Regulation F, 12 CFR 1006.14(b)(2); FDCPA, 15 U.S.C. 1692d(5)",
+            "More than 7 calls in 7 days about a debt, or a call within 7 days after a conversation about it, "
+            "is presumed harassment.",
+        ),
+        Rule(
+            "time-barred-debt",
+            "No suit or threat of suit on a time-barred debt",
+            "Regulation F, 12 CFR 1006.26(b); FDCPA, 15 U.S.C. 1692e(5)",
+            "A collector never sues or threatens to sue on a debt past the statute of limitations.",
+        ),
+        Rule(
+            "bankruptcy-automatic-stay",
+            "Stop collecting once bankruptcy is filed",
+            "Bankruptcy Code, 11 U.S.C. 362(a)",
+            "Once a patient has filed for bankruptcy, the automatic stay stops collection calls and demands; "
+            "take the case number and the attorney's name and route the account.",
+        ),
+        Rule(
+            "qmb-billing-prohibition",
+            "Never bill a Qualified Medicare Beneficiary for Medicare cost sharing",
+            "Social Security Act 1902(n)(3)(B) and 1866(a)(1)(A); 42 U.S.C. 1396a(n)(3)(B)",
+            "A QMB owes no Medicare deductible, coinsurance or copay; bill Medicaid, and refund what was "
+            "collected.",
+        ),
+        Rule(
+            "hipaa-confidential-communications",
+            "Honour a request for confidential communications",
+            "HIPAA Privacy Rule, 45 CFR 164.522(b)",
+            "A patient may ask to be reached at another address or phone; the provider must accommodate a "
+            "reasonable request without asking why.",
+        ),
+        Rule(
+            "effective-communication",
+            "Communicate effectively with a caller who has a disability",
+            "ACA Section 1557, 45 CFR 92.202; ADA Title III, 28 CFR 36.303",
+            "Accept relay and video relay calls, speak to the caller (not the operator), and offer auxiliary "
+            "aids such as a sign-language interpreter at no cost.",
+        ),
+        Rule(
+            "reg-e-preauthorized-transfers",
+            "Written authorization for recurring debits",
+            "Regulation E, 12 CFR 1005.10(b); PCI DSS v4.0.1, requirement 3.3.1",
+            "Automatic payments from a bank account need the patient's written or similarly authenticated "
+            "authorization, with a copy to the patient; a card kept on file needs consent for its use.",
         ),
         Rule(
             "medicare-abn",

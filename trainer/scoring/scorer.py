@@ -8,6 +8,7 @@ from .clarity import score_clarity
 from .compliance import score_compliance
 from .context import ScoreContext
 from .empathy import score_empathy
+from .inference import infer
 from .ledger import Ledger
 from .moves import INTERNAL, detect, patient_cues
 from .text import clean
@@ -44,11 +45,12 @@ class Scorer:
         text = cleaned.text
         if not text.strip():
             return None
-        hits = detect(text)
+        inferred = infer(ctx, text)
+        hits = detect(text, inferred.collector, "time-barred-debt" in ctx.rules)
         cues = patient_cues(ctx.patient_line)
         empathy = score_empathy(text, hits, cues, ctx)
         clarity, explained = score_clarity(text, hits, cues, ctx)
-        compliance, blockers = score_compliance(text, hits, cues, ctx)
+        compliance, blockers = score_compliance(text, hits, cues, ctx, inferred)
         moves = frozenset(m for m in hits if m not in INTERNAL) | explained
         return Analysis(text, list(cleaned.notices), {"empathy": empathy, "clarity": clarity, "compliance": compliance},
                         blockers, moves)

@@ -10,10 +10,19 @@ from ..domain import cap_reply
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
 WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
-NEGATION = re.compile(r"\b(?:not|never|no|nothing|nobody|without|neither|nor|won'?t|wouldn'?t|don'?t|doesn'?t|"
-                      r"isn'?t|aren'?t|can'?t|cannot)\b", re.IGNORECASE)
-_CONDITION = re.compile(r"\b(?:if|unless|when) (?:you|they|he|she|it|we)\s*$", re.IGNORECASE)
-NEGATION_REACH = 45  # characters from a negation to the words it governs
+# A negation governs a phrase only inside the phrase's clause and a few words before it:
+# "No problem - we will sue you" and "If you don't pay, we'll sue" negate nothing.
+NEGATION = re.compile(r"\b(?:not|never|no|no one|nobody|nothing|won'?t|wouldn'?t|don'?t|doesn'?t|didn'?t|isn'?t|aren'?t|"
+                      r"can'?t|cannot|shouldn'?t|mustn'?t|nor|without|neither)\b", re.IGNORECASE)
+_FALSE_NEGATION = re.compile(r"\bno (?:choice|option|alternative) but\b|\bno problem\b|\bno later than\b|\bnot only\b|"
+                             r"\b(?:don'?t|do not|doesn'?t) (?:want|like|wish|enjoy)\b|\bnothing (?:else|more)\b|"
+                             r"\bno (?:more )?(?:excuses|extensions|delays)\b|\b(?:if|unless|when) (?:you|they|he|she|it|we) "
+                             r"(?:don'?t|do not|can'?t|cannot|won'?t|will not|didn'?t)\b|\bnot (?:paid|pay|paying)\b",
+                             re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[.;!?:\n,]|\s[-\u2013\u2014]\s|\bbut\b|\bhowever\b|\bthough\b", re.IGNORECASE)
+_NEGATED_AFTER = re.compile(r"^\s*(?:\w+\s+){0,2}?(?:is|are|would be|will be) (?:not allowed|illegal|against the law|not something we do)\b",
+                            re.IGNORECASE)
+NEGATION_WORDS = 6  # a negation governs a phrase only within this many words before it
 
 
 @dataclass(frozen=True)
@@ -47,24 +56,19 @@ def words(text: str) -> list[re.Match]:
     return list(WORD.finditer(text))
 
 
-def negated(text: str, start: int) -> bool:
-    """True when a negation comes shortly before position `start` in the same sentence.
-
-    "If you don't pay, it goes to collections" is a condition, not a negation.
-    """
-    window = text[max(0, start - NEGATION_REACH):start]
-    for boundary in ".!?;":
-        window = window.rsplit(boundary, 1)[-1]
-    offset = start - len(window)
-    for m in reversed(list(NEGATION.finditer(window))):
-        if not _CONDITION.search(text[max(0, offset + m.start() - 12):offset + m.start()]):
-            return True
-    return False
+def negated(text: str, start: int, end: int | None = None) -> bool:
+    """True when a negation governs the phrase at text[start:end]: same clause, a few words before it."""
+    end = start if end is None else end
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)]
+    before = _FALSE_NEGATION.sub(" _ ", text[breaks[-1] if breaks else 0:start])
+    if NEGATION.search(" ".join(before.split()[-NEGATION_WORDS:])):
+        return True
+    return bool(_NEGATED_AFTER.search(text[end:end + 40]))
 
 
 def find_all(pattern: re.Pattern, text: str, allow_negated: bool = True) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in pattern.finditer(text)
-            if allow_negated or not negated(text, m.start())]
+            if allow_negated or not negated(text, m.start(), m.end())]
 
 
 def rx(*alternatives: str) -> re.Pattern:

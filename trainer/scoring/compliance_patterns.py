@@ -1,0 +1,175 @@
+"""The words compliance looks for: account details, disclosures, card data, breaches and credits.
+
+Patterns only; compliance.py decides when each one matters.
+"""
+from __future__ import annotations
+
+import re
+
+from .text import rx
+
+# Account details: a claim's or bill's status, or what someone owes (amounts are checked separately).
+ACCOUNT = rx(r"\b(?:your|his|her|their) (?:balance|bill|account|claim|charges?|statement|visit|surgery|mri|procedure|"
+              r"scan|test|x-ray|stay|insurance|insurer)\b[^.?!]{0,30}\b(?:was|were|has been|is being|got) (?:denied|paid|"
+              r"applied|sent|processed|billed|adjusted|rejected|approved|covered|submitted|reduced|written off)\b",
+              r"\b(?:he|she|they) (?:owes?|still owes?)\b", r"\b(?:his|her|their) (?:balance|bill|account) (?:is|shows)\b",
+              r"\bdate of service\b", r"\b(?:was|were) seen (?:here )?on\b",
+              r"\b(?:your|his|her|their) (?:last |recent |previous )?(?:visit|appointment|stay|admission|procedure|surgery|"
+              r"test|scan|mri|x-ray)\b[^.?!]{0,25}\b(?:was|were) (?:in|on|for|at|with|back)\b",
+              r"\b(?:his|her|their) (?:mri|surgery|visit|procedure|scan|test|claim)\b",
+              r"\bi (?:see|show|have|can see)\b[^.?!]{0,30}\b(?:your|his|her|the) (?:account|balance|bill|claim|visit|mri|surgery|"
+              r"procedure|test|scan|stay|statement)\b",
+              r"\b(?:the|that) (?:claim|mri|surgery|visit|procedure|scan|test|bill|balance|charge)\b[^.?!]{0,25}\b(?:was|were) "
+              r"(?:denied|paid|applied|billed|sent|rejected|approved|processed)\b",
+              r"\byou (?:still )?owe\b[^.?!]{0,20}\$",
+              r"\b(?:your|his|her) (?:balance|bill|total|amount due|account balance|charges?) (?:is|was|comes to|came to|shows)\b",
+              r"\bwent (?:to|toward|towards) (?:your|his|her) (?:deductible|coinsurance|copay)\b",
+              r"\byour (?:insurance|insurer|plan|claim)\b[^.?!]{0,20}\b(?:applied|paid|denied|processed|rejected|covered)\b",
+              r"\b(?:went|sent|placed|moved) to (?:pre-?collect\w*|collections?|an agency)\b",
+              r"\b(?:er|emergency|visit|surgery|stay|scan|test|physical|treatment|appointment|procedure)\b[^.?!]{0,25}"
+              r"\b(?:on|from|in) (?:the )?(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+# Anything about the patient's care or account, said to a caller who is not the patient.
+ABOUT_PATIENT = rx(r"\b(?:he|she)(?: still)? (?:owes?|had|has had|was (?:seen|treated|admitted|billed|here|in)|went|came in|got)\b",
+                    r"\b(?:his|her) (?:balance|bill|claim|visit|surgery|mri|procedure|scan|test|stay|charges?|deductible|"
+                    r"copay|treatment|diagnosis|appointment)\b[^.?!]{0,30}\b(?:is|was|were|shows?|came|for|on|from|went|got)\b",
+                    r"\b(?:from|for) (?:his|her) \w+(?: \w+)? (?:treatment|visit|surgery|stay|care|scan|test)\b",
+                    r"\bi can see (?:it|his|her|the)\b")
+# A sentence about the account: an amount in it is an account detail, not a general price.
+ACCOUNT_SENTENCE = rx(r"\byour\b", r"\byou (?:still )?owe\b", r"\b(?:his|her|their|he|she)\b", r"\bbalance\b", r"\baccount\b",
+                       r"\bclaim\b", r"\bbill\b", r"\bstatement\b",
+                       r"\b(?:from|in|on) (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\b", r"\bon the \d")
+AUTH_CHECK = rx(r"\bauthori[sz]\w*\b", r"\bpersonal representative\b", r"\b(?:executor|executrix|administrator) of\b",
+                 r"\b(?:her|his|their|the patient'?s) (?:permission|consent|ok)\b", r"\bcan'?t (?:share|discuss|give out|go over)\b",
+                 r"\bcannot (?:share|discuss|give out)\b", r"\bprivacy (?:rules?|law)\b", r"\bhipaa\b", r"\bpower of attorney\b",
+                 r"\bletters? (?:of|testamentary)\b")
+CARD_DIGITS = re.compile(r"\b(?:\d[ -]?){13,19}\b")
+SCREEN_FIRST = rx(r"\b(?:seen|treated|examined|screened|cared for) (?:first|regardless|no matter)\b", r"\bcare comes first\b",
+                   r"\b(?:regardless of|no matter) (?:your )?(?:ability to pay|insurance|cost)\b",
+                   r"\bnot (?:going to )?(?:delay|affect) (?:your )?(?:care|being seen)\b",
+                   r"\bafter (?:you'?re|you are|you have been|you'?ve been|the doctor has) (?:seen|examined|screened|checked)\b")
+PROTECTED = rx(r"\bprotect\w*\b", r"\bin-network (?:rate|cost|amount|price|share)\b", r"\bno surprises act\b",
+                r"\bshould(?:n'?t| not) (?:have to )?pay (?:more than|the out-of-network)\b", r"\bbalance[- ]bill\w* (?:is|isn'?t|are) not allowed\b")
+OWE_OON = rx(r"\byou (?:will |'ll )?(?:have to |need to |still )?(?:owe|pay) (?:the )?(?:full|out-of-network|whole|entire) (?:\$|amount|balance|difference|bill|charges?)",
+              r"\b(?:out-of-network|balance) (?:bill|charges?) (?:is|are) your responsibility\b",
+              r"\b(?:is|are) (?:all )?yours\b", r"\byou(?:'re| are) responsible for (?:the )?(?:full|whole|entire|out-of-network)\b",
+              r"\byou(?:'ll| will)? (?:have|need) to pay (?:it|this|that)\b", r"\b(?:that'?s|it'?s) (?:just )?how out[- ]of[- ]network works\b",
+              r"\bthose happen\b")
+PROMISE = rx(r"\bi (?:guarantee|promise)\b", r"\b(?:will|'ll) (?:definitely |just )?(?:go away|disappear|be (?:erased|forgiven|wiped))\b",
+              r"\byou (?:won'?t|will not|don'?t) owe (?:anything|a thing|a cent)\b", r"\bdon'?t worry about (?:it|the bill|paying)\b")
+# Sending an emergency patient away, or making care wait on paperwork, breaches EMTALA.
+ED_DETERRENT = rx(r"\burgent care\b", r"\b(?:cheaper|less expensive) (?:elsewhere|somewhere|down the street|at)\b",
+                   r"\bgo (?:somewhere else|elsewhere|home and)\b", r"\bsign\w*\b[^.?!]{0,40}\b(?:first|before (?:you'?re|you are|we) )",
+                   r"\b(?:before|until) (?:you'?re|you are|you can be|we can) (?:seen|treated|see you)\b[^.?!]{0,30}\b(?:pay|insurance|deposit|card|form)")
+# Misleading statements that push a patient to pay.
+MISLEADING = rx(r"\b(?:all|every) (?:medical )?bills? (?:go|goes|get|gets) (?:reported|on|to) (?:your )?credit\b",
+                 r"\bmedicare will (?:definitely |still |probably )?(?:cover|pay)\b",
+                 r"\b(?:just a formality|everyone signs)\b", r"\bsign (?:it )?or (?:don'?t|else)\b",
+                 r"\bif you don'?t sign\b[^.?!]{0,40}\b(?:can'?t|won'?t)\b",
+                 r"\bmost (?:patients|people)(?: in your situation| like you)? just (?:pay|put|charge)\b",
+                 r"\beobs? (?:is|are) (?:a |the |your )?(?:final )?bills?\b",
+                 r"\b(?:help|improve|raise) your credit(?: score)?\b", r"\bkeep (?:the |your )?credits? on file\b",
+                 r"\bcan'?t refund (?:it |you )?until\b", r"\bjust pay (?:the|it|whatever|what)\b",
+                 r"\bpay\b[^.?!]{0,30}\bto avoid\b", r"\b(?:is|are) (?:all )?yours\b(?=[^.?!]{0,40}(?:out of network|out-of-network))",
+                 r"\bout[- ]of[- ]network\b[^.?!]{0,40}\b(?:is|are) (?:all )?yours\b")
+URGENCY = rx(r"\b(?:today|right now|right away|immediately|before you hang up)\b")
+FAMILY_INTERPRETER = rx(r"\b(?:your|a) (?:son|daughter|child|kid|grandson|granddaughter|neighbou?r|friend) (?:can|could|to) (?:translate|interpret)")
+ABN_EXPLAINED = rx(r"\b(?:abn|advance beneficiary notice)\b", r"\bmedicare (?:may|might) not (?:pay|cover)\b", r"\byou (?:can|may) choose\b")
+ABN_PRESSURE = rx(r"\bjust sign\b", r"\bhave to sign\b", r"\bsign (?:it|here) (?:or|and)\b")
+
+
+# Rules a context brings in by itself when the scenario names none (e.g. a corpus line).
+ABN_CUE = rx(r"\b(?:abn|advance beneficiary|sign (?:this|that|the|a) (?:form|paper|notice)|medicare (?:won'?t|might not|may not))\b")
+LANGUAGE_CUE = rx(r"\b(?:no hablo|hablo|español|spanish|my english|english (?:no|not) good|interpreter|translator)\b")
+
+# Card data asked for aloud, read back, written down or kept (PCI DSS v4.0.1 3.2.1, 3.3.1, 3.4.1).
+CARD_ASKED = rx(r"\b(?:read|give|tell|say|call out)\w* (?:me |us )?(?:off )?(?:your |the )?(?:full )?(?:card|credit card|debit card) "
+                r"(?:number|digits)\b", r"\bwhat(?:'s| is) (?:your |the )?(?:full )?(?:card|credit card|debit card) number\b",
+                r"\b(?:the )?(?:16|sixteen|long) (?:numbers|digits)\b", r"\b(?:card|credit card|debit card) number(?:,| and| then)\b",
+                r"\b(?:read|give|tell|say)\w* (?:me |us )?(?:the )?(?:security code|cvv|cvc|three digits|3 digits|code on the back)\b",
+                r"\bwhat(?:'s| is) (?:the |your )?(?:security code|cvv|cvc|code on the back)\b",
+                r"\b(?:go ahead|sure|okay|ok)\b[^.?!]{0,20}\b(?:read|give)\w* (?:me |us )?(?:it|the (?:number|card))\b")
+CARD_KEPT = rx(r"\b(?:save|store|keep|write down|jot|note|record|file|put)\w*\b[^.?!]{0,40}\b(?:security code|cvv|cvc|three[- ]digit code|"
+               r"code on the back)\b",
+               r"\b(?:security code|cvv|cvc|code on the back)\b[^.?!]{0,40}\b(?:on file|for next time|for later|in (?:the|your) "
+               r"(?:notes|account|file))\b",
+               r"\b(?:write|jot|note|put)\w* (?:down |in )?(?:your |the )?(?:card|credit card) (?:number|details)\b",
+               r"\b(?:card|credit card) (?:number|details)\b[^.?!]{0,25}\b(?:in|into) (?:the |your )?(?:notes|account notes|comments)\b",
+               r"\bread (?:that|the|your) card(?: number)? back\b", r"\bcard number (?:is|was) \d", r"\blet me read (?:it|that|those) back\b")
+SECURE_PAYMENT = rx(r"\bsecure (?:payment )?(?:line|system|portal|link|keypad|ivr)\b", r"\b(?:key|type|enter|punch) (?:it |them |the numbers )?"
+                    r"(?:in|into) (?:your|the) (?:phone|keypad)\b", r"\bautomated (?:payment )?line\b", r"\bpatient portal\b",
+                    r"\bnever (?:ask|read|write|keep|store)\b[^.?!]{0,30}\b(?:card|security code)\b")
+# Someone told about the patient before: a past disclosure is still a disclosure.
+PAST_DISCLOSURE = rx(r"\b(?:i|we|someone|our office|the office|my colleague)(?: already| also)? (?:told|mentioned|explained|let|gave|"
+                     r"left (?:a )?message (?:with|for))\b[^.?!]{0,30}\b(?:your|his|her) (?:neighbou?r|sister|brother|boss|employer|"
+                     r"roommate|friend|son|daughter|mother|father|mom|dad|wife|husband|coworker|landlord)\b",
+                     r"\bleft (?:the )?(?:details|balance|amount)\b[^.?!]{0,40}\b(?:with|on) (?:your|the|his|her) "
+                     r"(?:neighbou?r|voicemail at work|work|roommate|sister|brother|son|daughter)\b")
+# Health details: a condition, a test or a stay is protected health information.
+HEALTH_DETAIL = rx(r"\b(?:he|she|your (?:son|daughter|wife|husband|mother|father|mom|dad))(?: was| is| has been)? "
+                   r"(?:diagnosed|pregnant|admitted|treated|tested|in rehab|on (?:methadone|suboxone))\b",
+                   r"\b(?:his|her) (?:diagnosis|test results?|pregnancy|overdose|rehab|psychiatric|mental health|std|hiv|"
+                   r"chemo\w*|prescription|medication|x-ray|lab work|ultrasound|ct scan|mri)\b",
+                   r"\b(?:he|she) (?:came|was brought) (?:in|into the er|to the er) (?:for|with|after)\b")
+# The debt named to a caller before right-party contact (FDCPA 1692b, 1692c(b)).
+DEBT_NAMED = rx(r"\b(?:a |the |an )?(?:debt|past[- ]due|overdue|unpaid|outstanding|delinquent) (?:balance|bill|account|debt|amount)\b",
+                r"\b(?:owes?|owed|owing)\b", r"\bcollect\w*\b", r"\bin collections\b", r"\bmedical (?:bill|debt|balance)\b",
+                r"\battempt to collect\b")
+# Financial assistance denied without screening, or put behind a payment.
+ASSISTANCE_DENIED = rx(r"\byou (?:don'?t|do not|wouldn'?t|would not|won'?t|will not|probably don'?t) qualify\b",
+                       r"\byou(?:'re| are) not eligible (?:for|to)\b", r"\byou (?:make|earn) too much\b",
+                       r"\b(?:financial assistance|charity care|assistance) (?:is|are) (?:only|just) for\b",
+                       r"\bno point (?:in )?applying\b", r"\b(?:don'?t|do not) bother applying\b",
+                       r"\b(?:we )?(?:don'?t|do not) (?:have|offer) (?:any )?(?:financial assistance|charity|discounts?|help)\b",
+                       r"\bnot (?:for|meant for) people like you\b")
+ASSISTANCE_CONDITIONAL = rx(r"\byou(?:'ll| will)? (?:need to |have to |must |should )?(?:first )?(?:pay|put down|make (?:a|the) (?:payment|deposit))\b"
+                            r"[^.?!]{0,50}\b(?:before|first|then|and then)\b[^.?!]{0,40}\b(?:apply|application|assistance|qualify|"
+                            r"charity|screen)\w*",
+                            r"\b(?:we|i) (?:need|require|have to (?:get|collect))\b[^.?!]{0,30}\b(?:payment|deposit|\$\d[\d,]*)\b[^.?!]{0,30}"
+                            r"\bbefore\b[^.?!]{0,30}\b(?:apply|application|assistance|qualify|charity|screen)\w*",
+                            r"\b(?:once|after|when|only if|only once) (?:you(?:'ve)?|you have) (?:pay|paid|made|make|put)\b[^.?!]{0,40}"
+                            r"\b(?:apply|application|assistance|qualify|charity|screen)\w*",
+                            r"\b(?:apply|application|assistance|qualify|charity)\w*\b[^.?!]{0,40}\b(?:only )?(?:after|once|if) you "
+                            r"(?:pay|put down|make a (?:payment|deposit))\b",
+                            r"\bbefore (?:we )?(?:let|allow) you (?:to )?apply\b")
+# A relative told they owe another person's debt, in any wording.
+FAMILY_LIABILITY = rx(r"\byou(?:'re| are| will be| become|'ll be)? (?:now |personally |legally )?(?:responsible|liable|on the hook) "
+                      r"for (?:his|her|their|your (?:late )?(?:husband|wife|son|daughter|mother|father|mom|dad|spouse))\b",
+                      r"\b(?:his|her|their) (?:bills?|debts?|balance|account)\b[^.?!]{0,30}\b(?:pass(?:es)?|go(?:es)?|transfer\w*|"
+                      r"fall(?:s)?|become(?:s)?) (?:on |onto |over )?(?:to )?(?:you|the family|the spouse)\b",
+                      r"\b(?:as|since you(?:'re| are)) (?:his|her) (?:wife|husband|spouse|son|daughter|child|next of kin)\b[^.?!]{0,40}"
+                      r"\b(?:you|you'?ll|you will) (?:have to|must|need to|owe|pay)\b",
+                      r"\byou (?:inherit|take over|assume)\w* (?:his|her|their|the) (?:debts?|bills?|balance)\b",
+                      r"\b(?:the )?(?:family|spouse|next of kin|children|kids) (?:has|have|must|need) to (?:pay|cover)\b",
+                      r"\b(?:it'?s|they'?re|that'?s|those are) (?:all )?yours now\b", r"\bsomebody has to pay\b",
+                      r"\b(?:the )?spouse (?:is|becomes) (?:the )?(?:guarantor|responsible)\b",
+                      r"\b(?:under|by) (?:the )?law\b[^.?!]{0,40}\b(?:you|the family)\b[^.?!]{0,20}\b(?:owe|pay|responsible)\b")
+# Care made to wait on money (EMTALA): payment, insurance or a copay before the screening.
+PAY_BEFORE_CARE = rx(r"\b(?:before|until) (?:the |a )?(?:doctor|nurse|provider|physician|anyone|someone|we) (?:can )?(?:sees?|see|look|"
+                     r"treat|examine|check)\w*\b[^.?!]{0,60}\b(?:pay|copay|co-pay|deposit|insurance|card|\$\d)",
+                     r"\b(?:pay|copay|co-pay|deposit|insurance|card|\$\d)[^.?!]{0,60}\b(?:before|until) (?:the |a )?(?:doctor|nurse|"
+                     r"provider|physician|anyone|someone|we|you(?:'re| are| can be)) (?:can )?(?:sees?|see|seen|look|treat\w*|examine\w*|check\w*)\b",
+                     r"\bwe (?:need|require|have to (?:get|collect)) (?:your |the |a )?(?:\$\d[\d,]*|copay|co-pay|deposit|payment|"
+                     r"insurance (?:card|information))\b[^.?!]{0,40}\b(?:first|before|now)\b")
+# A collector told to stop who carries on (FDCPA 1692c(c), Reg F 1006.14(h)).
+KEEP_CALLING = rx(r"\b(?:we|i)(?:'ll| will)? (?:keep|continue|still (?:have to|need to)) (?:calling|contacting|call|contact)\b",
+                  r"\b(?:we|i)(?:'ll| will) (?:call|try) (?:you )?(?:back|again)\b", r"\byou(?:'ll| will) (?:keep )?(?:get|getting|hear from) "
+                  r"(?:calls|us)\b", r"\bwe (?:have to|need to|must) (?:keep )?(?:call|contact)\b")
+STOP_CALLING = rx(r"\b(?:stop|no more|won'?t (?:call|contact))\b[^.?!]{0,30}\b(?:calls?|calling|contact\w*)\b",
+                  r"\b(?:mark|note|flag|update)\w*\b[^.?!]{0,40}\b(?:do not call|no calls|cease|represented|attorney|lawyer)\b",
+                  r"\b(?:contact|call|deal with|speak with|talk to) your (?:attorney|lawyer)\b", r"\bonly (?:in writing|by mail)\b")
+CALL_OFTEN = rx(r"\b(?:call|calling) you (?:every day|daily|every hour|several times a day|until you pay|day and night|all day)\b",
+                r"\b(?:keep|be) calling (?:you )?until\b")
+# Medicare cost sharing asked of a QMB.
+QMB_BILLED = rx(r"\byou (?:still )?(?:owe|need to pay|have to pay|are responsible for) (?:the |your )?(?:medicare )?(?:coinsurance|"
+                r"deductible|copay|co-pay|20 percent|20%)\b", r"\b(?:coinsurance|deductible|copay)\b[^.?!]{0,30}\b(?:is|are) "
+                r"(?:still )?(?:your responsibility|due|owed)\b")
+# A confidential-communications request refused or questioned (45 CFR 164.522(b)).
+CONFIDENTIAL_REFUSED = rx(r"\b(?:only|can only) (?:send|mail|call)\b[^.?!]{0,30}\b(?:address|number|phone) on file\b",
+                          r"\b(?:why|what'?s the reason)\b[^.?!]{0,40}\b(?:another|different|other) (?:address|phone|number)\b",
+                          r"\b(?:need|have) to (?:know|tell me) why\b", r"\b(?:he|she|your (?:husband|wife|partner)) (?:has|have) a right to "
+                          r"(?:know|see)\b", r"\bwe (?:can'?t|cannot|don'?t) (?:change|use) (?:a |another |a different )?(?:address|number|phone)\b")
+# A relay call turned away, or a family member asked to interpret.
+RELAY_REFUSED = rx(r"\bwe (?:don'?t|do not|can'?t|cannot) (?:take|accept|do|handle) (?:relay|these|those|tty|vrs)\b",
+                   r"\b(?:have|ask|get) (?:a|your) (?:family member|relative|friend|son|daughter|husband|wife) (?:to )?(?:call|interpret|sign)\b",
+                   r"\b(?:tell|ask) (?:the |your )?(?:interpreter|operator) (?:to tell (?:him|her|them)|that (?:he|she|they))\b",
+                   r"\bcall (?:back )?(?:yourself|in person|when you can hear)\b")
