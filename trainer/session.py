@@ -11,6 +11,8 @@ from .personas.scripted import ScriptedPersona
 from .scenarios.loader import LoadedScenario
 from .scenarios.variables import draw, fill
 from .scoring import ScoreContext, Scorer
+from .scoring.context import FactSheet
+from .scoring.fact_check import money_values
 from .scoring.moves import patient_cues
 from .scoring.session_score import SessionScore, combine
 from .store.store import Store
@@ -82,7 +84,15 @@ class CallSession:
 
     def context(self) -> ScoreContext:
         return ScoreContext(self._gist(self.current) if self.current else "", self.scenario.role,
-                            frozenset(self.scenario.rules), self.state)
+                            frozenset(self.scenario.rules), self.state, self.fact_sheet)
+
+    @property
+    def fact_sheet(self) -> FactSheet:
+        """The scenario's declared facts, and every amount on the account, for this attempt's drawn values."""
+        facts = self.scenario.facts
+        values = [fill(str(v), self.values) for v in (*facts.amounts.values(), *self.scenario.account.values())]
+        amounts = frozenset(n for v in values for n in money_values(v))
+        return FactSheet(amounts, facts.insurer_paid, facts.in_network, facts.emergency, facts.insured)
 
     def _gist(self, line: PatientLine) -> str:
         """What the line says for scoring and cues: a model-voiced line stands for its scripted text,

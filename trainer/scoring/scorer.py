@@ -8,6 +8,8 @@ from .clarity import score_clarity
 from .compliance import score_compliance
 from .context import ScoreContext
 from .empathy import score_empathy
+from .fact_check import check_facts
+from .facts_cost import charge_wrong_facts
 from .inference import infer
 from .ledger import Ledger
 from .moves import INTERNAL, detect, patient_cues
@@ -51,6 +53,9 @@ class Scorer:
         empathy = score_empathy(text, hits, cues, ctx)
         clarity, explained = score_clarity(text, hits, cues, ctx)
         compliance, blockers = score_compliance(text, hits, cues, ctx, inferred)
+        wrong = check_facts(text, ctx.facts, ctx.patient_line)
+        if wrong:
+            explained = charge_wrong_facts(wrong, clarity, compliance, explained)
         moves = frozenset(m for m in hits if m not in INTERNAL) | explained
         return Analysis(text, list(cleaned.notices), {"empathy": empathy, "clarity": clarity, "compliance": compliance},
                         blockers, moves)
