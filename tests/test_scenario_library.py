@@ -4,6 +4,7 @@ import pytest
 from trainer.config import BUILTIN_SCENARIOS_DIR
 from trainer.scenarios.loader import load_library
 from trainer.scenarios.walk import reachable_endings
+from trainer.scoring.session_score import PASS_MARK
 from trainer.session import CallSession
 
 LIBRARY = load_library(BUILTIN_SCENARIOS_DIR)
@@ -27,7 +28,7 @@ def test_every_ending_can_be_reached(scenario_id):
 
 @pytest.mark.parametrize("scenario_id", IDS)
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_model_answers_reach_a_good_ending_without_a_breach(scenario_id, seed, store):
+def test_model_answers_reach_a_good_ending_and_pass(scenario_id, seed, store):
     session = CallSession(LIBRARY.get(scenario_id), store, store.sign_in("auto"), seed=seed)
     line = session.start()
     path = [line.node_id]
@@ -37,6 +38,8 @@ def test_model_answers_reach_a_good_ending_without_a_breach(scenario_id, seed, s
         line = result.patient
         path.append(line.node_id)
     assert session.ending in GOOD_ENDINGS, f"path {path} ended {session.ending}"
+    summary = session.summary()
+    assert summary.passed, f"model answers score {summary.dimensions}, overall {summary.overall} < {PASS_MARK}"
 
 
 @pytest.mark.parametrize("scenario_id", IDS)
@@ -44,3 +47,13 @@ def test_rules_name_their_sources(scenario_id):
     scenario = LIBRARY.get(scenario_id).scenario
     if scenario.rules:
         assert scenario.sources, "a scenario that trains rules names their sources"
+
+
+@pytest.mark.parametrize("scenario_id", IDS)
+def test_every_call_is_tagged_and_declares_its_facts(scenario_id):
+    scenario = LIBRARY.get(scenario_id).scenario
+    assert scenario.crcr_domains, "tag the call with HFMA's CRCR domains"
+    assert scenario.pfc_stages, "tag the call with its Patient Financial Communications stage"
+    assert scenario.facts.amounts or scenario.facts.regulations, "declare the facts the scorer checks"
+    patient_nodes = [n for n in scenario.nodes.values() if not n.ending]
+    assert len(patient_nodes) >= 8, f"only {len(patient_nodes)} patient nodes"

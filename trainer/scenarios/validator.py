@@ -5,6 +5,7 @@ import string
 
 from ..domain import MOVES
 from ..glossary import glossary
+from ..scoring.regulatory_facts import REGULATORY_FACTS
 from ..scoring.rules import RULES
 from .schema import Scenario
 
@@ -38,8 +39,20 @@ def check_graph(sc: Scenario) -> list[Finding]:
                 out.append((("persona", "hidden_concerns", i, "revealed_by", j), f"unknown move '{move}'"))
 
     line_ids: dict[str, str] = {}
-    texts: list[tuple[tuple, str]] = [(("persona", "name"), sc.persona.name)]
+    for i, fact_id in enumerate(sc.facts.regulations):
+        if fact_id not in REGULATORY_FACTS:
+            out.append((("facts", "regulations", i), f"unknown regulatory fact '{fact_id}'; known: {', '.join(REGULATORY_FACTS)}"))
+    for i, term in enumerate(sc.facts.definitions):
+        if term not in glossary().by_term:
+            out.append((("facts", "definitions", i), f"'{term}' is not a glossary term"))
+    # every text a trainee or a language model sees is checked for unfilled placeholders
+    persona = sc.persona
+    texts: list[tuple[tuple, str]] = [(("persona", f), getattr(persona, f)) for f in ("name", "situation", "temperament")]
+    texts += [(("persona", "hidden_concerns", i, "text"), c.text) for i, c in enumerate(persona.hidden_concerns)]
+    texts += [(("title",), sc.title), (("summary",), sc.summary)]
+    texts += [(("objectives", i), o) for i, o in enumerate(sc.objectives)]
     texts += [(("account", k), v) for k, v in sc.account.items() if isinstance(v, str)]
+    texts += [(("facts", "amounts", k), v) for k, v in sc.facts.amounts.items() if isinstance(v, str)]
     for nid, node in nodes.items():
         if node.ending and node.next:
             out.append((("nodes", nid, "next"), "an ending node cannot have 'next' edges"))
@@ -57,6 +70,7 @@ def check_graph(sc: Scenario) -> list[Finding]:
             line_ids[line.id] = nid
             texts.append((("nodes", nid, "say", k, "text"), line.text))
         texts.append((("nodes", nid, "model_answer"), node.model_answer))
+        texts.append((("nodes", nid, "intent"), node.intent))
         for k, edge in enumerate(node.next):
             if edge.goto not in nodes:
                 out.append((("nodes", nid, "next", k, "goto"), f"goes to '{edge.goto}', which is not a node"))

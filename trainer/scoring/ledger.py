@@ -26,11 +26,12 @@ class Ledger:
     def __init__(self, name: str, weights: dict[str, float] | None = None):
         self.name = name
         self.weights = weights if weights is not None else load_weights()
-        self.points = self.weights[f"{name}.base"]
+        # the base is shown as the first reason, so the points listed add up to the score
+        self.points: float = round(self.weights[f"{name}.base"])
         self.features: dict[str, float] = {}
         self.subscores: dict[str, int] = {}
         self.evidence: list[Evidence] = []
-        self.reasons: list[str] = []
+        self.reasons: list[str] = [f"{self.points:d}  starting point for any reply"]
         self._suggestions: list[tuple[int, str]] = []
         self.applicable = True  # False: the patient's line gave no opening for this dimension
 
@@ -57,5 +58,8 @@ class Ledger:
     def result(self) -> DimensionScore:
         best = max(self._suggestions, default=(0, ""), key=lambda s: s[0])[1]
         self.evidence.sort(key=lambda e: (e.start, e.end))
-        return DimensionScore(self.name, max(0, min(100, round(self.points))), self.applicable,
+        score = max(0, min(100, round(self.points)))
+        if score != round(self.points):
+            self.reasons.append(f"held at {score}: a score stays between 0 and 100")
+        return DimensionScore(self.name, score, self.applicable,
                               self.subscores, self.evidence, best, self.reasons)
