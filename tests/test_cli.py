@@ -18,7 +18,7 @@ def test_practice_plays_a_call_in_the_terminal_and_stores_it(tmp_path):
         "Thank you. This is an attempt to collect a debt, and any information obtained will be used for that purpose.",
         "",
         "You have every right to dispute it. I'll mark the account as disputed and pause all collection, "
-        "and mail you written verification within five business days.",
+        "and mail you written verification of the debt.",
         "That sounds really stressful. What would help you most right now? We will not report anything while "
         "the dispute is open.",
     ]) + "\n"

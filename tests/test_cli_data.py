@@ -67,7 +67,7 @@ def test_reports_and_summary(kiosk_dir, tmp_path, capsys):
     assert "sessions.csv (2 row(s))" in capsys.readouterr().out
     assert run("--data-dir", kiosk_dir, "class-summary") == 0
     text = capsys.readouterr().out
-    assert "2 trainee(s), 2 session(s)" in text and "Verify identity before discussing the account" in text
+    assert "2 trainee(s), 2 session(s)" in text and "Do not reveal the debt to anyone but the consumer" in text
     assert run("--data-dir", kiosk_dir, "class-summary", "--json") == 0
     assert json.loads(capsys.readouterr().out)["sessions"] == 2
 

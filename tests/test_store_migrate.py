@@ -156,3 +156,31 @@ def test_the_space_an_upgrade_frees_is_given_back(tmp_path):
     assert pragma == [0, 16384, "wal"]  # compacted, with today's page size, back in WAL mode
     assert path.stat().st_size < before / 2 and len(store.turns("s1")) == 2000
     store.close()
+
+
+def test_schema_4_refiles_threats_stored_under_the_assistance_rule():
+    """Rubric 2026.11-1 stored a hospital's threat as 'irs-501r-financial-assistance'; the upgrade re-files it."""
+    import json
+    import sqlite3
+
+    from trainer.scoring.rules import RULES
+    from trainer.store import relabel
+    from trainer.store.detail import pack, unpack
+
+    old = {"blockers": [{"rule_id": "irs-501r-financial-assistance", "title": "Offer financial assistance when hardship "
+                         "is voiced", "source": "IRS 501(r)", "start": 0, "end": 9}], "empathy": {"score": 0}}
+    conn = sqlite3.connect(":memory:")
+    conn.executescript("CREATE TABLE turns (id TEXT, blocked INTEGER, detail BLOB);"
+                       "CREATE TABLE score_blockers (session_id TEXT, turn_id TEXT, rule_id TEXT,"
+                       " PRIMARY KEY (session_id, turn_id, rule_id));")
+    conn.execute("INSERT INTO turns VALUES ('t1', 1, ?), ('t2', 0, ?)", [pack(json.dumps(old)), pack("{}")])
+    conn.execute("INSERT INTO score_blockers VALUES ('s1', 't1', 'irs-501r-financial-assistance')")
+    conn.create_function("relabel_detail", 1, relabel.relabel_detail, deterministic=True)
+    conn.executescript(f"BEGIN; {relabel.SQL}; COMMIT;")
+    assert conn.execute("SELECT rule_id FROM score_blockers").fetchall() == [("no-false-threats",)]
+    [blocker] = json.loads(unpack(conn.execute("SELECT detail FROM turns WHERE id = 't1'").fetchone()[0]))["blockers"]
+    rule = RULES["no-false-threats"]
+    assert (blocker["rule_id"], blocker["title"], blocker["source"]) == (rule.id, rule.title, rule.source)
+    assert blocker["start"] == 0 and blocker["end"] == 9
+    assert unpack(conn.execute("SELECT detail FROM turns WHERE id = 't2'").fetchone()[0]) == "{}"
+    assert relabel.relabel_detail(b"\x01garbage") == b"\x01garbage"  # a damaged detail is left as it was

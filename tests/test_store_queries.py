@@ -66,7 +66,7 @@ def test_the_class_summary_averages_dimensions_and_topics_and_counts_blockers(cl
         library.get("collector-dispute").scenario.crcr_topics)
     assert topics["patient-financial-communications"]["sessions"] == 4  # every scenario has it
     assert topics["collections-and-compliance"]["sessions"] == 1
-    [rule] = [b for b in summary["blockers"] if b["rule_id"] == "hipaa-verify-identity"]
+    [rule] = [b for b in summary["blockers"] if b["rule_id"] == "fdcpa-third-party"]  # the debt named to whoever answered
     assert rule["turns"] >= 1 and rule["sessions"] == 1
     overall = [t["overall"] for t in summary["topics"] if t["overall"] is not None]
     assert overall == sorted(overall)  # weakest first

@@ -30,14 +30,14 @@ def test_csv_files_have_the_documented_columns_and_one_row_per_session_and_turn(
     assert g["trainee_name"] == "Dana Lee" and g["override_overall"] == "88" and g["override_empathy"] == ""
     assert int(g["overall"]) == store.session(good)["overall"] and g["topics"].count(";") >= 1
     assert g["passed"] == str(int(store.session(good)["overall"] >= 70)) and int(g["turns"]) == len(store.turns(good))
-    assert b["blocked"] == "1" and "hipaa-verify-identity" in b["blockers"] and b["passed"] == "0"
+    assert b["blocked"] == "1" and "fdcpa-third-party" in b["blockers"] and b["passed"] == "0"
     assert b["comments"] == "1" and int(b["duration_s"]) >= 0
     active = [r for r in sessions if r["status"] == "active"][0]
     assert active["overall"] == "" and active["ended_at"] == "" and active["passed"] == "0"
     turns = read(tmp_path / "out" / "turns.csv")
     assert list(turns[0]) == list(TURN_COLUMNS)
     first = [r for r in turns if r["turn_id"] == turn][0]
-    assert first["blocked"] == "1" and "hipaa-verify-identity" in first["blockers"].split(";")
+    assert first["blocked"] == "1" and "fdcpa-third-party" in first["blockers"].split(";")
     assert first["reply"].startswith("Your balance") and first["patient_text"]
     notes = read(tmp_path / "out" / "annotations.csv")
     assert list(notes[0]) == list(ANNOTATION_COLUMNS)
@@ -56,10 +56,10 @@ def test_a_reply_that_looks_like_a_formula_stays_text(store, library, tmp_path):
 def test_the_class_summary_reads_as_text(store, library):
     play(store, library, "Dana Lee", seed=1)
     play(store, library, "Eli Cruz", "collector-dispute", seed=2, breach=True)
-    text = format_class_summary(class_summary(store), {"hipaa-verify-identity": "Verify identity first"})
+    text = format_class_summary(class_summary(store), {"fdcpa-third-party": "Debt named to a stranger"})
     assert "2 trainee(s), 2 session(s)" in text
     assert "collections-and-compliance" in text and "surprise-deductible" in text
-    assert "hipaa-verify-identity  (Verify identity first)" in text
+    assert "fdcpa-third-party  (Debt named to a stranger)" in text
     assert "none" in format_class_summary(class_summary(store.__class__(store.path.with_name("empty.db"))))
 
 

@@ -15,7 +15,7 @@ from .ledger import Ledger
 from .moves import INTERNAL, detect, patient_cues
 from .text import clean
 
-RUBRIC_VERSION = "2026.11-1"
+RUBRIC_VERSION = "2026.12-1"
 
 
 @dataclass

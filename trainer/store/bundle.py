@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
+from . import relabel
 from .db import SQLITE_HEADER, connection, now
 from .detail import pack
 from .schema import CURRENT_VERSION, PAGE_SIZE
@@ -420,6 +421,8 @@ def _read_ahead(paths: list[Path]) -> Iterator[tuple[Path, tuple[dict, bytes] | 
             manifest, data = read_bundle(path)
             if manifest["format_version"] == 1:
                 data = _upgrade_format_1(path, data)
+            if manifest["schema_version"] < 4:
+                data = _relabel_threats(path, data)
             return manifest, data
         except BundleError as e:
             return e
@@ -450,6 +453,20 @@ def _upgrade_format_1(path: Path, data: bytes) -> bytes:
                                 pack_detail(s.detail)
                          FROM old.turns t JOIN old.scores s ON s.turn_id = t.id""")
         conn.commit()
+        return conn.serialize()
+    except sqlite3.Error as e:
+        raise BundleError(path, f"is damaged or inconsistent ({e})") from e
+    finally:
+        conn.close()
+
+
+def _relabel_threats(path: Path, data: bytes) -> bytes:
+    """A bundle from before schema 4, with its misfiled threat blockers re-filed as the upgrade does at home."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.deserialize(data)
+        conn.create_function("relabel_detail", 1, relabel.relabel_detail, deterministic=True)
+        conn.executescript(f"BEGIN; {relabel.SQL}; COMMIT;")
         return conn.serialize()
     except sqlite3.Error as e:
         raise BundleError(path, f"is damaged or inconsistent ({e})") from e

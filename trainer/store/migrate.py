@@ -9,6 +9,7 @@ from pathlib import Path
 import sqlite_utils
 
 from .detail import pack
+from .relabel import relabel_detail
 from .schema import CURRENT_VERSION, MIGRATIONS, PAGE_SIZE
 
 
@@ -60,6 +61,7 @@ def migrate(db: sqlite_utils.Database, path: Path, now: str, on_upgrade: Upgrade
         on_upgrade(version, CURRENT_VERSION)
     backup = write_backup(conn, path, version) if version > 0 else None
     conn.create_function("pack_detail", 1, pack, deterministic=True)
+    conn.create_function("relabel_detail", 1, relabel_detail, deterministic=True)
     for number, sql in MIGRATIONS:
         if number <= version:
             continue

@@ -1,6 +1,8 @@
 """Database schema, as numbered migrations. Add a migration; never edit a shipped one."""
 from __future__ import annotations
 
+from . import relabel
+
 PAGE_SIZE = 16384  # for new databases, bundles, and databases compacted after an upgrade
 
 MIGRATIONS: list[tuple[int, str]] = [
@@ -202,6 +204,9 @@ MIGRATIONS: list[tuple[int, str]] = [
     CREATE INDEX score_blockers_rule ON score_blockers(rule_id, session_id);
     CREATE INDEX annotations_session ON annotations(session_id, created_at);
     """),
+    # Rubric 2026.11-1 filed a hospital's threats under the financial-assistance rule; re-file them
+    # under the rule that fired (the migration runner registers relabel_detail).
+    (4, relabel.SQL),
 ]
 
 CURRENT_VERSION = MIGRATIONS[-1][0]
