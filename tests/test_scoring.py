@@ -165,3 +165,13 @@ def test_corpus_agreement_on_the_heldout_split_is_meaningful(heldout):
         human = [it.labels[dim] for it in heldout]
         assert spearman(pred, human) > 0.45, dim
         assert quadratic_kappa([min(4, round(p / 25)) for p in pred], human) > 0.4, dim
+
+
+def test_the_corpus_ships_an_independent_second_rating_that_agrees_with_the_first():
+    from trainer.scoring.evaluate import inter_rater, load_corpus, load_second_rating
+
+    items, second = load_corpus(), load_second_rating()
+    assert {it.id for it in items} == set(second)  # every reply rated twice
+    result = inter_rater(items, second)
+    assert result.n == len(items)
+    assert all(0.6 < result.kappa[d] < 1 for d in result.kappa)  # agreement well above chance, not a copy

@@ -129,14 +129,18 @@ def _llm_persona_factory(args):
 
 
 def cmd_score_eval(args) -> int:
-    from .scoring.evaluate import CORPUS_PATH, agreement, format_agreement, load_corpus
+    from .scoring.evaluate import (CORPUS_PATH, agreement, format_agreement, inter_rater, load_corpus,
+                                   load_second_rating)
 
     try:
         items = load_corpus(Path(args.corpus) if args.corpus else CORPUS_PATH)
+        second = {} if args.corpus else load_second_rating()
     except (OSError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     print(format_agreement(agreement(items, args.split)))
+    if second:
+        print(format_agreement(inter_rater(items, second)))
     return 0
 
 

@@ -11,6 +11,8 @@ from .context import ScoreContext
 from .scorer import Scorer
 
 CORPUS_PATH = ASSETS_DIR / "corpus" / "replies.jsonl"
+# A second rater's labels for the same replies, given only the labelling guide (no first labels, no scorer).
+SECOND_RATING_PATH = ASSETS_DIR / "corpus" / "replies_second_rating.jsonl"
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,36 @@ def agreement(items: list[Item], split: str, scorer: Scorer | None = None) -> Ag
 
 
 def format_agreement(a: Agreement) -> str:
-    lines = [f"split {a.split}: {a.n} replies", f"  {'dimension':<11} {'Spearman':>9} {'QW kappa':>9} {'exact':>7}"]
+    head = f"{a.split} (first rating against the second)" if a.split == "inter-rater" else f"split {a.split}"
+    lines = [f"{head}: {a.n} replies", f"  {'dimension':<11} {'Spearman':>9} {'QW kappa':>9} {'exact':>7}"]
     for d in DIMENSIONS:
         lines.append(f"  {d:<11} {a.spearman[d]:9.3f} {a.kappa[d]:9.3f} {a.exact[d]:7.0%}")
     return "\n".join(lines)
+
+
+def load_second_rating(path: Path = SECOND_RATING_PATH) -> dict[str, dict[str, int]]:
+    """id -> the second rater's labels (empty when no second rating is shipped)."""
+    if not path.exists():
+        return {}
+    out = {}
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                d = json.loads(line)
+                out[str(d["id"])] = {k: int(d["labels"][k]) for k in DIMENSIONS}
+            except (ValueError, KeyError, TypeError) as e:
+                raise ValueError(f"{path}:{n}: {e}") from e
+    return out
+
+
+def inter_rater(items: list[Item], second: dict[str, dict[str, int]]) -> Agreement:
+    """Agreement between the corpus labels and an independent second rating of the same replies."""
+    both = [it for it in items if it.id in second]
+    result = Agreement("inter-rater", len(both), {}, {}, {})
+    for d in DIMENSIONS:
+        a = [it.labels[d] for it in both]
+        b = [second[it.id][d] for it in both]
+        result.spearman[d] = spearman(a, b) if both else 0.0
+        result.kappa[d] = quadratic_kappa(a, b) if both else 0.0
+        result.exact[d] = sum(x == y for x, y in zip(a, b)) / len(both) if both else 0.0
+    return result
