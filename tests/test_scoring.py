@@ -175,3 +175,42 @@ def test_the_corpus_ships_an_independent_second_rating_that_agrees_with_the_firs
     result = inter_rater(items, second)
     assert result.n == len(items)
     assert all(0.6 < result.kappa[d] < 1 for d in result.kappa)  # agreement well above chance, not a copy
+
+
+_LINE = "I just lost my job and now there's a $2,400 bill. I can't sleep."
+_GENUINE = ("Losing your job and then getting this bill is a lot at once. We have a financial assistance program that "
+            "could lower or erase this $2,400, and I can mail the application today. What would make this month manageable?")
+_STOCK = ["I'm so sorry, that sounds really stressful.", "I understand.", "Let's work through this together.",
+          "I hear you.", "Thank you for your patience.", "We have options."]
+
+
+def _gamed_scores(reply: str):
+    from trainer.domain import CallState
+    from trainer.scoring import ScoreContext, Scorer
+    s = Scorer().score(reply, ScoreContext(_LINE, state=CallState(identity_verified=True, first_turn=False)))
+    return s.dimension("empathy").score, s.dimension("clarity").score
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(_STOCK), min_size=1, max_size=12), st.integers(1, 20), st.booleans())
+def test_stock_phrases_repetition_and_capitals_never_beat_a_genuine_reply(phrases, repeat, shout):
+    gamed = " ".join(phrases * repeat)
+    if shout:
+        gamed = gamed.upper()
+    genuine_empathy, genuine_clarity = _gamed_scores(_GENUINE)
+    empathy, clarity = _gamed_scores(gamed)
+    assert empathy < genuine_empathy and clarity < genuine_clarity
+
+
+def test_a_teach_back_question_counts_only_after_something_was_explained():
+    from trainer.scoring import Scorer
+    bare = Scorer().score("Okay, I hear you there. Can you tell me back what you will do?")
+    assert not any("teach-back" in r or "asks if it made sense" in r for r in bare.clarity.reasons)
+    explained = Scorer().score("Your share is $240, due June 3. Can you tell me back what you will do?")
+    assert any("teach-back" in r for r in explained.clarity.reasons)
+
+
+def test_a_percentage_is_not_the_patients_amount():
+    from trainer.scoring import Scorer
+    s = Scorer().score("About 80% of patients in your situation pay over time, and 60 percent apply for help.")
+    assert not any("concrete amount" in r for r in s.clarity.reasons)

@@ -12,6 +12,7 @@ from functools import lru_cache
 from ..config import ASSETS_DIR
 from ..glossary import glossary
 from .context import ScoreContext
+from .gaming import amounts_not_statistics
 from .ledger import Ledger
 from .text import rx, sentences, words
 
@@ -44,7 +45,7 @@ def familiar_words() -> frozenset[str]:
 
 def is_familiar(word: str, known: frozenset[str]) -> bool:
     w = word.lower()
-    if w in known or len(w) <= 3:
+    if w in known or len(w) <= 2:  # a three-letter word counts only if it is on the list ("su", "los" are not)
         return True
     for suffix in _SUFFIXES:
         if w.endswith(suffix):
@@ -126,7 +127,7 @@ def score_clarity(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -> t
         term = unexplained[0][0]
         led.suggest(8, f"Explain '{term.term}' when you say it: \"{term.plain}\"")
 
-    concrete = hits.get("gave_amount", []) + hits.get("gave_date", [])
+    concrete = amounts_not_statistics(text, hits.get("gave_amount", [])) + hits.get("gave_date", [])
     if concrete:
         led.hit("concrete", "gives a concrete amount or date", concrete)
     elif "cost_question" in cues:
@@ -136,12 +137,13 @@ def score_clarity(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -> t
         led.hit("next_step", "says what happens next", hits["next_step"])
     else:
         led.suggest(6, "End with one clear next step: 'I'll mail the itemized bill today; it should arrive by Friday.'")
-    if "teach_back" in hits:
+    explained_something = bool(explained or concrete or "next_step" in hits)
+    if "teach_back" in hits and explained_something:
         led.hit("teach_back", "checks understanding in the patient's own words (teach-back)", hits["teach_back"],
                 sub="check")
     else:
         checks = [(m.start(), m.end()) for m in _CHECK.finditer(text)]
-        if checks:
+        if checks and explained_something:
             led.hit("check_question", "asks if it made sense (a teach-back question is stronger)", checks, sub="check")
         led.suggest(3, "Check understanding: 'So I know I was clear, can you tell me what happens next?'")
     hedges = [(m.start(), m.end()) for m in _HEDGE.finditer(text)]

@@ -4,7 +4,10 @@ from __future__ import annotations
 import re
 
 from .context import ScoreContext
+from .gaming import SUBSTANCE
 from .ledger import Ledger
+
+STOCK_CAP = 55  # stock phrases that could follow any line score no higher than a plain courteous answer
 
 _CONTENT = re.compile(r"[a-z]{5,}")
 _STOP = frozenset("""about after again being could doesn't don't every their there these thing think those
@@ -62,6 +65,8 @@ def score_empathy(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -> L
                 sub="costs")
     if cost_hit:
         led.cap(55, "warm words do not undo blame, dismissal, threats or sarcasm")
+    if not overlap and not any(m in hits for m in SUBSTANCE):
+        led.cap(STOCK_CAP, "warm words only: nothing in the reply answers this patient's line")
     if len(text.split()) < 4:
         led.cap(30, "too short to show the patient they were heard")
 

@@ -9,6 +9,7 @@ from .compliance import score_compliance
 from .context import ScoreContext
 from .empathy import score_empathy
 from .fact_check import check_facts
+from .gaming import drop_repeats, repeated_spans
 from .facts_cost import charge_wrong_facts
 from .inference import infer
 from .ledger import Ledger
@@ -48,7 +49,8 @@ class Scorer:
         if not text.strip():
             return None
         inferred = infer(ctx, text)
-        hits = detect(text, inferred.collector, "time-barred-debt" in ctx.rules)
+        repeats = repeated_spans(text)
+        hits = drop_repeats(detect(text, inferred.collector, "time-barred-debt" in ctx.rules), repeats)
         cues = patient_cues(ctx.patient_line)
         empathy = score_empathy(text, hits, cues, ctx)
         clarity, explained = score_clarity(text, hits, cues, ctx)
