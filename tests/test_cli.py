@@ -14,13 +14,15 @@ def run(*args, stdin="", env=None):
 
 def test_practice_plays_a_call_in_the_terminal_and_stores_it(tmp_path):
     replies = "\n".join([
-        "Hello, this is Jordan Lee with Summit Recovery Partners. Can you confirm your date of birth?",
+        "Hello, this is Jordan Lee. Am I speaking with Marcus? Can you confirm your date of birth?",
         "Thank you. This is an attempt to collect a debt, and any information obtained will be used for that purpose.",
         "",
         "You have every right to dispute it. I'll mark the account as disputed and pause all collection, "
         "and mail you written verification of the debt.",
+        "That sounds scary after a visit like that. The insurer denied it as out of network, but for an emergency "
+        "your plan has to pay at in-network rates. I'll send it back to the hospital today to resubmit.",
         "That sounds really stressful. What would help you most right now? We will not report anything while "
-        "the dispute is open.",
+        "the dispute is open, and the bureaus don't list medical collections under $500.",
     ]) + "\n"
     out = run("--data-dir", str(tmp_path), "practice", "collector-dispute", "--seed", "2", "--name", "Ana", stdin=replies)
     assert out.returncode == 0, out.stderr
@@ -29,7 +31,7 @@ def test_practice_plays_a_call_in_the_terminal_and_stores_it(tmp_path):
     assert "Call over: resolved" in out.stdout
     import sqlite3
     con = sqlite3.connect(tmp_path / "trainer.db")
-    assert con.execute("SELECT COUNT(*) FROM turns").fetchone()[0] == 4
+    assert con.execute("SELECT COUNT(*) FROM turns").fetchone()[0] == 5
     assert con.execute("SELECT status FROM sessions").fetchone()[0] == "completed"
 
 

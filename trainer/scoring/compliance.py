@@ -239,7 +239,7 @@ def _dispute(c: _Check, hits: dict, inf: Inferred, asked_pay: Spans) -> None:
     elif "honoured_dispute" in hits or "offered_itemized_bill" in hits:
         c.credit("fdcpa-dispute", hits.get("honoured_dispute") or hits["offered_itemized_bill"],
                  "pauses to review the disputed charges")
-    else:
+    elif inf.dispute_now:  # once honoured, a dispute need not be restated in every reply
         c.fault("missed", "dispute", "does not say how the dispute will be reviewed")
     if "honoured_dispute" not in hits or asked_pay:
         c.led.suggest(6, "Honour the dispute: 'I'll put the account on hold and send you an itemized bill to review.'")

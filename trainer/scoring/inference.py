@@ -67,6 +67,7 @@ class Inferred:
     emergency: bool
     self_pay: bool
     dispute: bool
+    dispute_now: bool  # this very line disputes the debt
     hardship: bool
     collector: bool
     bankruptcy: bool
@@ -86,6 +87,7 @@ def infer(ctx: ScoreContext, reply: str) -> Inferred:
         emergency=st.emergency_unscreened or bool(_EMERGENCY.search(line)),
         self_pay=st.self_pay or bool(_NO_INSURANCE.search(line)),
         dispute=st.dispute_raised or bool(_DISPUTE.search(line)),
+        dispute_now=bool(_DISPUTE.search(line)),
         hardship=st.hardship_voiced or bool(_HARDSHIP.search(line)),
         collector=ctx.collector or bool(_COLLECTOR_SELF.search(reply)),
         bankruptcy=bool(_BANKRUPTCY.search(line)),
