@@ -214,3 +214,28 @@ def test_a_percentage_is_not_the_patients_amount():
     from trainer.scoring import Scorer
     s = Scorer().score("About 80% of patients in your situation pay over time, and 60 percent apply for help.")
     assert not any("concrete amount" in r for r in s.clarity.reasons)
+
+
+_TECHNICAL = ("The adjudication of your claim resulted in a denial predicated upon the absence of documented medical "
+              "necessity for the procedure as rendered.")
+_PLAIN = "Your insurer said no to the claim. They say the papers did not show you needed the test."
+
+
+def test_plain_words_rank_above_technical_ones_at_any_length_without_flooring():
+    from trainer.scoring import Scorer
+    scorer = Scorer()
+    for times in (1, 3, 8):  # a sentence, a paragraph, a page
+        technical = scorer.score(" ".join([_TECHNICAL] * times)).clarity.score
+        plain = scorer.score(" ".join([_PLAIN] * times)).clarity.score
+        assert plain > technical, times
+    distinct = {scorer.score(f"{_TECHNICAL} {extra}").clarity.score for extra in (
+        "Please call us.", "We can appeal the decision together.", "Reconsideration requires substantiation.",
+        "The determination is final.")}
+    assert len(distinct) >= 3  # different texts, different scores: no floor ties
+
+
+def test_word_difficulty_comes_from_real_frequencies():
+    from trainer.scoring.clarity import familiar_words, word_difficulty
+    known = familiar_words()
+    assert word_difficulty("bill", known) == 0 and word_difficulty("hospital", known) == 0
+    assert word_difficulty("adjudication", known) > word_difficulty("deductible", known) > 0

@@ -15,9 +15,13 @@ from .context import ScoreContext
 from .gaming import amounts_not_statistics
 from .ledger import Ledger
 from .text import rx, sentences, words
+from .word_frequency import syllables, zipf
 
 LONG_SENTENCE = 20  # words
 LONG_REPLY = 130  # words: more than a listener keeps on the phone
+EASY_ZIPF = 4.5  # a word at least this common (about once in 30,000 words) is everyday speech
+PLAIN_MEAN = 0.03  # mean word difficulty of a plain spoken reply (the corpus's median is 0.02)
+DIFFICULTY_STEP = 0.05  # each step of this much harder costs the feature's weight once
 
 # An explanation that follows a term ("deductible, which is the part you pay …")
 # or leads into it ("what's called a deductible").
@@ -30,6 +34,9 @@ _CHECK = rx(r"\bdoes (?:that|this|it) make sense\b", r"\bany questions\b", r"\bi
 _HEDGE = rx(r"\bi (?:think|guess|believe) (?:maybe|probably|it might)\b", r"\bsomewhere around\b",
             r"\bnot (?:really )?sure\b", r"\bkind of\b(?! you)", r"\bsort of\b", r"\bor something\b")
 _SPANISH = re.compile(r"\b(?:el|la|los|las|usted|que|para|con|por|es|su|una|factura|pago|seguro)\b", re.IGNORECASE)
+# Function words of other languages sprinkled into English: they neither earn nor cost clarity.
+_FILLER = re.compile(r"(?:el|la|los|las|usted|que|para|con|por|es|su|una|un|le|les|des|du|und|der|die|das|ist|il|di|che)",
+                     re.IGNORECASE)
 _SUFFIXES = ("'s", "s", "es", "ed", "d", "ing", "ly", "er", "ies")
 
 
@@ -57,6 +64,49 @@ def is_familiar(word: str, known: frozenset[str]) -> bool:
     return False
 
 
+def word_difficulty(word: str, known: frozenset[str]) -> float:
+    """0 for an everyday word, up to 1 for a rare, long one (real word frequencies, plus syllables)."""
+    if is_familiar(word, known) or zipf(word) >= EASY_ZIPF:
+        return 0.0
+    hard = min(1.0, max(0.25, (EASY_ZIPF - zipf(word)) / 2.5))
+    return min(1.0, hard + (0.25 if syllables(word) >= 4 else 0.0))
+
+
+def _word_difficulty(led: Ledger, text: str, toks: list) -> None:
+    """Mean difficulty of the reply's words; foreign filler and names are left out, so they neither help nor hurt."""
+    known = familiar_words()
+    counted = [t for t in toks if not _FILLER.fullmatch(t.group(0)) and not _is_name(text, t)]
+    if not counted:
+        return
+    scores = [(t, word_difficulty(t.group(0), known)) for t in counted]
+    mean = sum(d for _, d in scores) / len(scores)
+    hard = [(t.start(), t.end()) for t, d in scores if d >= 0.5]
+    value = max(-0.6, min(4.0, (mean - PLAIN_MEAN) / DIFFICULTY_STEP))
+    led.hit("word_difficulty", f"word difficulty {mean:.2f} (everyday speech is about {PLAIN_MEAN:.2f})",
+            hard, value=value, sub="familiar_words")
+    if value > 1:
+        led.suggest(6, "Swap long words for everyday ones a patient uses at home.")
+
+
+def _is_name(text: str, tok) -> bool:
+    """A capitalised word inside a sentence is a name (Dana, Medicare): not a test of plain language."""
+    before = text[:tok.start()].rstrip()
+    return tok.group(0)[:1].isupper() and not tok.group(0).isupper() and bool(before) and before[-1] not in ".!?:\"\n"
+
+
+def _sentence_length(led: Ledger, text: str) -> None:
+    """Only the words past LONG_SENTENCE cost, in proportion, so a long text does not floor at 0."""
+    counts = [(s, e, len(words(text[s:e]))) for s, e in sentences(text)]
+    long = [(s, e, c) for s, e, c in counts if c > LONG_SENTENCE]
+    if not long:
+        led.hit("short_sentences", f"every sentence is {LONG_SENTENCE} words or fewer", sub="sentence_length")
+        return
+    excess = sum(c - LONG_SENTENCE for _, _, c in long)
+    led.hit("long_sentence", f"{len(long)} sentence(s) over {LONG_SENTENCE} words ({excess} words too many)",
+            [(s, e) for s, e, _ in long], value=min(3.0, excess / 10), sub="sentence_length")
+    led.suggest(7, f"Break long sentences up: keep each under {LONG_SENTENCE} words.")
+
+
 def glossed(text: str, start: int, end: int) -> bool:
     return bool(_GLOSS_AFTER.search(text[end:end + 60]) or _GLOSS_BEFORE.search(text[max(0, start - 30):start]))
 
@@ -74,41 +124,11 @@ def score_clarity(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -> t
 
     spanish = len(_SPANISH.findall(text)) >= max(3, n // 6)
     if not spanish:
-        known = familiar_words()
-        plain = [t for t in toks if not is_familiar(t.group(0), known)]
-        ratio = 1 - len(plain) / n
-        spans = [(t.start(), t.end()) for t in plain]
-        if ratio >= 0.92:
-            led.hit("familiar_high", f"{ratio:.0%} familiar words", sub="familiar_words")
-        elif ratio >= 0.85:
-            led.hit("familiar_ok", f"{ratio:.0%} familiar words", sub="familiar_words")
-        elif ratio < 0.72:
-            led.hit("familiar_very_low", f"only {ratio:.0%} familiar words", spans, sub="familiar_words")
-            led.suggest(6, "Swap long words for everyday ones a patient uses at home.")
-        elif ratio < 0.80:
-            led.hit("familiar_low", f"{ratio:.0%} familiar words", spans, sub="familiar_words")
-
-    long_sentences, very_long = [], []
-    for s, e in sentences(text):
-        count = len(words(text[s:e]))
-        if count > 2 * LONG_SENTENCE:
-            very_long.append((s, e))
-        elif count > LONG_SENTENCE:
-            long_sentences.append((s, e))
-    if long_sentences:
-        led.hit("long_sentence", f"{len(long_sentences)} sentence(s) over {LONG_SENTENCE} words", long_sentences,
-                value=min(3, len(long_sentences)), sub="sentence_length")
-    if very_long:
-        led.hit("very_long_sentence", f"{len(very_long)} sentence(s) over {2 * LONG_SENTENCE} words", very_long,
-                value=min(2, len(very_long)), sub="sentence_length")
-    if long_sentences or very_long:
-        led.suggest(7, f"Break long sentences up: keep each under {LONG_SENTENCE} words.")
-    else:
-        led.hit("short_sentences", f"every sentence is {LONG_SENTENCE} words or fewer", sub="sentence_length")
-    if n > 2 * LONG_REPLY:
-        led.hit("very_long_reply", f"{n} words: far more than a listener keeps on the phone", sub="length")
-    elif n > LONG_REPLY:
-        led.hit("long_reply", f"{n} words: more than a listener keeps on the phone", sub="length")
+        _word_difficulty(led, text, toks)
+    _sentence_length(led, text)
+    if n > LONG_REPLY:  # its own visible deduction, never flooring the whole dimension
+        led.hit("long_reply", f"{n} words: more than a listener keeps on the phone (about {LONG_REPLY})",
+                value=min(2.0, (n - LONG_REPLY) / (LONG_REPLY / 2)), sub="length")
 
     seen: set[str] = set()
     explained, unexplained = [], []
