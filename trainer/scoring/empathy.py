@@ -45,7 +45,10 @@ def score_empathy(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -> L
         led.hit("explored", "asks about the patient's situation (EPITOME: exploration)", hits["explored"],
                 sub="exploration")
     overlap = _echo(text, ctx.patient_line)
-    if overlap:
+    if "reflected" in hits:  # interpretation is credited once, however it is shown
+        led.hit("reflected", "puts the patient's situation back in its own words (EPITOME: interpretation)",
+                hits["reflected"], sub="interpretation")
+    elif len({text[s:e].lower() for s, e in overlap}) >= 2:  # one repeated word is an echo, not a reflection
         led.hit("echo", "refers back to what the patient said (EPITOME: interpretation)", overlap,
                 sub="interpretation")
     if "support" in hits:
@@ -65,7 +68,7 @@ def score_empathy(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -> L
                 sub="costs")
     if cost_hit:
         led.cap(55, "warm words do not undo blame, dismissal, threats or sarcasm")
-    if not overlap and not any(m in hits for m in SUBSTANCE):
+    if not overlap and "reflected" not in hits and not any(m in hits for m in SUBSTANCE):
         led.cap(STOCK_CAP, "warm words only: nothing in the reply answers this patient's line")
     if len(text.split()) < 4:
         led.cap(30, "too short to show the patient they were heard")
@@ -88,4 +91,4 @@ def _echo(reply: str, patient_line: str) -> list[tuple[int, int]]:
     theirs = {w for w in _CONTENT.findall(patient_line.lower()) if w not in _STOP}
     if not theirs:
         return []
-    return [(m.start(), m.end()) for m in _CONTENT.finditer(reply.lower()) if m.group(0) in theirs][:2]
+    return [(m.start(), m.end()) for m in _CONTENT.finditer(reply.lower()) if m.group(0) in theirs][:3]

@@ -164,8 +164,39 @@ PATTERNS: dict[str, tuple[re.Pattern, bool]] = {
     "minimised": (rx(r"\b(?:just|only|simply) (?:a|the|your|\$|pay|call|sign|fill)\b"), True),
 }
 
+# Interpretation (EPITOME): the patient's situation or feeling put back in the reply's own words.
+REFLECTION = rx(r"\b(?:it |that |this )?sounds like (?:you|your|the|this|that|things|it'?s|there'?s|a lot)\b",
+                r"(?:^|[.!?]\s+)so (?:you'?re|you are|you'?ve|you have|you were|you feel|your|the)\b", r"\bwhat i'?m hearing\b",
+                r"\bif i (?:understand|heard|follow) (?:you|that|this|correctly|right)\b",
+                r"\byou(?:'re| are) (?:carrying|juggling|dealing with|handling|caught|stuck|trying to|looking after|taking care of|"
+                r"holding|facing|up against|left with|doing (?:this|all|everything))\b",
+                r"\byou'?ve (?:been|had) (?:\w+ing\b|a lot|to|so much|no)", r"\bit seems (?:like|that|as if) you\b",
+                r"\byou (?:feel|felt) (?:like|that|as if)\b", r"\b(?:that|this) must (?:be|have been|feel)\b",
+                r"\bwith (?:everything|all) (?:you'?re|you are|you'?ve|that'?s|that is)\b", r"\bon top of (?:everything|all|your|losing|the)\b",
+                r"\byou(?:'re| are) (?:worried|afraid|scared|concerned) (?:that|about|this|it)\b")
+# An open question to the listener about their situation (EPITOME: exploration), not a form to fill in.
+_OPEN_START = re.compile(r"^\s*(?:and |so |but |okay,? |now,? )?(?:what|how|which|when|where|why|who|is there|are you|do you|"
+                         r"would you(?: like)?|could you tell|can you tell|tell me|have you|is (?:anyone|someone)|"
+                         r"is (?:this|that|it) (?:something|the))\b", re.IGNORECASE)
+_LOGISTICS = re.compile(r"\b(?:date of birth|birth ?date|birthday|card|account (?:number|#)|member id|policy number|social|zip|"
+                        r"address|spell|insurance|pay|payment|paid|owe|balance|ssn|phone number|middle name|last name|full name)\b",
+                        re.IGNORECASE)
+_LISTENER = re.compile(r"\b(?:you|your|you'?re|you'?ve|you'?d|yourself)\b", re.IGNORECASE)
+
+
+def open_questions(text: str) -> list[Span]:
+    """Questions that invite the listener to say more about themselves (no identity or payment questions)."""
+    spans = []
+    for m in re.finditer(r"[^.?!]*\?", text):
+        q = m.group(0)
+        lead = len(q) - len(q.lstrip())
+        if _OPEN_START.match(q) and _LISTENER.search(q) and not _LOGISTICS.search(q):
+            spans.append((m.start() + lead, m.end()))
+    return spans
+
+
 # Moves that show in the score's move list (the rest are internal cues).
-INTERNAL = {"sarcasm", "support", "respect", "generic_empathy", "minimised", "threat", "threat_legal", "pressured",
+INTERNAL = {"reflected", "sarcasm", "support", "respect", "generic_empathy", "minimised", "threat", "threat_legal", "pressured",
             "lawful_notice"}
 
 
@@ -177,6 +208,9 @@ _RELATIVE = re.compile(r"\b(?:anything|something|what|things|items|services|stuf
 
 def detect(text: str, collector: bool = False, time_barred: bool = False) -> dict[str, list[Span]]:
     hits: dict[str, list[Span]] = {}
+    reflected = find_all(REFLECTION, text)
+    if reflected:
+        hits["reflected"] = reflected
     for c in consequences(text, collector, time_barred):
         key = {"threat": "threat", "pressure": "pressured", "notice": "lawful_notice"}.get(c.verdict)
         if key:
@@ -191,6 +225,9 @@ def detect(text: str, collector: bool = False, time_barred: bool = False) -> dic
             spans = [(a, b) for a, b in spans if not _RELATIVE.search(text[max(0, a - 20):a])]
         if spans:
             hits[name] = spans
+    explored = open_questions(text)
+    if explored:
+        hits["explored"] = sorted(set(hits.get("explored", []) + explored))
     if not text.isupper():
         shouted = [(m.start(), m.end()) for m in _SHOUTED.finditer(text)]
         if shouted:
@@ -201,7 +238,14 @@ def detect(text: str, collector: bool = False, time_barred: bool = False) -> dic
 # Cues in the patient's line: what feeling or need the reply should answer.
 PATIENT_CUES: dict[str, re.Pattern] = {
     "emotion": rx(rf"\b(?:{_FEELING})\b", r"\b(?:upset|angry|furious|mad|scared|afraid|crying|cry|panick\w*|nervous|fed up|sick of|ridiculous|outrage\w*|insane|can'?t believe|unbelievable)\b",
-                  r"!{1,}", r"\b(?:lost (?:my|our|him|her|his)|passed away|died|funeral|widow\w*|cancer|sick)\b"),
+                  r"!{1,}", r"\b(?:lost (?:my|our|him|her|his)|passed away|died|funeral|widow\w*|cancer|sick)\b",
+                  # a worry without a feeling word is still a worry to answer
+                  r"\bwill (?:this|it|that|i) (?:hurt|affect|ruin|damage|wreck|go on|show up|lose|still be able|be able)\b",
+                  r"\b(?:can'?t|cannot|could) lose (?:my|our|the)\b", r"\bwhat (?:if|happens (?:if|when|to))\b",
+                  r"\b(?:am i|are we) going to (?:lose|have to|be|get)\b", r"\bhow (?:am i|are we|do i|can i) (?:going to|supposed to|ever)\b",
+                  r"\bi don'?t know (?:what|how|where|who) (?:to|i'?ll|i will|i'?m)\b", r"\b(?:the )?only one (?:handling|doing|paying|left|taking care)\b",
+                  r"\b(?:dementia|alzheimer\w*|diagnos\w*|chemo\w*|hospice|surgery again|in the hospital|miscarr\w*|overdose|rehab)\b",
+                  r"\b(?:behind on|evict\w*|foreclos\w*|lose (?:my|our) (?:house|home|apartment|car|job))\b", r"\bplease\b[^.?!]{0,30}\bhelp\b"),
     "hardship": rx(r"\b(?:can'?t|cannot|couldn'?t|unable to|no way i can) (?:afford|pay)\b", r"\blost (?:my|his|her) (?:job|work|income|husband|wife)\b",
                    r"\b(?:fixed|small|limited) income\b", r"\b(?:laid off|unemployed|out of work|no income|broke|behind on)\b",
                    r"\b(?:social security|disability check|pension)\b", r"\bdon'?t have (?:the |that kind of )?money\b",
