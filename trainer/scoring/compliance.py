@@ -67,8 +67,9 @@ def applicable_rules(ctx: ScoreContext, inferred: Inferred | None = None) -> fro
     return frozenset(rules)
 
 
-def _spans(pattern: re.Pattern, text: str, negatable: bool = True) -> Spans:
-    return find_all(pattern, text, allow_negated=not negatable)
+def _spans(pattern: re.Pattern, text: str) -> Spans:
+    """Matches that no negation in their clause cancels ("I'd never read your card back" reads nothing back)."""
+    return find_all(pattern, text, allow_negated=False)
 
 
 class _Check:
@@ -103,6 +104,7 @@ def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext,
     st = ctx.state
     collector = inf.collector
     asked_pay: Spans = hits.get("asked_payment", [])
+    sought: Spans = sorted(set(asked_pay + _spans(P.PAYMENT_SOUGHT, text)))  # any money asked for
 
     disclosed = _disclosures(text, hits, ctx.patient_line)
     if "hipaa-verify-identity" in rules and not st.identity_verified and not inf.third_party_caller:
@@ -117,7 +119,7 @@ def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext,
     _third_parties(c, text, hits, ctx, inf, disclosed, rules)
     _collector_duties(c, text, hits, ctx, inf, disclosed, rules)
     _threats(c, hits, collector, rules)
-    _dispute(c, hits, inf, asked_pay)
+    _dispute(c, hits, inf, asked_pay, sought)
     _emergency(c, text, hits, inf, rules, asked_pay)
     _assistance(c, text, hits, ctx, inf, rules, asked_pay)
 
@@ -129,7 +131,7 @@ def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext,
             led.suggest(7, "Offer the estimate: 'You'll get a written good-faith estimate before the surgery.'")
 
     if "nsa-surprise-billing" in rules and ("surprise_bill" in cues or "nsa-surprise-billing" in ctx.rules):
-        owe = _spans(P.OWE_OON, text, negatable=False)
+        owe = _spans(P.OWE_OON, text)
         if owe:
             c.fault("pressure", "nsa-surprise-billing", "tells a protected patient they owe the out-of-network balance", owe)
         elif "nsa-surprise-billing" in ctx.rules and P.PROTECTED.search(text):
@@ -146,16 +148,16 @@ def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext,
             led.suggest(8, "Offer a free interpreter: 'I can get a Spanish interpreter on the line at no cost to you.'")
 
     if "medicare-abn" in rules:
-        pressure = _spans(P.ABN_PRESSURE, text, negatable=False)  # "you don't have to sign" is fine
+        pressure = _spans(P.ABN_PRESSURE, text)  # "you don't have to sign" is fine
         if pressure:
             c.fault("loose", "medicare-abn", "pressures the patient to sign the ABN", pressure)
         elif P.ABN_EXPLAINED.search(text):
             c.credit("medicare-abn", _spans(P.ABN_EXPLAINED, text), "explains the notice and choices")
 
     _card_data(c, text)
-    _special_duties(c, text, hits, inf, rules, asked_pay)
+    _special_duties(c, text, hits, inf, rules, sought)
 
-    misleading = _spans(P.MISLEADING, text, negatable=False)
+    misleading = _spans(P.MISLEADING, text)
     if misleading:
         if collector:
             c.breach("fdcpa-no-threats", misleading, "a false or misleading statement about the debt")
@@ -177,16 +179,17 @@ def _third_parties(c: _Check, text: str, hits: dict, ctx: ScoreContext, inf: Inf
                    rules: frozenset[str]) -> None:
     """Nothing about the patient to anyone else: now, in the past, health details included."""
     rule = "fdcpa-third-party" if inf.collector else "hipaa-third-party"
-    past = _spans(P.PAST_DISCLOSURE, text, negatable=False)
+    past = _spans(P.PAST_DISCLOSURE, text)
     if past:
         c.breach(rule, past, "tells of a disclosure to someone who was not authorized")
     if not inf.third_party_caller or rule not in rules:
         return
-    leaked = disclosed + _new_amounts(text, hits, ctx.patient_line) + _spans(P.ABOUT_PATIENT, text, negatable=False) \
-        + _spans(P.HEALTH_DETAIL, text, negatable=False)
+    leaked = disclosed + _new_amounts(text, hits, ctx.patient_line) + _spans(P.ABOUT_PATIENT, text) \
+        + _spans(P.HEALTH_DETAIL, text)
     if inf.collector:
-        leaked += [s for s in _spans(P.DEBT_NAMED, text, negatable=False) if not P.AUTH_CHECK.search(text[max(0, s[0] - 40):s[0]])]
-    leaked = sorted(set(leaked))
+        leaked += [s for s in _spans(P.DEBT_NAMED, text) if not P.AUTH_CHECK.search(text[max(0, s[0] - 40):s[0]])]
+    # "I'd need her permission to discuss her visit" names the visit only to refuse it
+    leaked = sorted({sp for sp in leaked if not P.AUTH_CHECK.search(_sentence_at(text, sp))})
     if leaked:
         c.breach(rule, leaked, "account or health details to a caller who is not authorized")
     elif P.AUTH_CHECK.search(text):
@@ -229,11 +232,11 @@ def _threats(c: _Check, hits: dict, collector: bool, rules: frozenset[str]) -> N
                          "your application is reviewed.'")
 
 
-def _dispute(c: _Check, hits: dict, inf: Inferred, asked_pay: Spans) -> None:
+def _dispute(c: _Check, hits: dict, inf: Inferred, asked_pay: Spans, sought: Spans) -> None:
     if not inf.dispute:
         return
-    if asked_pay and inf.collector:
-        c.breach("fdcpa-dispute", asked_pay, "presses for payment on a debt the consumer disputes")
+    if sought and inf.collector:  # a collector asks for nothing on a disputed debt, not even a "good-faith" payment
+        c.breach("fdcpa-dispute", sought, "asks for payment on a debt the consumer disputes")
     elif asked_pay:
         c.fault("pressure", "dispute", "presses for payment while the charges are disputed", asked_pay)
     elif "honoured_dispute" in hits or "offered_itemized_bill" in hits:
@@ -248,7 +251,7 @@ def _dispute(c: _Check, hits: dict, inf: Inferred, asked_pay: Spans) -> None:
 def _emergency(c: _Check, text: str, hits: dict, inf: Inferred, rules: frozenset[str], asked_pay: Spans) -> None:
     if "emtala-screening-first" not in rules or not inf.emergency:
         return
-    delay = asked_pay + _spans(P.PAY_BEFORE_CARE, text, negatable=False) + _spans(P.ED_DETERRENT, text, negatable=False)
+    delay = asked_pay + _spans(P.PAY_BEFORE_CARE, text) + _spans(P.ED_DETERRENT, text)
     if delay:
         c.breach("emtala-screening-first", sorted(set(delay)),
                  "payment, insurance or paperwork before the medical screening, or steering the patient away")
@@ -260,8 +263,8 @@ def _emergency(c: _Check, text: str, hits: dict, inf: Inferred, rules: frozenset
 
 def _assistance(c: _Check, text: str, hits: dict, ctx: ScoreContext, inf: Inferred, rules: frozenset[str],
                 asked_pay: Spans) -> None:
-    denied = _spans(P.ASSISTANCE_DENIED, text, negatable=False)
-    conditional = _spans(P.ASSISTANCE_CONDITIONAL, text, negatable=False)
+    denied = _spans(P.ASSISTANCE_DENIED, text)
+    conditional = _spans(P.ASSISTANCE_CONDITIONAL, text)
     if denied or conditional:
         c.breach("irs-501r-financial-assistance", denied + conditional,
                  "denies financial assistance without screening, or puts it behind a payment")
@@ -280,39 +283,41 @@ def _assistance(c: _Check, text: str, hits: dict, ctx: ScoreContext, inf: Inferr
 
 
 def _card_data(c: _Check, text: str) -> None:
-    leak = _spans(P.CARD_DIGITS, text) + _spans(P.CARD_KEPT, text, negatable=False)
-    asked = [s for s in _spans(P.CARD_ASKED, text, negatable=False) if not P.SECURE_PAYMENT.search(_sentence_at(text, s))]
+    leak = _spans(P.CARD_DIGITS, text) + _spans(P.CARD_KEPT, text)
+    asked = [s for s in _spans(P.CARD_ASKED, text) if not P.SECURE_PAYMENT.search(_sentence_at(text, s))]
     if leak or asked:
         c.breach("pci-card-data", sorted(leak + asked), "card number or security code asked aloud, read back, written down or kept")
         c.led.suggest(9, "Keep card data off the call: 'I'll transfer you to our secure payment line to key in your card.'")
 
 
-def _special_duties(c: _Check, text: str, hits: dict, inf: Inferred, rules: frozenset[str], asked_pay: Spans) -> None:
+def _special_duties(c: _Check, text: str, hits: dict, inf: Inferred, rules: frozenset[str], sought: Spans) -> None:
     """Duties a few situations bring: bankruptcy, a cease request, a QMB, confidential mail, relay calls, estates."""
-    family = _spans(P.FAMILY_LIABILITY, text, negatable=False)
+    family = _spans(P.FAMILY_LIABILITY, text)
     if family:
         c.breach(threat_rule(inf.collector), family, "tells a relative they owe another person's debt")
-    if "bankruptcy-automatic-stay" in rules and asked_pay:
-        c.breach("bankruptcy-automatic-stay", asked_pay, "asks for payment after a bankruptcy filing")
+    if "bankruptcy-automatic-stay" in rules:
+        going_on = sought + _spans(P.KEEP_CALLING, text)
+        if going_on:
+            c.breach("bankruptcy-automatic-stay", sorted(set(going_on)), "goes on collecting after a bankruptcy filing")
     if "fdcpa-cease-communication" in rules:
-        keep = _spans(P.KEEP_CALLING, text, negatable=False) + asked_pay
+        keep = _spans(P.KEEP_CALLING, text) + sought
         if keep:
             c.breach("fdcpa-cease-communication", keep, "keeps contacting or collecting after being told to stop")
         elif P.STOP_CALLING.search(text):
             c.credit("fdcpa-cease-communication", _spans(P.STOP_CALLING, text), "honours the request to stop contact")
-    frequent = _spans(P.CALL_OFTEN, text, negatable=False)
+    frequent = _spans(P.CALL_OFTEN, text)
     if frequent and inf.collector:
         c.breach("reg-f-call-frequency", frequent, "promises calls at a harassing frequency")
     if "qmb-billing-prohibition" in rules:
-        billed = _spans(P.QMB_BILLED, text, negatable=False) + asked_pay
+        billed = _spans(P.QMB_BILLED, text) + sought
         if billed:
             c.breach("qmb-billing-prohibition", billed, "asks a Qualified Medicare Beneficiary for Medicare cost sharing")
     if "hipaa-confidential-communications" in rules:
-        refused = _spans(P.CONFIDENTIAL_REFUSED, text, negatable=False)
+        refused = _spans(P.CONFIDENTIAL_REFUSED, text)
         if refused:
             c.breach("hipaa-confidential-communications", refused, "refuses or questions a confidential-communications request")
     if "effective-communication" in rules:
-        refused = _spans(P.RELAY_REFUSED, text, negatable=False)
+        refused = _spans(P.RELAY_REFUSED, text)
         if refused:
             c.breach("effective-communication", refused, "turns away a relay call or asks for a family member to interpret")
 

@@ -38,7 +38,7 @@ ABOUT_PATIENT = rx(r"\b(?:he|she)(?: still)? (?:owes?|had|has had|was (?:seen|tr
 ACCOUNT_SENTENCE = rx(r"\byour\b", r"\byou (?:still )?owe\b", r"\b(?:his|her|their|he|she)\b", r"\bbalance\b", r"\baccount\b",
                        r"\bclaim\b", r"\bbill\b", r"\bstatement\b",
                        r"\b(?:from|in|on) (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\b", r"\bon the \d")
-AUTH_CHECK = rx(r"\bauthori[sz]\w*\b", r"\bpersonal representative\b", r"\b(?:executor|executrix|administrator) of\b",
+AUTH_CHECK = rx(r"\bauthori[sz]\w*\b", r"\bpermission\b", r"\bconsent\b", r"\bcourt order\b", r"\bpersonal representative\b", r"\b(?:executor|executrix|administrator) of\b",
                  r"\b(?:her|his|their|the patient'?s) (?:permission|consent|ok)\b", r"\bcan'?t (?:share|discuss|give out|go over)\b",
                  r"\bcannot (?:share|discuss|give out)\b", r"\bprivacy (?:rules?|law)\b", r"\bhipaa\b", r"\bpower of attorney\b",
                  r"\bletters? (?:of|testamentary)\b")
@@ -115,7 +115,7 @@ DEBT_NAMED = rx(r"\b(?:a |the |an )?(?:debt|past[- ]due|overdue|unpaid|outstandi
                 r"\b(?:owes?|owed|owing)\b", r"\bcollect\w*\b", r"\bin collections\b", r"\bmedical (?:bill|debt|balance)\b",
                 r"\battempt to collect\b")
 # Financial assistance denied without screening, or put behind a payment.
-ASSISTANCE_DENIED = rx(r"\byou (?:don'?t|do not|wouldn'?t|would not|won'?t|will not|probably don'?t) qualify\b",
+ASSISTANCE_DENIED = rx(r"(?<!if )(?<!If )(?<!in case )\byou (?:don'?t|do not|wouldn'?t|would not|won'?t|will not|probably don'?t) qualify\b",
                        r"\byou(?:'re| are) not eligible (?:for|to)\b", r"\byou (?:make|earn) too much\b",
                        r"\b(?:financial assistance|charity care|assistance) (?:is|are) (?:only|just) for\b",
                        r"\bno point (?:in )?applying\b", r"\b(?:don'?t|do not) bother applying\b",
@@ -151,14 +151,28 @@ PAY_BEFORE_CARE = rx(r"\b(?:before|until) (?:the |a )?(?:doctor|nurse|provider|p
                      r"\bwe (?:need|require|have to (?:get|collect)) (?:your |the |a )?(?:\$\d[\d,]*|copay|co-pay|deposit|payment|"
                      r"insurance (?:card|information))\b[^.?!]{0,40}\b(?:first|before|now)\b")
 # A collector told to stop who carries on (FDCPA 1692c(c), Reg F 1006.14(h)).
-KEEP_CALLING = rx(r"\b(?:we|i)(?:'ll| will)? (?:keep|continue|still (?:have to|need to)) (?:calling|contacting|call|contact)\b",
-                  r"\b(?:we|i)(?:'ll| will) (?:call|try) (?:you )?(?:back|again)\b", r"\byou(?:'ll| will) (?:keep )?(?:get|getting|hear from) "
-                  r"(?:calls|us)\b", r"\bwe (?:have to|need to|must) (?:keep )?(?:call|contact)\b")
+KEEP_CALLING = rx(r"\b(?:still|keep|keeps|continue\w*|go on)\b[^.?!]{0,12}\b(?:call\w*|trying|try|contact\w*|text\w*|email\w*|"
+                  r"send\w*|using|checking in|dial\w*|reminder\w*|working with you)\b",
+                  r"\b(?:calls?|texts?|emails?|reminders?|messages?|dialer)\b[^.?!]{0,40}\b(?:continue|keep coming|will come|still come|go on|"
+                  r"will keep|runs?)\b",
+                  r"\byou(?:'ll| will| may| might) (?:still |keep |continue to )?(?:get|getting|hear|hearing|receive|receiving)\b[^.?!]{0,25}"
+                  r"\b(?:calls?|texts?|from us|reminders?|statements?|messages?)\b",
+                  r"\b(?:checked|check) in with you\b", r"\btalking with you directly\b", r"\bwon'?t bother your (?:lawyer|attorney)\b",
+                  r"\b(?:we|i)(?:'ll| will)? (?:call|try|reach|contact|text) (?:you )?(?:back |again )?(?:next week|tomorrow|later|at work|"
+                  r"on your cell|on this number|directly)\b",
+                  r"\b(?:letters?|requests?|that) (?:don'?t|doesn'?t|won'?t) stop\b", r"\bhas to be (?:done )?in writing\b",
+                  r"\bwe (?:have to|need to|must) (?:keep )?(?:call|contact)\b", r"\bstill (?:call|reach) you\b")
 STOP_CALLING = rx(r"\b(?:stop|no more|won'?t (?:call|contact))\b[^.?!]{0,30}\b(?:calls?|calling|contact\w*)\b",
                   r"\b(?:mark|note|flag|update)\w*\b[^.?!]{0,40}\b(?:do not call|no calls|cease|represented|attorney|lawyer)\b",
                   r"\b(?:contact|call|deal with|speak with|talk to) your (?:attorney|lawyer)\b", r"\bonly (?:in writing|by mail)\b")
-CALL_OFTEN = rx(r"\b(?:call|calling) you (?:every day|daily|every hour|several times a day|until you pay|day and night|all day)\b",
-                r"\b(?:keep|be) calling (?:you )?until\b")
+CALL_OFTEN = rx(r"\b(?:call|calling|ring|try|trying|dial\w*|give you a (?:quick )?(?:courtesy )?(?:call|ring))\b[^.?!]{0,30}\b(?:every day|daily|"
+                r"each day|every couple of hours|every hour|twice a day|several times|a few more times|and again|and the next day|"
+                r"every day this week|until (?:you pay|we reach|someone answers|we finally|there'?s)|day and night|all day)\b",
+                r"\b(?:keep|be) calling (?:you )?until\b", r"\bfollow up every day\b", r"\bkeeps dialing\b",
+                r"\b(?:call|try) (?:you )?(?:back )?(?:tomorrow|on (?:monday|tuesday|wednesday|thursday|friday|saturday))\b[^.?!]{0,30}\b(?:and|again)\b",
+                r"\b(?:i'?ll|we'?ll|i will|we will) (?:also )?(?:call|try|ring) you (?:back )?(?:tomorrow|on (?:monday|tuesday|wednesday|thursday|friday)|"
+                r"later (?:today|this week)|in a (?:day|couple of days|few days))\b",
+                r"\bthey'?ll keep coming\b", r"\bcourtesy call tomorrow\b")
 # Medicare cost sharing asked of a QMB.
 QMB_BILLED = rx(r"\byou (?:still )?(?:owe|need to pay|have to pay|are responsible for) (?:the |your )?(?:medicare )?(?:coinsurance|"
                 r"deductible|copay|co-pay|20 percent|20%)\b", r"\b(?:coinsurance|deductible|copay)\b[^.?!]{0,30}\b(?:is|are) "
@@ -173,3 +187,22 @@ RELAY_REFUSED = rx(r"\bwe (?:don'?t|do not|can'?t|cannot) (?:take|accept|do|hand
                    r"\b(?:have|ask|get) (?:a|your) (?:family member|relative|friend|son|daughter|husband|wife) (?:to )?(?:call|interpret|sign)\b",
                    r"\b(?:tell|ask) (?:the |your )?(?:interpreter|operator) (?:to tell (?:him|her|them)|that (?:he|she|they))\b",
                    r"\bcall (?:back )?(?:yourself|in person|when you can hear)\b")
+# Any request for money, now or going on: where collecting is barred (a disputed debt at a collector, a
+# bankruptcy stay, a QMB's cost sharing, a consumer who said stop), any of these is collecting.
+PAYMENT_SOUGHT = rx(r"\b(?:payments?|balance|bill|amount|it|this|copays?|coinsurance|deductible) (?:is|are) (?:still )?(?:due|owed|"
+                    r"expected|required|yours|your responsibility)\b",
+                    r"\b(?:pay|send|put down|make|mail|take|charge|collect|draw|debit|pull)\w*\b[^.?!]{0,25}\$\s?\d",
+                    r"\$\s?\d[\d,]*\s*(?:today|now|this (?:month|week)|down|a month|per month|each month|monthly)\b",
+                    r"\b(?:a |any |even a |at least a )?(?:small|good[- ]faith|partial|minimum|first|token) (?:good[- ]faith )?payments?\b",
+                    r"\bkeep (?:your |the )?(?:\$\d+ )?(?:plan|payments?|paying|autopay|installments?)\b[^.?!]{0,15}",
+                    r"\bkeep (?:up )?(?:the |your )?(?:monthly )?(?:plan|payments?)\b",
+                    r"\b(?:keep|continue|continuing) (?:to )?(?:billing|invoicing|charging|collecting|collect|sending (?:you )?statements)\b",
+                    r"\b(?:set|sets|setting) (?:it |this |one |something )?up (?:as )?(?:a |your |the )?(?:payment|plan|monthly)\b",
+                    r"\bset up (?:a |your |the )?(?:small )?(?:payment|plan|monthly)\b", r"\bcollect first\b",
+                    r"\b(?:pay|paying) (?:it |this |that |what you can |something )?(?:off )?(?:first|now|today|soon|before)\b",
+                    r"\b(?:would|will|could|can) you (?:be able to )?(?:still )?(?:pay|cover|put (?:down|something|\$|even)|make (?:a|the|your|"
+                    r"any) (?:\w+ )?payment|send (?:in |us |me )?(?:\$|a payment|something|the \$|a check|what you can))\b",
+                    r"\b(?:like|want) to (?:make|put) (?:a|an|the)\b[^.?!]{0,20}\bpayment\b",
+                    r"\b(?:first|your) payment\b", r"\bneed a payment\b", r"\btake (?:just )?\$?\d", r"\bpayment (?:coming|going) out\b",
+                    r"\b(?:full|whole|entire) (?:balance|amount)\b[^.?!]{0,20}\b(?:that day|today|due|now)\b", r"\bpay it off\b",
+                    r"\bcharge (?:it |the \$?\d+ \w+ )?to your card\b", r"\b(?:charge|bill)\w* (?:you|it) (?:the|for the) (?:difference|rest|remaining)\b")

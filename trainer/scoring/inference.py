@@ -21,7 +21,12 @@ _FOR_SOMEONE_ELSE = rx(rf"\b(?:calling|call|ringing|asking|here) (?:about|for|on
                        rf"\bmy (?:late )?{_RELATIVE}'?s (?:bill|account|balance|statement|claim|charges?|visit|surgery|stay)\b",
                        rf"\b(?:he|she)'?s? not (?:home|here|available)\b", r"\bwho'?s calling\b", r"\bcan i take a message\b",
                        r"\bwrong number\b", r"\bno one by that name\b")
-_EMERGENCY = rx(r"\b(?:i'?m|i am|we'?re|we are|sitting|waiting|here|standing|just got here)\b[^.?!]{0,20}\b(?:in|at) "
+_EMERGENCY = rx(r"\b(?:i'?m|i am|we'?re|we are|he'?s|she'?s|he is|she is|sitting|waiting|standing|just got)\b[^.?!]{0,30}\b(?:in|at) "
+                r"(?:the |your |an )?(?:er|e\.r\.|emergency (?:room|department)|ed)\b",
+                r"\b(?:er|emergency (?:room|department))\b[^.?!]{0,20}\b(?:right now|waiting room|lobby)\b",
+                r"\b(?:i think i )?(?:broke|broken) (?:my|his|her)\b(?![^.?!]{0,30}\b(?:last|ago|in (?:may|june|july)))",
+                r"\bthrowing up\b", r"\bfever of\b", r"\bhit (?:his|her|my) head\b", r"\b(?:it'?s|having) a (?:stroke|heart attack)\b",
+                r"\b(?:i'?m|i am|we'?re|we are|sitting|waiting|here|standing|just got here)\b[^.?!]{0,20}\b(?:in|at) "
                 r"(?:the )?(?:er|e\.r\.|emergency (?:room|department)|ed)\b(?! (?:last|on|yesterday|in (?:may|june|july)))",
                 r"\b(?:my|his|her) (?:chest|stomach|head) (?:hurts|is killing)\b", r"\bcan'?t breathe\b", r"\bi'?m bleeding\b",
                 r"\b(?:i'?m|she'?s|i am|she is) in labou?r\b",
@@ -49,9 +54,13 @@ _COLLECTOR_SELF = rx(r"\b(?:this is|calling from|calling on behalf of|(?:i'?m|i 
                      r"credit (?:services|bureau)|debt)\b(?: (?:agency|services|group|partners|bureau))?",
                      r"\b(?:we|i) (?:are|am) a (?:debt )?collect(?:or|ion agency)\b", r"\bdebt collector\b")
 
-_BANKRUPTCY = rx(r"\b(?:filed|filing|file) (?:for )?(?:bankruptcy|chapter (?:7|13|seven|thirteen))\b", r"\bbankruptcy (?:case|attorney|lawyer|petition)\b",
+_BANKRUPTCY = rx(r"\b(?:filed|filing|file) (?:for )?(?:bankruptcy|chapter (?:7|13|seven|thirteen))\b", r"\bchapter (?:7|13|seven|thirteen)\b",
+                 r"\bbankrupt\w*\b", r"\bbankruptcy (?:case|attorney|lawyer|petition)\b",
                  r"\bautomatic stay\b", r"\bin bankruptcy\b")
-_CEASE = rx(r"\bstop calling\b", r"\b(?:don'?t|do not|never) call (?:me|this number|my (?:cell|work|job))\b", r"\bleave me alone\b",
+_CEASE = rx(r"\bstop (?:calling|texting|emailing|contacting|sending)\b", r"\b(?:don'?t|do not|never) (?:call|text|email|send)\b",
+            r"\bonly call (?:me )?(?:after|before|at)\b", r"\bdon'?t consent\b", r"\b(?:call|contact) my (?:lawyer|attorney)\b",
+            r"\b(?:lawyer|attorney)\b[^.?!]{0,40}\b(?:handling|represents|representing)\b", r"\bmy (?:attorney|lawyer) is\b",
+            r"\b(?:written request|letter)\b[^.?!]{0,40}\bstop\b", r"\bleave me alone\b",
             r"\b(?:talk|speak) to my (?:lawyer|attorney)\b", r"\bi have (?:a|an) (?:lawyer|attorney)\b", r"\bmy (?:lawyer|attorney) (?:is|will)\b",
             r"\b(?:quit|stop) (?:harass\w*|contacting)\b", r"\bcease\b", r"\bno more calls\b")
 _QMB = rx(r"\bqmb\b", r"\bqualified medicare beneficiary\b", r"\bmedicare savings program\b")
