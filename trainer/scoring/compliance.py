@@ -120,11 +120,14 @@ def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext,
     _collector_duties(c, text, hits, ctx, inf, disclosed, rules)
     _threats(c, hits, collector, rules)
     _dispute(c, hits, inf, asked_pay, sought)
-    _emergency(c, text, hits, inf, rules, asked_pay)
+    _emergency(c, text, hits, inf, rules, asked_pay, ctx.patient_line)
     _assistance(c, text, hits, ctx, inf, rules, asked_pay)
 
     if "nsa-good-faith-estimate" in rules and inf.self_pay:
-        if "offered_estimate" in hits:
+        refused = _spans(P.GFE_DENIED, text)
+        if refused:
+            c.breach("nsa-good-faith-estimate", refused, "refuses, puts off or conditions the written good-faith estimate")
+        elif "offered_estimate" in hits:
             c.credit("nsa-good-faith-estimate", hits["offered_estimate"], "offers a good-faith estimate")
         elif "cost_question" in cues:
             c.fault("missed", "nsa-good-faith-estimate", "self-pay patient asked about cost; no good-faith estimate offered")
@@ -157,6 +160,9 @@ def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext,
     _card_data(c, text)
     _special_duties(c, text, hits, inf, rules, sought)
 
+    tactic = _spans(P.PRESSURE_TACTIC, text)
+    if tactic:
+        c.fault("pressure", "fair-dealing", "pressure that is not fair dealing (a deal that vanishes, a bill held until paid)", tactic)
     misleading = _spans(P.MISLEADING, text)
     if misleading:
         if collector:
@@ -237,8 +243,8 @@ def _dispute(c: _Check, hits: dict, inf: Inferred, asked_pay: Spans, sought: Spa
         return
     if sought and inf.collector:  # a collector asks for nothing on a disputed debt, not even a "good-faith" payment
         c.breach("fdcpa-dispute", sought, "asks for payment on a debt the consumer disputes")
-    elif asked_pay:
-        c.fault("pressure", "dispute", "presses for payment while the charges are disputed", asked_pay)
+    elif sought:
+        c.fault("pressure", "dispute", "presses for payment while the charges are disputed", sought)
     elif "honoured_dispute" in hits or "offered_itemized_bill" in hits:
         c.credit("fdcpa-dispute", hits.get("honoured_dispute") or hits["offered_itemized_bill"],
                  "pauses to review the disputed charges")
@@ -248,10 +254,16 @@ def _dispute(c: _Check, hits: dict, inf: Inferred, asked_pay: Spans, sought: Spa
         c.led.suggest(6, "Honour the dispute: 'I'll put the account on hold and send you an itemized bill to review.'")
 
 
-def _emergency(c: _Check, text: str, hits: dict, inf: Inferred, rules: frozenset[str], asked_pay: Spans) -> None:
+def _emergency(c: _Check, text: str, hits: dict, inf: Inferred, rules: frozenset[str], asked_pay: Spans,
+               ctx_line: str) -> None:
     if "emtala-screening-first" not in rules or not inf.emergency:
         return
-    delay = asked_pay + _spans(P.PAY_BEFORE_CARE, text) + _spans(P.ED_DETERRENT, text)
+    # raising money unasked delays care; answering a patient who asks about cost does not, unless it deters
+    asked_about_money = bool(P.MONEY_WORDS.search(ctx_line)) and "?" in ctx_line
+    money_first = [] if asked_about_money else [
+        sp for sp in _spans(P.MONEY_TALK, text) if not P.AFTER_CARE.search(_sentence_at(text, sp))
+        and not P.THEIR_WORRY.search(text[max(0, sp[0] - 30):sp[0]])]
+    delay = asked_pay + money_first + _spans(P.PAY_BEFORE_CARE, text) + _spans(P.ED_DETERRENT, text)
     if delay:
         c.breach("emtala-screening-first", sorted(set(delay)),
                  "payment, insurance or paperwork before the medical screening, or steering the patient away")
@@ -293,8 +305,9 @@ def _card_data(c: _Check, text: str) -> None:
 def _special_duties(c: _Check, text: str, hits: dict, inf: Inferred, rules: frozenset[str], sought: Spans) -> None:
     """Duties a few situations bring: bankruptcy, a cease request, a QMB, confidential mail, relay calls, estates."""
     family = _spans(P.FAMILY_LIABILITY, text)
-    if family:
-        c.breach(threat_rule(inf.collector), family, "tells a relative they owe another person's debt")
+    if family:  # a false claim about who owes: FDCPA 1692e for a collector, fair dealing for a provider
+        c.breach("fdcpa-no-threats" if inf.collector else "fair-dealing", family,
+                 "tells a relative they owe another person's debt")
     if "bankruptcy-automatic-stay" in rules:
         going_on = sought + _spans(P.KEEP_CALLING, text)
         if going_on:

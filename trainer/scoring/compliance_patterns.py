@@ -57,7 +57,9 @@ OWE_OON = rx(r"\byou (?:will |'ll )?(?:have to |need to |still )?(?:owe|pay) (?:
 PROMISE = rx(r"\bi (?:guarantee|promise)\b", r"\b(?:will|'ll) (?:definitely |just )?(?:go away|disappear|be (?:erased|forgiven|wiped))\b",
               r"\byou (?:won'?t|will not|don'?t) owe (?:anything|a thing|a cent)\b", r"\bdon'?t worry about (?:it|the bill|paying)\b")
 # Sending an emergency patient away, or making care wait on paperwork, breaches EMTALA.
-ED_DETERRENT = rx(r"\burgent care\b", r"\b(?:cheaper|less expensive) (?:elsewhere|somewhere|down the street|at)\b",
+ED_DETERRENT = rx(r"\burgent care\b", r"\bwhether you'?d (?:like|want) to stay\b", r"\b(?:think about|decide) (?:whether|if) you\b",
+                  r"\b(?:it'?s your (?:call|choice)|up to you)\b", r"\bwalk-in clinic\b", r"\bcheck with your insur\w+ (?:before|first)\b",
+                  r"\bcall your insurance\b[^.?!]{0,40}\bfirst\b", r"\bprior auth\w*\b[^.?!]{0,30}\bfirst\b", r"\b(?:cheaper|less expensive) (?:elsewhere|somewhere|down the street|at)\b",
                    r"\bgo (?:somewhere else|elsewhere|home and)\b", r"\bsign\w*\b[^.?!]{0,40}\b(?:first|before (?:you'?re|you are|we) )",
                    r"\b(?:before|until) (?:you'?re|you are|you can be|we can) (?:seen|treated|see you)\b[^.?!]{0,30}\b(?:pay|insurance|deposit|card|form)")
 # Misleading statements that push a patient to pay.
@@ -142,7 +144,15 @@ FAMILY_LIABILITY = rx(r"\byou(?:'re| are| will be| become|'ll be)? (?:now |perso
                       r"\b(?:the )?(?:family|spouse|next of kin|children|kids) (?:has|have|must|need) to (?:pay|cover)\b",
                       r"\b(?:it'?s|they'?re|that'?s|those are) (?:all )?yours now\b", r"\bsomebody has to pay\b",
                       r"\b(?:the )?spouse (?:is|becomes) (?:the )?(?:guarantor|responsible)\b",
-                      r"\b(?:under|by) (?:the )?law\b[^.?!]{0,40}\b(?:you|the family)\b[^.?!]{0,20}\b(?:owe|pay|responsible)\b")
+                      r"\b(?:under|by) (?:the )?law\b[^.?!]{0,40}\b(?:you|the family)\b[^.?!]{0,20}\b(?:owe|pay|responsible)\b",
+                      r"\b(?:debts?|bills?|balance|remaining balance)\b[^.?!]{0,20}\b(?:passes|pass|falls|fall|goes|comes|come|would come)\b[^.?!]{0,15}"
+                      r"\b(?:to|on) (?:you|the family|the children|the kids)\b",
+                      r"\bthe law passes\b[^.?!]{0,40}\b(?:children|family|spouse|you)\b",
+                      r"\b(?:your|the family'?s) responsibility now\b", r"\byou'?(?:re| are) (?:the one )?responsible now\b",
+                      r"\bnext in line\b", r"\bfamilies (?:usually |often )?take (?:these|the|such) bills? over\b",
+                      r"\b(?:liable|responsible) for (?:household members'?|family members'?)\b",
+                      r"\b(?:take care of|pay|cover) (?:his|her|their) (?:balance|bill|debt)s? yourself\b", r"\bout of your own pocket\b",
+                      r"\badd (?:his|her|their) (?:balance|bill)s? to your account\b")
 # Care made to wait on money (EMTALA): payment, insurance or a copay before the screening.
 PAY_BEFORE_CARE = rx(r"\b(?:before|until) (?:the |a )?(?:doctor|nurse|provider|physician|anyone|someone|we) (?:can )?(?:sees?|see|look|"
                      r"treat|examine|check)\w*\b[^.?!]{0,60}\b(?:pay|copay|co-pay|deposit|insurance|card|\$\d)",
@@ -206,3 +216,29 @@ PAYMENT_SOUGHT = rx(r"\b(?:payments?|balance|bill|amount|it|this|copays?|coinsur
                     r"\b(?:first|your) payment\b", r"\bneed a payment\b", r"\btake (?:just )?\$?\d", r"\bpayment (?:coming|going) out\b",
                     r"\b(?:full|whole|entire) (?:balance|amount)\b[^.?!]{0,20}\b(?:that day|today|due|now)\b", r"\bpay it off\b",
                     r"\bcharge (?:it |the \$?\d+ \w+ )?to your card\b", r"\b(?:charge|bill)\w* (?:you|it) (?:the|for the) (?:difference|rest|remaining)\b")
+# Money talk in the emergency department before the screening, unless it is put after the care.
+MONEY_TALK = rx(r"\bco-?pay\w*\b", r"\bdeposit\b", r"\bcard\b", r"\binsurance\b", r"\bmember id\b", r"\bmedicare number\b", r"\bmedicaid\b",
+                r"\bcoverage\b", r"\bprior auth\w*\b", r"\bpayment\w*\b", r"\bpay\b", r"\$\s?\d", r"\bcost\w*\b", r"\bout[- ]of[- ]network\b",
+                r"\bbalance\b", r"\bfinancial\b")
+AFTER_CARE = rx(r"\bafter\b", r"\blater\b", r"\bafterward\w*\b", r"\bonce (?:you'?re|he'?s|she'?s|they'?ve|the doctor|you have been|you'?ve been)\b",
+                r"\bno matter\b", r"\bregardless\b", r"\bwhether or not\b", r"\b(?:won'?t|will not|doesn'?t|does not) (?:affect|delay|change|matter)\b",
+                r"\bcan wait\b", r"\bnot (?:needed|required)\b", r"\bfirst\b[^.?!]{0,25}\b(?:seen|care|doctor|exam|screen\w*|triage)\b",
+                r"\b(?:seen|examined|screened|treated|cared for) first\b", r"\bor not\b", r"\bwith or without\b",
+                r"\bnothing to do with\b", r"\bno bearing\b", r"\beveryone\b[^.?!]{0,40}\bseen\b")
+# A patient's question about money ("That's cheaper, right?"): answering it is not raising money first.
+MONEY_WORDS = rx(r"\bcost\w*\b", r"\bcheap\w*\b", r"\bexpensive\b", r"\bafford\b", r"\bmoney\b", r"\bbill\w*\b", r"\bpay\w*\b",
+                 r"\binsurance\b", r"\bnetwork\b", r"\bco-?pay\b", r"\bprice\b", r"\bcharge\w*\b", r"\bowe\b", r"\$\s?\d")
+# The patient's own worry about cost, named back to them: not money talk.
+THEIR_WORRY = rx(r"\b(?:worried|worry|worries|concerned|scared|afraid|asking|asked|question|thinking) (?:about|of) (?:the |your |what it )?$")
+# A written good-faith estimate refused, put off or made conditional (45 CFR 149.610).
+GFE_DENIED = rx(r"\b(?:written |good[- ]faith )?estimates? (?:are|is) (?:only|just) for\b", r"\b(?:don'?t|do not) (?:give|do|send|provide) "
+                r"(?:written |good[- ]faith )?estimates\b", r"\b(?:don'?t|do not) need a (?:written |good[- ]faith )?estimate\b",
+                r"\bwait and send you the bill\b", r"\bgo over the final bill\b", r"\bthat'?s all we do\b",
+                r"\bcan'?t send (?:you )?one\b", r"\bbill will come after\b",
+                r"\b(?:if|once|after) you pay (?:the |a )?(?:deposit|fee|something|first)\b[^.?!]{0,40}\bestimate\b", r"\bestimates? confusing\b")
+# Pressure that is not a threat: a deal that vanishes, a bill held back until paid, payment before an answer.
+PRESSURE_TACTIC = rx(r"\bonly (?:lasts|good|valid|available|stands)\b[^.?!]{0,30}\b(?:while|until|today|now|on the phone)\b",
+                     r"\bgone for good\b", r"\b(?:offer|discount|deal|settlement)\b[^.?!]{0,20}\b(?:expires?|off the table)\b",
+                     r"\bitemi[sz]ed\b[^.?!]{0,50}\b(?:once|after|when|only if)\b[^.?!]{0,30}\b(?:paid|settled|pay)\w*\b",
+                     r"\bfirst\b[^.?!]{0,20}\b(?:take|get|collect|process)\w* (?:the |a |your )?payment\b[^.?!]{0,60}\bthen\b",
+                     r"\bcollect first\b", r"\bpolicy is to collect\b")

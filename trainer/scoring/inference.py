@@ -21,13 +21,13 @@ _FOR_SOMEONE_ELSE = rx(rf"\b(?:calling|call|ringing|asking|here) (?:about|for|on
                        rf"\bmy (?:late )?{_RELATIVE}'?s (?:bill|account|balance|statement|claim|charges?|visit|surgery|stay)\b",
                        rf"\b(?:he|she)'?s? not (?:home|here|available)\b", r"\bwho'?s calling\b", r"\bcan i take a message\b",
                        r"\bwrong number\b", r"\bno one by that name\b")
-_EMERGENCY = rx(r"\b(?:i'?m|i am|we'?re|we are|he'?s|she'?s|he is|she is|sitting|waiting|standing|just got)\b[^.?!]{0,30}\b(?:in|at) "
-                r"(?:the |your |an )?(?:er|e\.r\.|emergency (?:room|department)|ed)\b",
+_ER = r"(?:the |your |an )?(?:er|e\.r\.|emergency (?:room|department)|ed)\b"
+_EMERGENCY = rx(rf"\b(?:i'?m|i am|we'?re|we are|he'?s|she'?s|he is|she is|my \w+'?s|my \w+ is) (?:sitting |waiting |standing |still |here |"
+                rf"now |currently |right now |lying )?(?:in|at) {_ER}",
+                rf"\b(?:sitting|waiting|standing|lying|just got here) (?:in|at) {_ER}",
                 r"\b(?:er|emergency (?:room|department))\b[^.?!]{0,20}\b(?:right now|waiting room|lobby)\b",
-                r"\b(?:i think i )?(?:broke|broken) (?:my|his|her)\b(?![^.?!]{0,30}\b(?:last|ago|in (?:may|june|july)))",
+                r"\b(?:i think (?:i|she|he|we)|(?:i|she|he) (?:just|may have)) broke\b",
                 r"\bthrowing up\b", r"\bfever of\b", r"\bhit (?:his|her|my) head\b", r"\b(?:it'?s|having) a (?:stroke|heart attack)\b",
-                r"\b(?:i'?m|i am|we'?re|we are|sitting|waiting|here|standing|just got here)\b[^.?!]{0,20}\b(?:in|at) "
-                r"(?:the )?(?:er|e\.r\.|emergency (?:room|department)|ed)\b(?! (?:last|on|yesterday|in (?:may|june|july)))",
                 r"\b(?:my|his|her) (?:chest|stomach|head) (?:hurts|is killing)\b", r"\bcan'?t breathe\b", r"\bi'?m bleeding\b",
                 r"\b(?:i'?m|she'?s|i am|she is) in labou?r\b",
                 r"\bemergency\b[^.?!]{0,25}\b(?:right now|now|waiting|before (?:they|the doctor|anyone) (?:see|sees|treat))\b")
