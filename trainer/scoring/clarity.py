@@ -14,7 +14,7 @@ from ..glossary import glossary
 from .context import ScoreContext
 from .gaming import amounts_not_statistics
 from .ledger import Ledger
-from .text import rx, sentences, words
+from .text import WORD, rx, sentences, words
 from .word_frequency import syllables, zipf
 
 LONG_SENTENCE = 20  # words
@@ -107,6 +107,12 @@ def _sentence_length(led: Ledger, text: str) -> None:
     led.suggest(7, f"Break long sentences up: keep each under {LONG_SENTENCE} words.")
 
 
+def _says_something(text: str) -> bool:
+    """Ten or more words of statements (not questions, not repeated) before any check of understanding."""
+    said = [text[s:e] for s, e in sentences(text) if not text[s:e].rstrip().endswith("?")]
+    return len({w.lower() for part in said for w in WORD.findall(part)}) >= 10
+
+
 def glossed(text: str, start: int, end: int) -> bool:
     return bool(_GLOSS_AFTER.search(text[end:end + 60]) or _GLOSS_BEFORE.search(text[max(0, start - 30):start]))
 
@@ -157,7 +163,7 @@ def score_clarity(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -> t
         led.hit("next_step", "says what happens next", hits["next_step"])
     else:
         led.suggest(6, "End with one clear next step: 'I'll mail the itemized bill today; it should arrive by Friday.'")
-    explained_something = bool(explained or concrete or "next_step" in hits)
+    explained_something = bool(explained or concrete or "next_step" in hits) or _says_something(text)
     if "teach_back" in hits and explained_something:
         led.hit("teach_back", "checks understanding in the patient's own words (teach-back)", hits["teach_back"],
                 sub="check")

@@ -66,7 +66,9 @@ PATTERNS: dict[str, tuple[re.Pattern, bool]] = {
                      r"\b(?:within|in|over) (?:the next )?(?:\d+|one|two|three|five|seven|ten|thirty|fourteen) (?:business )?(?:days?|weeks?|months?)\b",
                      r"\b(?:by|on|this|next) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|month)\b",
                      r"\b(?:today|tomorrow)\b"), True),
-    "next_step": (rx(r"\b(?:the )?next step\b", r"\bwhat happens next\b", r"\bhere'?s what (?:I|we)'?(?:ll| will)? ?(?:do|happens)",
+    "next_step": (rx(r"(?:^|[.!?]\s+)(?:please |just |so )?(?:bring|call|send|mail|fill|sign|keep|check|look|use|go|ask|show|watch|"
+                     r"take|write|save|apply|return|upload|email|text|expect|wait for|hold on to)\b[^.?!]{3,}[.!]",
+                     r"\b(?:the )?next step\b", r"\bwhat happens next\b", r"\bhere'?s what (?:I|we)'?(?:ll| will)? ?(?:do|happens)",
                      r"\b(?:i|we)(?:'ll| will| am going to| are going to|'m going to|'re going to)(?: also| then| now| personally| first)? (?!not\b|never\b|be able\b|see\b|have to\b|need to\b)[a-z]+",
                      r"\b(?:please )?(?:call|mail|send|bring|apply|sign|fill (?:it |this )?out|return|email|upload|fax|drop off)\b[^.?!]{0,40}\b(?:by|before|within|today|tomorrow|this week)\b",
                      r"\byou(?:'ll| will) (?:get|receive|see|hear)\b", r"\bif you can (?:send|bring|fill|sign)\b",

@@ -10,13 +10,16 @@ from .context import ScoreContext
 from .empathy import score_empathy
 from .fact_check import check_facts
 from .gaming import drop_repeats, repeated_spans
-from .facts_cost import charge_wrong_facts
+from .facts_cost import WRONG_FACT_CLARITY_CAP, charge_wrong_facts
 from .inference import infer
 from .ledger import Ledger
 from .moves import INTERNAL, detect, patient_cues
 from .text import clean
 
 RUBRIC_VERSION = "2026.12-1"
+# Breaches that are false statements ("you could be arrested", "his bills pass to you"): the labelling guide
+# rates a wrong statement unclear, however plainly it is put.
+FALSE_STATEMENT_RULES = frozenset({"no-false-threats", "fdcpa-no-threats", "fair-dealing", "time-barred-debt"})
 
 
 @dataclass
@@ -55,6 +58,8 @@ class Scorer:
         empathy = score_empathy(text, hits, cues, ctx)
         clarity, explained = score_clarity(text, hits, cues, ctx)
         compliance, blockers = score_compliance(text, hits, cues, ctx, inferred)
+        if any(b.rule_id in FALSE_STATEMENT_RULES for b in blockers):  # a threat or false claim is a wrong statement
+            clarity.cap(WRONG_FACT_CLARITY_CAP, "a false statement about what will happen or who owes")
         wrong = check_facts(text, ctx.facts, ctx.patient_line)
         if wrong:
             explained = charge_wrong_facts(wrong, clarity, compliance, explained)
