@@ -37,8 +37,8 @@ def threat_rule(collector: bool) -> str:
     return "fdcpa-no-threats" if collector else "no-false-threats"
 
 
-def applicable_rules(ctx: ScoreContext, inferred: Inferred | None = None) -> frozenset[str]:
-    inf = inferred or infer(ctx, "")
+def applicable_rules(ctx: ScoreContext, inferred: Inferred | None = None, text: str = "") -> frozenset[str]:
+    inf = inferred or infer(ctx, text)
     role = "collection_agency" if inf.collector else ctx.role
     rules = set(ctx.rules) if ctx.rules else set(DEFAULT_RULES.get(role, DEFAULT_RULES["hospital_billing"]))
     rules |= ALWAYS | {threat_rule(inf.collector)}
@@ -60,10 +60,12 @@ def applicable_rules(ctx: ScoreContext, inferred: Inferred | None = None) -> fro
         rules.add("hipaa-confidential-communications")
     if inf.relay:
         rules.add("effective-communication")
-    if P.ABN_CUE.search(ctx.patient_line):
+    if P.ABN_CUE.search(ctx.patient_line) or P.ABN_CUE.search(text):
         rules.add("medicare-abn")
-    if P.LANGUAGE_CUE.search(ctx.patient_line):
+    if inf.language:
         rules.add("language-access")
+    if inf.time_barred and inf.collector:
+        rules.add("time-barred-debt")
     return frozenset(rules)
 
 
@@ -98,7 +100,7 @@ class _Check:
 def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext,
                      inferred: Inferred | None = None) -> tuple[Ledger, list[Blocker]]:
     inf = inferred or infer(ctx, text)
-    rules = applicable_rules(ctx, inf)
+    rules = applicable_rules(ctx, inf, text)
     c = _Check()
     led = c.led
     st = ctx.state
@@ -141,9 +143,9 @@ def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext,
             c.credit("nsa-surprise-billing", _spans(P.PROTECTED, text), "explains the patient's protection")
 
     if "language-access" in rules and not st.interpreter_offered:
-        family = _spans(P.FAMILY_INTERPRETER, text)
+        family = _spans(P.FAMILY_INTERPRETER, text) + _spans(P.INTERPRETER_REFUSED, text)
         if family:
-            c.fault("missed", "language-access", "relies on a family member to interpret", family)
+            c.breach("language-access", family, "refuses, charges for or skips a qualified interpreter, or relies on family")
         elif "offered_interpreter" in hits:
             c.credit("language-access", hits["offered_interpreter"], "offers a free interpreter")
         else:
@@ -153,7 +155,7 @@ def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext,
     if "medicare-abn" in rules:
         pressure = _spans(P.ABN_PRESSURE, text)  # "you don't have to sign" is fine
         if pressure:
-            c.fault("loose", "medicare-abn", "pressures the patient to sign the ABN", pressure)
+            c.breach("medicare-abn", pressure, "steers the patient's ABN choice, rushes the signature or signs after the service")
         elif P.ABN_EXPLAINED.search(text):
             c.credit("medicare-abn", _spans(P.ABN_EXPLAINED, text), "explains the notice and choices")
 

@@ -74,13 +74,31 @@ MISLEADING = rx(r"\b(?:all|every) (?:medical )?bills? (?:go|goes|get|gets) (?:re
                  r"\bpay\b[^.?!]{0,30}\bto avoid\b", r"\b(?:is|are) (?:all )?yours\b(?=[^.?!]{0,40}(?:out of network|out-of-network))",
                  r"\bout[- ]of[- ]network\b[^.?!]{0,40}\b(?:is|are) (?:all )?yours\b")
 URGENCY = rx(r"\b(?:today|right now|right away|immediately|before you hang up)\b")
-FAMILY_INTERPRETER = rx(r"\b(?:your|a) (?:son|daughter|child|kid|grandson|granddaughter|neighbou?r|friend) (?:can|could|to) (?:translate|interpret)")
+FAMILY_INTERPRETER = rx(r"\b(?:your|a|her|his) (?:son|daughter|child|kid|grandson|granddaughter|neighbou?r|friend|relative|sister|brother|"
+                        r"husband|wife|family member) (?:can|could|to|will) (?:translate|interpret|explain|help you go|read)",
+                        r"\bput your (?:son|daughter|child|kid|husband|wife|sister|brother|friend) on\b",
+                        r"\b(?:find|ask|bring|get) (?:a|your) (?:friend|relative|family member|neighbou?r|son|daughter|sister|brother) (?:to )?"
+                        r"(?:interpret|translate|help)\b")
+INTERPRETER_REFUSED = rx(r"\b(?:won'?t|don'?t|do not|will not) need (?:an )?interpreter\b", r"\bjust try in english\b",
+                         r"\bonly (?:handles|speaks?|does) english\b", r"(?<!no )(?<!free of )\b(?:fee|charge|costs)\b[^.?!]{0,30}\binterpret\w*\b",
+                         r"\binterpret\w*\b(?:(?!\bfree\b|\bno (?:cost|charge)\b)[^.?!]){0,30}\b(?:a fee|\$\d+ fee|billed to)\b",
+                         r"\bcall back with someone who speaks\b", r"\bdon'?t have (?:\w+ )?interpreters\b",
+                         r"\bmail the plan in english\b", r"\bquicker than (?:calling )?the interpreter\b",
+                         r"\byour english is (?:fine|good enough)\b")
 ABN_EXPLAINED = rx(r"\b(?:abn|advance beneficiary notice)\b", r"\bmedicare (?:may|might) not (?:pay|cover)\b", r"\byou (?:can|may) choose\b")
-ABN_PRESSURE = rx(r"\bjust sign\b", r"\bhave to sign\b", r"\bsign (?:it|here) (?:or|and)\b")
+ABN_PRESSURE = rx(r"\bjust sign\b", r"\bhave to sign\b", r"\bsign (?:it|here) (?:or|and)\b",
+                  r"(?<!can )(?<!could )(?<!may )(?<!you )\b(?:pick|check|tick|ticking|go with|recommend|suggest)\w*\b[^.?!]{0,25}"
+                  r"\b(?:option|box) (?:2|two)\b(?! or)",
+                  r"\bmost (?:people|patients) (?:pick|choose|go with)\b", r"\bcheck the second box\b",
+                  r"\b(?:just|only) (?:standard|routine) paperwork\b", r"\b(?:don'?t|do not) (?:really )?need to read\b",
+                  r"\bcan (?:be )?sign\w* (?:it )?(?:afterward|later|after)\b",
+                  r"\bsign (?:the form|the abn|it)\b[^.?!]{0,40}\b(?:pay|take the \$|\$\d)",
+                  r"\byou'?ll need to pick option\b")
 
 
 # Rules a context brings in by itself when the scenario names none (e.g. a corpus line).
-ABN_CUE = rx(r"\b(?:abn|advance beneficiary|sign (?:this|that|the|a) (?:form|paper|notice)|medicare (?:won'?t|might not|may not))\b")
+ABN_CUE = rx(r"\b(?:abn|advance beneficiary|sign (?:this|that|the|a) (?:form|paper|notice)|medicare (?:won'?t|might not|may not))\b",
+             r"\boption (?:1|2|3|one|two|three)\b", r"\bwhich option\b")
 LANGUAGE_CUE = rx(r"\b(?:no hablo|hablo|español|spanish|my english|english (?:no|not) good|interpreter|translator)\b")
 
 # Card data asked for aloud, read back, written down or kept (PCI DSS v4.0.1 3.2.1, 3.3.1, 3.4.1).

@@ -69,6 +69,13 @@ _CONFIDENTIAL = rx(r"\b(?:don'?t|do not|never) (?:send|mail|call)\b[^.?!]{0,40}\
                    r"\bconfidential\w*\b", r"\b(?:he|she|they) (?:can'?t|cannot|mustn'?t) (?:know|find out|see)\b")
 _RELAY = rx(r"\brelay\b", r"\bvrs\b", r"\btty\b", r"\btext telephone\b", r"\bsign language\b", r"\b(?:deaf|hard of hearing)\b")
 
+_TIME_BARRED = rx(r"\bstatute of limitations\b", r"\bpast the (?:time limit|limit)\b", r"\btoo old (?:to|for)\b",
+                  r"\btime[- ]barred\b", r"\bfrom (?:19\d\d|200\d|201[0-8])\b", r"\bold debts?\b")
+_LANGUAGE = rx(r"\b(?:no hablo|hablo|español|spanish|my english|english (?:no|not|is not|isn'?t) (?:good|great))\b", r"\binterpreter\b",
+               r"\btranslat\w*\b", r"\b(?:little|no|not much|poco) english\b",
+               r"\b(?:portuguese|vietnamese|chinese|mandarin|cantonese|russian|arabic|haitian|creole|korean|tagalog|polish|somali)\b",
+               r"\b(?:mi hijo|mi hija|señora|gracias|por favor|no entiendo)\b")
+
 
 @dataclass(frozen=True)
 class Inferred:
@@ -84,6 +91,8 @@ class Inferred:
     qmb: bool
     confidential_request: bool
     relay: bool
+    time_barred: bool
+    language: bool
 
 
 def infer(ctx: ScoreContext, reply: str) -> Inferred:
@@ -104,4 +113,6 @@ def infer(ctx: ScoreContext, reply: str) -> Inferred:
         qmb=bool(_QMB.search(line)) or "qmb-billing-prohibition" in ctx.rules,
         confidential_request=bool(_CONFIDENTIAL.search(line)),
         relay=bool(_RELAY.search(line)),
+        time_barred="time-barred-debt" in ctx.rules or bool(_TIME_BARRED.search(line) or _TIME_BARRED.search(reply)),
+        language=bool(_LANGUAGE.search(line)),
     )

@@ -53,7 +53,7 @@ class Scorer:
             return None
         inferred = infer(ctx, text)
         repeats = repeated_spans(text)
-        hits = drop_repeats(detect(text, inferred.collector, "time-barred-debt" in ctx.rules), repeats)
+        hits = drop_repeats(detect(text, inferred.collector, inferred.time_barred), repeats)
         cues = patient_cues(ctx.patient_line)
         empathy = score_empathy(text, hits, cues, ctx)
         clarity, explained = score_clarity(text, hits, cues, ctx)

@@ -128,8 +128,8 @@ def consequences(text: str, collector: bool = False, time_barred: bool = False) 
             or bool(_TIME.search(sentence) and _OPTIONS.search(sentence) and _CONDITION.search(sentence))
         if kind == "severe" or (kind == "legal" and time_barred):
             verdict = "threat"
-        elif kind == "legal":
-            verdict = "notice" if lawful_form and not urgent else "threat"
+        elif kind == "legal":  # a collector names no lawsuit at all; a provider only as a dated notice
+            verdict = "notice" if lawful_form and not urgent and not collector and _TIME.search(sentence) else "threat"
         elif urgent:  # an ultimatum turns a lawful step into a threat
             verdict = "threat"
         else:
