@@ -46,7 +46,7 @@ def applicable_rules(ctx: ScoreContext, inferred: Inferred | None = None, text: 
         rules |= {"fdcpa-third-party", "fdcpa-dispute"}
     if inf.emergency and role != "collection_agency":
         rules.add("emtala-screening-first")
-    if inf.self_pay and role == "patient_access":
+    if inf.self_pay and role != "collection_agency":
         rules.add("nsa-good-faith-estimate")
     if inf.hardship and role != "collection_agency":
         rules.add("irs-501r-financial-assistance")
@@ -136,8 +136,11 @@ def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext,
             led.suggest(7, "Offer the estimate: 'You'll get a written good-faith estimate before the surgery.'")
 
     if "nsa-surprise-billing" in rules and ("surprise_bill" in cues or "nsa-surprise-billing" in ctx.rules):
+        billed = _spans(P.BALANCE_BILLED, text)
         owe = _spans(P.OWE_OON, text)
-        if owe:
+        if billed:
+            c.breach("nsa-surprise-billing", billed, "balance-bills a patient the No Surprises Act protects")
+        elif owe:
             c.fault("pressure", "nsa-surprise-billing", "tells a protected patient they owe the out-of-network balance", owe)
         elif "nsa-surprise-billing" in ctx.rules and P.PROTECTED.search(text):
             c.credit("nsa-surprise-billing", _spans(P.PROTECTED, text), "explains the patient's protection")
@@ -160,6 +163,9 @@ def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext,
             c.credit("medicare-abn", _spans(P.ABN_EXPLAINED, text), "explains the notice and choices")
 
     _card_data(c, text)
+    autopay = [sp for sp in _spans(P.AUTOPAY, text) if not P.STOPPING.search(text[max(0, sp[0] - 30):sp[0]])]
+    if autopay and not _spans(P.AUTHORIZED, text):
+        c.breach("reg-e-preauthorized-transfers", autopay, "sets up recurring debits or reuses a card without written authorization")
     _special_duties(c, text, hits, inf, rules, sought)
 
     tactic = _spans(P.PRESSURE_TACTIC, text)

@@ -9,7 +9,7 @@ import re
 from .text import rx
 
 # Account details: a claim's or bill's status, or what someone owes (amounts are checked separately).
-ACCOUNT = rx(r"\b(?:your|his|her|their) (?:balance|bill|account|claim|charges?|statement|visit|surgery|mri|procedure|"
+ACCOUNT = rx(r"\b(?:from|for) the (?:ultrasound|ct scan|biopsy|ekg|lab work|bloodwork|x-ray|mri|surgery|er visit)\b", r"\b(?:your|his|her|their) (?:balance|bill|account|claim|charges?|statement|visit|surgery|mri|procedure|"
               r"scan|test|x-ray|stay|insurance|insurer)\b[^.?!]{0,30}\b(?:was|were|has been|is being|got) (?:denied|paid|"
               r"applied|sent|processed|billed|adjusted|rejected|approved|covered|submitted|reduced|written off)\b",
               r"\b(?:he|she|they) (?:owes?|still owes?)\b", r"\b(?:his|her|their) (?:balance|bill|account) (?:is|shows)\b",
@@ -29,13 +29,14 @@ ACCOUNT = rx(r"\b(?:your|his|her|their) (?:balance|bill|account|claim|charges?|s
               r"\b(?:er|emergency|visit|surgery|stay|scan|test|physical|treatment|appointment|procedure)\b[^.?!]{0,25}"
               r"\b(?:on|from|in) (?:the )?(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 # Anything about the patient's care or account, said to a caller who is not the patient.
-ABOUT_PATIENT = rx(r"\b(?:he|she)(?: still)? (?:owes?|had|has had|was (?:seen|treated|admitted|billed|here|in)|went|came in|got)\b",
+ABOUT_PATIENT = rx(r"\b(?:his|her|their) (?:overdue |past[- ]due |unpaid |outstanding )?(?:mri |er |surgery |hospital |medical )?(?:balance|debt)\b",
+                   r"\b(?:he|she)(?: still)? (?:owes?|had|has had|was (?:seen|treated|admitted|billed|here|in)|went|came in|got)\b",
                     r"\b(?:his|her) (?:balance|bill|claim|visit|surgery|mri|procedure|scan|test|stay|charges?|deductible|"
                     r"copay|treatment|diagnosis|appointment)\b[^.?!]{0,30}\b(?:is|was|were|shows?|came|for|on|from|went|got)\b",
                     r"\b(?:from|for) (?:his|her) \w+(?: \w+)? (?:treatment|visit|surgery|stay|care|scan|test)\b",
                     r"\bi can see (?:it|his|her|the)\b")
 # A sentence about the account: an amount in it is an account detail, not a general price.
-ACCOUNT_SENTENCE = rx(r"\byour\b", r"\byou (?:still )?owe\b", r"\b(?:his|her|their|he|she)\b", r"\bbalance\b", r"\baccount\b",
+ACCOUNT_SENTENCE = rx(r"\bdue\b", r"\bi see (?:a|an)\b", r"\byour\b", r"\byou (?:still )?owe\b", r"\b(?:his|her|their|he|she)\b", r"\bbalance\b", r"\baccount\b",
                        r"\bclaim\b", r"\bbill\b", r"\bstatement\b",
                        r"\b(?:from|in|on) (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\b", r"\bon the \d")
 AUTH_CHECK = rx(r"\bauthori[sz]\w*\b", r"\bpermission\b", r"\bconsent\b", r"\bcourt order\b", r"\bpersonal representative\b", r"\b(?:executor|executrix|administrator) of\b",
@@ -102,13 +103,19 @@ ABN_CUE = rx(r"\b(?:abn|advance beneficiary|sign (?:this|that|the|a) (?:form|pap
 LANGUAGE_CUE = rx(r"\b(?:no hablo|hablo|español|spanish|my english|english (?:no|not) good|interpreter|translator)\b")
 
 # Card data asked for aloud, read back, written down or kept (PCI DSS v4.0.1 3.2.1, 3.3.1, 3.4.1).
-CARD_ASKED = rx(r"\b(?:read|give|tell|say|call out)\w* (?:me |us )?(?:off )?(?:your |the )?(?:full )?(?:card|credit card|debit card) "
+CARD_ASKED = rx(r"\b(?:include|and|then|plus|with)\b[^.?!]{0,15}\b(?:the )?(?:security code|cvv2?|cvc|csc|(?:little |three[- ]digit |3[- ]digit )?"
+                r"code on the back|three[- ]digit code|3[- ]digit code)\b",
+                r"\bread me the (?:full |long |whole )?number\b", r"\bsay the number\b", r"\bsend (?:the |your )?card (?:number|details)\b",
+                r"\b(?:number|card)\b[^.?!]{0,40}\bto my inbox\b", r"\b(?:full |whole )?number and (?:the )?code\b",
+                r"\b(?:read|give|tell|say|call out)\w* (?:me |us )?(?:off )?(?:your |the )?(?:full )?(?:card|credit card|debit card) "
                 r"(?:number|digits)\b", r"\bwhat(?:'s| is) (?:your |the )?(?:full )?(?:card|credit card|debit card) number\b",
                 r"\b(?:the )?(?:16|sixteen|long) (?:numbers|digits)\b", r"\b(?:card|credit card|debit card) number(?:,| and| then)\b",
                 r"\b(?:read|give|tell|say)\w* (?:me |us )?(?:the )?(?:security code|cvv|cvc|three digits|3 digits|code on the back)\b",
                 r"\bwhat(?:'s| is) (?:the |your )?(?:security code|cvv|cvc|code on the back)\b",
                 r"\b(?:go ahead|sure|okay|ok)\b[^.?!]{0,20}\b(?:read|give)\w* (?:me |us )?(?:it|the (?:number|card))\b")
-CARD_KEPT = rx(r"\b(?:save|store|keep|write down|jot|note|record|file|put)\w*\b[^.?!]{0,40}\b(?:security code|cvv|cvc|three[- ]digit code|"
+CARD_KEPT = rx(r"\b(?:jot|write|note|add|put|save)\w*\b[^.?!]{0,40}\b(?:on a note|on (?:your|the) (?:registration )?sheet|"
+               r"in(?:to)? (?:your |the )?(?:account )?notes|for (?:her|his|your) next visit)\b",
+               r"\b(?:save|store|keep|write down|jot|note|record|file|put)\w*\b[^.?!]{0,40}\b(?:security code|cvv|cvc|three[- ]digit code|"
                r"code on the back)\b",
                r"\b(?:security code|cvv|cvc|code on the back)\b[^.?!]{0,40}\b(?:on file|for next time|for later|in (?:the|your) "
                r"(?:notes|account|file))\b",
@@ -119,7 +126,12 @@ SECURE_PAYMENT = rx(r"\bsecure (?:payment )?(?:line|system|portal|link|keypad|iv
                     r"(?:in|into) (?:your|the) (?:phone|keypad)\b", r"\bautomated (?:payment )?line\b", r"\bpatient portal\b",
                     r"\bnever (?:ask|read|write|keep|store)\b[^.?!]{0,30}\b(?:card|security code)\b")
 # Someone told about the patient before: a past disclosure is still a disclosure.
-PAST_DISCLOSURE = rx(r"\b(?:i|we|someone|our office|the office|my colleague)(?: already| also)? (?:told|mentioned|explained|let|gave|"
+PAST_DISCLOSURE = rx(r"\bwhen (?:your|the|her|his) (?:neighbou?r|sister|brother|dad|mom|father|mother|roommate|coworker|boss|son|daughter) "
+                     r"(?:answered|called|picked up|asked)\b[^.?!]{0,60}\b(?:balance|bill|surgery|visit|debt|account|owe|date|reason)\b",
+                     r"\b(?:i|we) (?:told|let) (?:her|him|them)\b(?: know)?[^.?!]{0,30}\b(?:about )?(?:your|the) (?:\$[\d,]+ )?(?:outstanding )?"
+                     r"(?:balance|bill|surgery|debt|account)\b",
+                     r"\bjust the (?:er |visit |surgery )?(?:date|reason|balance|amount)\b",
+                     r"\b(?:i|we|someone|our office|the office|my colleague)(?: already| also)? (?:told|mentioned|explained|let|gave|"
                      r"left (?:a )?message (?:with|for))\b[^.?!]{0,30}\b(?:your|his|her) (?:neighbou?r|sister|brother|boss|employer|"
                      r"roommate|friend|son|daughter|mother|father|mom|dad|wife|husband|coworker|landlord)\b",
                      r"\bleft (?:the )?(?:details|balance|amount)\b[^.?!]{0,40}\b(?:with|on) (?:your|the|his|her) "
@@ -131,17 +143,26 @@ HEALTH_DETAIL = rx(r"\b(?:he|she|your (?:son|daughter|wife|husband|mother|father
                    r"chemo\w*|prescription|medication|x-ray|lab work|ultrasound|ct scan|mri)\b",
                    r"\b(?:he|she) (?:came|was brought) (?:in|into the er|to the er) (?:for|with|after)\b")
 # The debt named to a caller before right-party contact (FDCPA 1692b, 1692c(b)).
-DEBT_NAMED = rx(r"\b(?:a |the |an )?(?:debt|past[- ]due|overdue|unpaid|outstanding|delinquent) (?:balance|bill|account|debt|amount)\b",
+DEBT_NAMED = rx(r"\b(?:unpaid|overdue|past[- ]due|outstanding|delinquent)\b[^.?!]{0,15}\b(?:bill|balance|debt|account)\b",
+                r"\bhospital (?:balance|debt|bill)\b", r"\b(?:a |the |an )?(?:debt|past[- ]due|overdue|unpaid|outstanding|delinquent) (?:balance|bill|account|debt|amount)\b",
                 r"\b(?:owes?|owed|owing)\b", r"\bcollect\w*\b", r"\bin collections\b", r"\bmedical (?:bill|debt|balance)\b",
                 r"\battempt to collect\b")
 # Financial assistance denied without screening, or put behind a payment.
-ASSISTANCE_DENIED = rx(r"(?<!if )(?<!If )(?<!in case )\byou (?:don'?t|do not|wouldn'?t|would not|won'?t|will not|probably don'?t) qualify\b",
+ASSISTANCE_DENIED = rx(r"\b(?:assistance|charity|aid|program)\b[^.?!]{0,30}\bonly for (?:people|patients|those)\b",
+                       r"\bwouldn'?t (?:fit|cover|apply to) (?:you|someone)\b",
+                       r"\b(?:financial assistance|assistance|charity care)\b[^.?!]{0,20}\b(?:isn'?t|is not|no longer|not) (?:available|an option|possible)\b",
+                       r"\b(?:too late|past that point)\b[^.?!]{0,20}\b(?:to apply|for assistance|to ask)\b", r"\bclosed to you\b",
+                       r"\byou'?d have needed to ask\b", r"\btoo late to apply\b",
+                       r"(?<!if )(?<!If )(?<!in case )\byou (?:don'?t|do not|wouldn'?t|would not|won'?t|will not|probably don'?t) qualify\b",
                        r"\byou(?:'re| are) not eligible (?:for|to)\b", r"\byou (?:make|earn) too much\b",
                        r"\b(?:financial assistance|charity care|assistance) (?:is|are) (?:only|just) for\b",
                        r"\bno point (?:in )?applying\b", r"\b(?:don'?t|do not) bother applying\b",
                        r"\b(?:we )?(?:don'?t|do not) (?:have|offer) (?:any )?(?:financial assistance|charity|discounts?|help)\b",
                        r"\bnot (?:for|meant for) people like you\b")
-ASSISTANCE_CONDITIONAL = rx(r"\byou(?:'ll| will)? (?:need to |have to |must |should )?(?:first )?(?:pay|put down|make (?:a|the) (?:payment|deposit))\b"
+ASSISTANCE_CONDITIONAL = rx(r"\b(?:first|before)\b[^.?!]{0,40}\b(?:payment|deposit|\$\d)[^.?!]{0,60}\b(?:then|after that|before)\b[^.?!]{0,40}"
+                            r"\b(?:apply|application|assistance)",
+                            r"\b(?:if|once) you (?:make|pay|set up|put)\b[^.?!]{0,50}\b(?:apply|application|assistance)\w*",
+                            r"\byou(?:'ll| will)? (?:need to |have to |must |should )?(?:first )?(?:pay|put down|make (?:a|the) (?:payment|deposit))\b"
                             r"[^.?!]{0,50}\b(?:before|first|then|and then)\b[^.?!]{0,40}\b(?:apply|application|assistance|qualify|"
                             r"charity|screen)\w*",
                             r"\b(?:we|i) (?:need|require|have to (?:get|collect))\b[^.?!]{0,30}\b(?:payment|deposit|\$\d[\d,]*)\b[^.?!]{0,30}"
@@ -172,14 +193,18 @@ FAMILY_LIABILITY = rx(r"\byou(?:'re| are| will be| become|'ll be)? (?:now |perso
                       r"\b(?:take care of|pay|cover) (?:his|her|their) (?:balance|bill|debt)s? yourself\b", r"\bout of your own pocket\b",
                       r"\badd (?:his|her|their) (?:balance|bill)s? to your account\b")
 # Care made to wait on money (EMTALA): payment, insurance or a copay before the screening.
-PAY_BEFORE_CARE = rx(r"\b(?:before|until) (?:the |a )?(?:doctor|nurse|provider|physician|anyone|someone|we) (?:can )?(?:sees?|see|look|"
+PAY_BEFORE_CARE = rx(r"(?:co-?pay|deposit|\$\s?\d|insurance|payment)\b[^.?!]{0,40}\b(?:and )?then\b[^.?!]{0,40}\b(?:doctor|nurse|triage|back|seen|exam|scan)\b",
+                     r"\bonce (?:it'?s|the (?:deposit|copay|payment) is) (?:paid|verified|done)\b[^.?!]{0,40}\b(?:triage|doctor|seen|back|scan)\b",
+                     r"\b(?:take|get) the insurance details\b[^.?!]{0,60}\b(?:so|then|once)\b",
+                     r"\b(?:before|until) (?:the |a )?(?:doctor|nurse|provider|physician|anyone|someone|we) (?:can )?(?:sees?|see|look|"
                      r"treat|examine|check)\w*\b[^.?!]{0,60}\b(?:pay|copay|co-pay|deposit|insurance|card|\$\d)",
                      r"\b(?:pay|copay|co-pay|deposit|insurance|card|\$\d)[^.?!]{0,60}\b(?:before|until) (?:the |a )?(?:doctor|nurse|"
                      r"provider|physician|anyone|someone|we|you(?:'re| are| can be)) (?:can )?(?:sees?|see|seen|look|treat\w*|examine\w*|check\w*)\b",
                      r"\bwe (?:need|require|have to (?:get|collect)) (?:your |the |a )?(?:\$\d[\d,]*|copay|co-pay|deposit|payment|"
                      r"insurance (?:card|information))\b[^.?!]{0,40}\b(?:first|before|now)\b")
 # A collector told to stop who carries on (FDCPA 1692c(c), Reg F 1006.14(h)).
-KEEP_CALLING = rx(r"\b(?:still|keep|keeps|continue\w*|go on)\b[^.?!]{0,12}\b(?:call\w*|trying|try|contact\w*|text\w*|email\w*|"
+KEEP_CALLING = rx(r"\byou'?ll keep getting (?:those|them|these)\b", r"\bkeep (?:the )?(?:\w+ ){0,2}(?:calls?|texts?|reminders?) going\b",
+                  r"\b(?:still|keep|keeps|continue\w*|go on)\b[^.?!]{0,12}\b(?:call\w*|trying|try|contact\w*|text\w*|email\w*|"
                   r"send\w*|using|checking in|dial\w*|reminder\w*|working with you)\b",
                   r"\b(?:calls?|texts?|emails?|reminders?|messages?|dialer)\b[^.?!]{0,40}\b(?:continue|keep coming|will come|still come|go on|"
                   r"will keep|runs?)\b",
@@ -193,7 +218,7 @@ KEEP_CALLING = rx(r"\b(?:still|keep|keeps|continue\w*|go on)\b[^.?!]{0,12}\b(?:c
 STOP_CALLING = rx(r"\b(?:stop|no more|won'?t (?:call|contact))\b[^.?!]{0,30}\b(?:calls?|calling|contact\w*)\b",
                   r"\b(?:mark|note|flag|update)\w*\b[^.?!]{0,40}\b(?:do not call|no calls|cease|represented|attorney|lawyer)\b",
                   r"\b(?:contact|call|deal with|speak with|talk to) your (?:attorney|lawyer)\b", r"\bonly (?:in writing|by mail)\b")
-CALL_OFTEN = rx(r"\b(?:call|calling|ring|try|trying|dial\w*|give you a (?:quick )?(?:courtesy )?(?:call|ring))\b[^.?!]{0,30}\b(?:every day|daily|"
+CALL_OFTEN = rx(r"\btry you (?:on )?(?:monday|tuesday|wednesday|thursday|friday)\b[^.?!]{0,20}\band\b", r"\b(?:call|calling|ring|try|trying|dial\w*|give you a (?:quick )?(?:courtesy )?(?:call|ring))\b[^.?!]{0,30}\b(?:every day|daily|"
                 r"each day|every couple of hours|every hour|twice a day|several times|a few more times|and again|and the next day|"
                 r"every day this week|until (?:you pay|we reach|someone answers|we finally|there'?s)|day and night|all day)\b",
                 r"\b(?:keep|be) calling (?:you )?until\b", r"\bfollow up every day\b", r"\bkeeps dialing\b",
@@ -202,16 +227,25 @@ CALL_OFTEN = rx(r"\b(?:call|calling|ring|try|trying|dial\w*|give you a (?:quick 
                 r"later (?:today|this week)|in a (?:day|couple of days|few days))\b",
                 r"\bthey'?ll keep coming\b", r"\bcourtesy call tomorrow\b")
 # Medicare cost sharing asked of a QMB.
-QMB_BILLED = rx(r"\byou (?:still )?(?:owe|need to pay|have to pay|are responsible for) (?:the |your )?(?:medicare )?(?:coinsurance|"
+QMB_BILLED = rx(r"\balready paid stays\b", r"\bspread your \$?[\d,]* ?(?:hospital )?deductible\b", r"\breminder of the coinsurance\b",
+                r"\bcoinsurance you owe\b", r"\byou (?:still )?(?:owe|need to pay|have to pay|are responsible for) (?:the |your )?(?:medicare )?(?:coinsurance|"
                 r"deductible|copay|co-pay|20 percent|20%)\b", r"\b(?:coinsurance|deductible|copay)\b[^.?!]{0,30}\b(?:is|are) "
                 r"(?:still )?(?:your responsibility|due|owed)\b")
 # A confidential-communications request refused or questioned (45 CFR 164.522(b)).
-CONFIDENTIAL_REFUSED = rx(r"\b(?:only|can only) (?:send|mail|call)\b[^.?!]{0,30}\b(?:address|number|phone) on file\b",
+CONFIDENTIAL_REFUSED = rx(r"\bcan i ask why\b", r"\b(?:need|require)\w* (?:a |some )?(?:short )?reason\b", r"\bwithout a reason\b",
+                          r"\b(?:if you can )?explain why\b", r"\bpolice report or (?:a )?protective order\b",
+                          r"\b(?:have to|must) go to (?:their|the policyholder'?s?|your parents'?) (?:address|house)\b",
+                          r"\b(?:still|only) (?:calls?|call|sends?|mails?)\b[^.?!]{0,30}\b(?:home|primary|number on (?:file|the account)|address on file)\b",
+                          r"\bcan only call the primary number\b",
+                          r"\b(?:only|can only) (?:send|mail|call)\b[^.?!]{0,30}\b(?:address|number|phone) on file\b",
                           r"\b(?:why|what'?s the reason)\b[^.?!]{0,40}\b(?:another|different|other) (?:address|phone|number)\b",
                           r"\b(?:need|have) to (?:know|tell me) why\b", r"\b(?:he|she|your (?:husband|wife|partner)) (?:has|have) a right to "
                           r"(?:know|see)\b", r"\bwe (?:can'?t|cannot|don'?t) (?:change|use) (?:a |another |a different )?(?:address|number|phone)\b")
 # A relay call turned away, or a family member asked to interpret.
-RELAY_REFUSED = rx(r"\bwe (?:don'?t|do not|can'?t|cannot) (?:take|accept|do|handle) (?:relay|these|those|tty|vrs)\b",
+RELAY_REFUSED = rx(r"\b(?:please )?(?:tell|ask) (?:her|him|them) (?:that|whether|if)\b", r"\bcan'?t (?:verify|do)\b[^.?!]{0,30}\b(?:relay|interpreted)\b",
+                   r"\bplease come in person\b", r"\bend this relay call\b", r"\bcall from a regular phone\b",
+                   r"\b(?:family member|someone) (?:read|call)\b", r"\bhave someone call for you\b", r"\binterpreter costs are billed\b",
+                   r"\bwe (?:don'?t|do not|can'?t|cannot) (?:take|accept|do|handle) (?:relay|these|those|tty|vrs)\b",
                    r"\b(?:have|ask|get) (?:a|your) (?:family member|relative|friend|son|daughter|husband|wife) (?:to )?(?:call|interpret|sign)\b",
                    r"\b(?:tell|ask) (?:the |your )?(?:interpreter|operator) (?:to tell (?:him|her|them)|that (?:he|she|they))\b",
                    r"\bcall (?:back )?(?:yourself|in person|when you can hear)\b")
@@ -249,7 +283,7 @@ MONEY_WORDS = rx(r"\bcost\w*\b", r"\bcheap\w*\b", r"\bexpensive\b", r"\bafford\b
 # The patient's own worry about cost, named back to them: not money talk.
 THEIR_WORRY = rx(r"\b(?:worried|worry|worries|concerned|scared|afraid|asking|asked|question|thinking) (?:about|of) (?:the |your |what it )?$")
 # A written good-faith estimate refused, put off or made conditional (45 CFR 149.610).
-GFE_DENIED = rx(r"\b(?:written |good[- ]faith )?estimates? (?:are|is) (?:only|just) for\b", r"\b(?:don'?t|do not) (?:give|do|send|provide) "
+GFE_DENIED = rx(r"\bestimates? are only for\b", r"\bwe don'?t give written estimates\b", r"\b(?:written |good[- ]faith )?estimates? (?:are|is) (?:only|just) for\b", r"\b(?:don'?t|do not) (?:give|do|send|provide) "
                 r"(?:written |good[- ]faith )?estimates\b", r"\b(?:don'?t|do not) need a (?:written |good[- ]faith )?estimate\b",
                 r"\bwait and send you the bill\b", r"\bgo over the final bill\b", r"\bthat'?s all we do\b",
                 r"\bcan'?t send (?:you )?one\b", r"\bbill will come after\b",
@@ -260,3 +294,19 @@ PRESSURE_TACTIC = rx(r"\bonly (?:lasts|good|valid|available|stands)\b[^.?!]{0,30
                      r"\bitemi[sz]ed\b[^.?!]{0,50}\b(?:once|after|when|only if)\b[^.?!]{0,30}\b(?:paid|settled|pay)\w*\b",
                      r"\bfirst\b[^.?!]{0,20}\b(?:take|get|collect|process)\w* (?:the |a |your )?payment\b[^.?!]{0,60}\bthen\b",
                      r"\bcollect first\b", r"\bpolicy is to collect\b")
+# Recurring debits or a stored card used again without the patient's written authorization (Reg E 1005.10(b)).
+AUTOPAY = rx(r"\b(?:debit|draw|pull|withdraw\w*|take|taking|charge|process)\w*\b[^.?!]{0,40}\b(?:from (?:your|that|the) (?:checking|account|bank)|"
+             r"automatically|each month|every month|monthly|on the (?:1st|first|\d+(?:st|nd|rd|th)))\b",
+             r"\bautomatic (?:withdrawals?|payments?|debits?)\b", r"\bautopay\b", r"\brouting and account numbers?\b",
+             r"\bkeep (?:this|the|your) card on file and charge\b", r"\bcharge (?:next month'?s?|future|any future|the same card)\b")
+STOPPING = rx(r"\b(?:stop|cancel|end|turn off|pause|remove|switch off)\w*\b[^.?!,]{0,20}$")
+AUTHORIZED = rx(r"\bauthori[sz]\w*\b", r"\bsign\w*\b", r"\bform\b", r"\bwritten\b", r"\bin writing\b", r"\bconsent\b", r"\bpermission\b",
+                r"\bcopy\b", r"\bagree\w*\b", r"\bapprove\b", r"\bokay with\b", r"\bwould you like\b", r"\bdo you want\b", r"\bif you want\b",
+                r"\byour choice\b", r"\boptional\b")
+# A protected patient balance-billed (No Surprises Act, 45 CFR 149.410, 149.420).
+BALANCE_BILLED = rx(r"\b(?:billed|bill|charge)\w* (?:to )?you\b[^.?!]{0,30}\b(?:the )?(?:balance|difference|rest|remaining)\b",
+                    r"\b(?:remaining|the) (?:\$\s?[\d,]+ )?(?:is|are) billed to you\b", r"\bprotections? (?:don'?t|do not|doesn'?t) apply\b",
+                    r"\b(?:set up a plan|payment plan|pay|six months to pay)\b[^.?!]{0,30}\b(?:for )?the (?:\$\s?[\d,]+ )?difference\b",
+                    r"\byou'?ll (?:need to|have to) pay (?:their|the) bill\b", r"\bout[- ]of[- ]network (?:rates|charges) (?:do )?apply\b",
+                    r"\bdifference\b[^.?!]{0,40}\b(?:stays|remains|is yours|on your account)\b",
+                    r"\bdifference between our charge and what your plan allowed\b", r"\bbill you (?:for )?the rest\b")

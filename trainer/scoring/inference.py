@@ -64,10 +64,13 @@ _CEASE = rx(r"\bstop (?:calling|texting|emailing|contacting|sending)\b", r"\b(?:
             r"\b(?:talk|speak) to my (?:lawyer|attorney)\b", r"\bi have (?:a|an) (?:lawyer|attorney)\b", r"\bmy (?:lawyer|attorney) (?:is|will)\b",
             r"\b(?:quit|stop) (?:harass\w*|contacting)\b", r"\bcease\b", r"\bno more calls\b")
 _QMB = rx(r"\bqmb\b", r"\bqualified medicare beneficiary\b", r"\bmedicare savings program\b")
-_CONFIDENTIAL = rx(r"\b(?:don'?t|do not|never) (?:send|mail|call)\b[^.?!]{0,40}\b(?:home|house|husband|wife|partner|parents?|mom|dad|"
+_CONFIDENTIAL = rx(r"\b(?:only|please) call (?:me )?(?:on |at )?my (?:cell|work|mobile)\b", r"\bnever (?:the|my) (?:house|home) (?:phone|number)\b",
+                  r"\b(?:sent|send|go|going|mailed) to (?:my|a) (?:sister'?s?|brother'?s?|friend'?s?|work|p\.?o\.? box|office)\b",
+                  r"\b(?:bills?|statements?) (?:going|sent|mailed) to (?:their|my parents'?|his|her)\b", r"\bsomewhere else\b",
+                  r"\bp\.?o\.? box\b", r"\bcall me at work\b", r"\bwork address\b", r"\bisn'?t safe\b", r"\b(?:don'?t|do not|never) (?:send|mail|call)\b[^.?!]{0,40}\b(?:home|house|husband|wife|partner|parents?|mom|dad|"
                    r"boyfriend|girlfriend)\b", r"\b(?:another|different|other|safe|work) (?:address|phone|number)\b",
                    r"\bconfidential\w*\b", r"\b(?:he|she|they) (?:can'?t|cannot|mustn'?t) (?:know|find out|see)\b")
-_RELAY = rx(r"\brelay\b", r"\bvrs\b", r"\btty\b", r"\btext telephone\b", r"\bsign language\b", r"\b(?:deaf|hard of hearing)\b")
+_RELAY = rx(r"\brelay\b", r"\basl\b", r"\bblind\b", r"\blow vision\b", r"\bbraille\b", r"\bvrs\b", r"\btty\b", r"\btext telephone\b", r"\bsign language\b", r"\b(?:deaf|hard of hearing)\b")
 
 _TIME_BARRED = rx(r"\bstatute of limitations\b", r"\bpast the (?:time limit|limit)\b", r"\btoo old (?:to|for)\b",
                   r"\btime[- ]barred\b", r"\bfrom (?:19\d\d|200\d|201[0-8])\b", r"\bold debts?\b")
@@ -108,7 +111,7 @@ def infer(ctx: ScoreContext, reply: str) -> Inferred:
         dispute_now=bool(_DISPUTE.search(line)),
         hardship=st.hardship_voiced or bool(_HARDSHIP.search(line)),
         collector=ctx.collector or bool(_COLLECTOR_SELF.search(reply)),
-        bankruptcy=bool(_BANKRUPTCY.search(line)),
+        bankruptcy=bool(_BANKRUPTCY.search(line) or _BANKRUPTCY.search(reply)),
         cease_requested=bool(_CEASE.search(line)),
         qmb=bool(_QMB.search(line)) or "qmb-billing-prohibition" in ctx.rules,
         confidential_request=bool(_CONFIDENTIAL.search(line)),

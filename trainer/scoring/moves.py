@@ -259,7 +259,8 @@ PATIENT_CUES: dict[str, re.Pattern] = {
                   r"\bdidn'?t (?:have|get|receive|order|use) (?:that|this|those|these|the|any)\b", r"\$\d+ for (?:a|an|one|two|three)\b",
                   r"\bbilled (?:me )?for (?:something|things|stuff)\b"),
     "question": rx(r"\?"),
-    "surprise_bill": rx(r"\bout[- ]of[- ]network\b", r"\bnever (?:chose|picked|agreed|saw)\b", r"\banesthesi\w*",
+    "surprise_bill": rx(r"\bout[- ]of[- ]network\b", r"\b(?:radiolog|patholog|neonatolog|hospitalist|assistant surgeon)\w*",
+                        r"\brushed to\b", r"\bair ambulance\b", r"\bnever (?:chose|picked|agreed|saw)\b", r"\banesthesi\w*",
                         r"\b(?:er|emergency(?: room)?) (?:doctor|physician)\b", r"\bdidn'?t (?:choose|pick)\b", r"\bsurprise bill\b"),
     "cost_question": rx(r"\bhow much\b", r"\bcost\b", r"\bprice\b", r"\bestimate\b", r"\bwhat will i (?:owe|pay)\b"),
 }

@@ -29,7 +29,7 @@ _SEVERE = rx(r"\barrest\w*", r"\bjail\b", r"\bprison\b", r"\b(?:call|get|send|in
              # things a hospital or collector cannot do, or may not say it will do, over an unpaid bill
              r"\b(?:social security|benefits?|benefits card|(?:va |veterans'? )?disability|pension|tax refund|refund|paycheck|wages?)\b"
              r"[^.?!]{0,30}\b(?:held|held back|withheld|frozen|seized|taken|offset|intercepted|garnished|cut off)\b",
-             r"\b(?:hold|freeze|seize|take|intercept|offset|go after)\b[^.?!]{0,30}\b(?:your )?(?:refund|tax refund|benefits card|"
+             r"\b(?:hold|freeze|seize|tak(?:e|es|en|ing)|intercept|offset|go after)\b[^.?!]{0,30}\b(?:your )?(?:refund|tax refund|benefits card|"
              r"(?:va |veterans'? )?disability|bank account|paycheck)\b",
              r"\brepossess\w*", r"\bsuspend\w* (?:your )?(?:driver'?s )?licen[cs]e\b", r"\bpassport\b[^.?!]{0,20}\b(?:flagged|revoked|held|denied)\b",
              r"\b(?:shut|cut) off (?:your )?(?:power|water|utilities|electricity|gas)\b", r"\butility compan\w+\b",
@@ -45,7 +45,9 @@ _SEVERE = rx(r"\barrest\w*", r"\bjail\b", r"\bprison\b", r"\b(?:call|get|send|in
              r"\bhold (?:on )?(?:all )?(?:your )?(?:future )?(?:care|treatment)\b", r"\bhold treatment\b",
              r"\b(?:won'?t|will not|can'?t|cannot) (?:see|treat) you\b[^.?!]{0,30}\b(?:until|unless|if)\b",
              r"\b(?:hold|withhold)\w* (?:your )?records\b", r"\bhold records\b",
-             r"\b(?:husband|wife|spouse|household|family)'?s? (?:credit|score)\b", r"\bagainst the whole household\b")
+             r"\b(?:husband|wife|spouse|household|family)'?s? (?:credit|score)\b", r"\bagainst the whole household\b",
+             r"\bwarrants? (?:can|could|will|may) be issued\b", r"\b(?:accrue\w*|compound\w*)\b[^.?!]{0,30}\binterest\b",
+             r"\binterest\b[^.?!]{0,30}\bcompound\w*", r"\badd interest and (?:collection )?fees\b")
 # Lawful for some, at the right time and with notice; a threat when used as pressure.
 _LEGAL = rx(r"\bsue\b", r"\bsued\b", r"\bsuing\b", r"\blawsuits?\b", r"\blegal action\b", r"\btake you to court\b",
             r"\b(?:file|filed|filing) (?:a )?(?:suit|claim) against you\b", r"\bjudgm?ent against you\b", r"\bgarnish\w*",
@@ -57,7 +59,7 @@ _LEGAL = rx(r"\bsue\b", r"\bsued\b", r"\bsuing\b", r"\blawsuits?\b", r"\blegal a
             r"(?:legal|our lawyers?|the attorney|collections attorney)\b", r"\battorney files?\b", r"\bfiles? papers\b",
             r"\breviewed for suit\b", r"\bjudge\b", r"\bjudgm?ent\b", r"\blien\b[^.?!]{0,30}\b(?:home|house|property|car)\b",
             r"\btake what it needs\b", r"\bstraight from your bank\b", r"\blegal team\b", r"\bto legal\b")
-_CREDIT = rx(r"\breport\w* (?:it |this |that |you )?(?:to|on) your credit\b", r"\b(?:report|send|submit|list)\w* (?:it |this |that |you |the (?:account|debt|balance) )?to (?:the )?(?:credit|three) "
+_CREDIT = rx(r"\breport\w*\b[^.?!]{0,30}\bto (?:the |all three |all )?(?:credit|three) (?:bureaus?|agencies|reporting)", r"\breport\w* (?:it |this |that |you )?(?:to|on) your credit\b", r"\b(?:report|send|submit|list)\w* (?:it |this |that |you |the (?:account|debt|balance) )?to (?:the )?(?:credit|three) "
              r"(?:bureaus?|agencies|reporting)", r"\b(?:hurt|damage|hit|affect|lower|drop|impact)\w* (?:to |on )?(?:your|the) credit\b",
              r"\b(?:go|goes|show up|shows up|end up|ends up|appear|appears|post|posts|be|stay|stays|land|lands) (?:on|in) your credit\b",
              r"\bon your credit (?:report|file|score|history)\b", r"\bcredit score (?:will|would|could|can|may|is going to)\b",
