@@ -304,7 +304,8 @@ def _assistance(c: _Check, text: str, hits: dict, ctx: ScoreContext, inf: Inferr
 
 def _card_data(c: _Check, text: str) -> None:
     leak = _spans(P.CARD_DIGITS, text) + _spans(P.CARD_KEPT, text)
-    asked = [s for s in _spans(P.CARD_ASKED, text) if not P.SECURE_PAYMENT.search(_sentence_at(text, s))]
+    asked = [s for s in _spans(P.CARD_ASKED, text) if not P.SECURE_PAYMENT.search(_sentence_at(text, s))
+             or P.SECURE_FAILED.search(_sentence_at(text, s))]
     if leak or asked:
         c.breach("pci-card-data", sorted(leak + asked), "card number or security code asked aloud, read back, written down or kept")
         c.led.suggest(9, "Keep card data off the call: 'I'll transfer you to our secure payment line to key in your card.'")

@@ -125,6 +125,7 @@ CARD_KEPT = rx(r"\b(?:jot|write|note|add|put|save)\w*\b[^.?!]{0,40}\b(?:on a not
 SECURE_PAYMENT = rx(r"\bsecure (?:payment )?(?:line|system|portal|link|keypad|ivr)\b", r"\b(?:key|type|enter|punch) (?:it |them |the numbers )?"
                     r"(?:in|into) (?:your|the) (?:phone|keypad)\b", r"\bautomated (?:payment )?line\b", r"\bpatient portal\b",
                     r"\bnever (?:ask|read|write|keep|store)\b[^.?!]{0,30}\b(?:card|security code)\b")
+SECURE_FAILED = rx(r"\b(?:won'?t|doesn'?t|isn'?t|can'?t) work\w*\b", r"\bkeeps hanging up\b", r"\bis down\b")
 # Someone told about the patient before: a past disclosure is still a disclosure.
 PAST_DISCLOSURE = rx(r"\bwhen (?:your|the|her|his) (?:neighbou?r|sister|brother|dad|mom|father|mother|roommate|coworker|boss|son|daughter) "
                      r"(?:answered|called|picked up|asked)\b[^.?!]{0,60}\b(?:balance|bill|surgery|visit|debt|account|owe|date|reason)\b",

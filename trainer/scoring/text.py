@@ -15,7 +15,7 @@ WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
 NEGATION = re.compile(r"\b(?:not|never|no|no one|nobody|nothing|won'?t|wouldn'?t|don'?t|doesn'?t|didn'?t|isn'?t|aren'?t|"
                       r"can'?t|cannot|shouldn'?t|mustn'?t|nor|without|neither)\b", re.IGNORECASE)
 _FALSE_NEGATION = re.compile(r"\bno (?:choice|option|alternative) but\b|\bno problem\b|\bno later than\b|\bnot only\b|"
-                             r"\b(?:don'?t|do not|doesn'?t) (?:want|like|wish|enjoy)\b|\b(?:won'?t|will not|doesn'?t|does not|can'?t) (?:stop|prevent|undo|avoid)\b|\bnothing (?:else|more)\b|"
+                             r"\b(?:don'?t|do not|doesn'?t) (?:want|like|wish|enjoy)\b|\b(?:would|'d) (?:really )?rather not\b|\bnothing (?:stops|prevents)\b|\b(?:won'?t|will not|doesn'?t|does not|can'?t) (?:stop|prevent|undo|avoid)\b|\bnothing (?:else|more)\b|"
                              r"\bno (?:more )?(?:excuses|extensions|delays)\b|\b(?:if|unless|when) (?:you|they|he|she|it|we) "
                              r"(?:don'?t|do not|can'?t|cannot|won'?t|will not|didn'?t)\b|\bnot (?:paid|pay|paying)\b",
                              re.IGNORECASE)

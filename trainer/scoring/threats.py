@@ -52,7 +52,7 @@ _SEVERE = rx(r"\barrest\w*", r"\bjail\b", r"\bprison\b", r"\b(?:call|get|send|in
 _LEGAL = rx(r"\bsue\b", r"\bsued\b", r"\bsuing\b", r"\blawsuits?\b", r"\blegal action\b", r"\btake you to court\b",
             r"\b(?:file|filed|filing) (?:a )?(?:suit|claim) against you\b", r"\bjudgm?ent against you\b", r"\bgarnish\w*",
             r"\b(?:put|place|file|attach)\w* a lien\b(?! on (?:the|your|any) (?:settlement|claim|recovery|award|case))",
-            r"\blien on (?:your |the )?(?:house|home|property|car|estate)\b", r"\b(?:take|drag|see) you (?:to|in) court\b",
+            r"\blien on (?:your |the )?(?:house|home|property|car|estate)\b", r"\b(?:take|drag|see)\w* (?:you|them|it|this|the (?:debt|account)) (?:to|into|in) court\b",
             r"\bcourt (?:date|summons)\b", r"\bour (?:lawyers|attorneys)\b", r"\bwage (?:garnishment|attachment)\b",
             r"\bseiz(?:e|ed|ing)\b", r"\bfreeze your (?:bank|account)\b",
             r"\bgoes? (?:straight )?to (?:legal|court)\b", r"\b(?:passing|pass|send|sent|turn)\w* (?:it |the file |the account )?(?:over )?to "
