@@ -86,6 +86,10 @@ def test_home_filters_and_records(qtbot, window, library):
     cat.topic.setCurrentIndex(cat.topic.findData("emergency-care-rules"))
     assert cat.visible_ids() and all("emergency-care-rules" in library.get(i).scenario.crcr_topics
                                       for i in cat.visible_ids())
+    cat.topic.setCurrentIndex(cat.topic.findData("domain:patient-access-and-pre-service"))
+    shown = cat.visible_ids()
+    assert shown and len(shown) < total
+    assert all("patient-access-and-pre-service" in library.get(i).scenario.crcr_domains for i in shown)
     cat.topic.setCurrentIndex(0)
     play(qtbot, window, "surprise-deductible", REPLIES[:1])
     window.show_catalogue()

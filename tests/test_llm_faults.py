@@ -13,6 +13,7 @@ from trainer.personas.llm import LLMPersona
 from trainer.session import CallSession
 
 TIMEOUT = 1.0
+MAX_REPLIES = 14
 REPLIES = [
     "Hi, I'm Sam in patient billing. I'm sorry this bill was a surprise. Can I have your full name and date of birth?",
     "Thank you. The rest went to your deductible, which is the amount you pay each year before insurance pays.",
@@ -43,13 +44,19 @@ def play_voiced(library, store, client, seed=3, tokens=None, name="LLM", persona
     t = time.monotonic()
     lines.append(session.start())
     times.append(time.monotonic() - t)
-    for reply in REPLIES:
-        if session.finished:
-            break
+    for reply in replies_for(lines):
         t = time.monotonic()
         lines.append(session.submit(reply).patient)
         times.append(time.monotonic() - t)
+        if session.finished:
+            break
     return session, made[0], lines, times
+
+
+def replies_for(lines):
+    """The fixed replies, then the scenario's model answer to each line until the call ends."""
+    for i in range(MAX_REPLIES):
+        yield REPLIES[i] if i < len(REPLIES) else lines[-1].model_answer
 
 
 def play(library, store, base_url, timeout=TIMEOUT, seed=3, tokens=None, retries=1):
@@ -64,10 +71,10 @@ def scripted_lines(library, store, seed=3):
     loaded = library.get("surprise-deductible")
     session = CallSession(loaded, store, store.sign_in("Scripted"), seed=seed)
     lines = [session.start()]
-    for reply in REPLIES:
+    for reply in replies_for(lines):
+        lines.append(session.submit(reply).patient)
         if session.finished:
             break
-        lines.append(session.submit(reply).patient)
     return session, lines
 
 

@@ -36,12 +36,16 @@ class Glossary:
     by_term: dict[str, Term]
     by_tokens: dict[tuple[str, ...], Term]  # each surface form, as its word pieces
     longest: int  # the most word pieces in any form
+    first_pieces: frozenset[str]  # the first word piece of every form: other words start no term
 
     def find(self, text: str):
         """Yield (term, start, end) for every glossary form in the text, longest match first."""
         found = [(m.group(0).lower(), m.start(), m.end()) for m in _TOKEN.finditer(text.lower())]
         i = 0
         while i < len(found):
+            if found[i][0] not in self.first_pieces:
+                i += 1
+                continue
             for n in range(min(self.longest, len(found) - i), 0, -1):
                 term = self.by_tokens.get(tuple(t for t, _, _ in found[i:i + n]))
                 if term is not None:
@@ -61,4 +65,5 @@ def glossary(path: Path = GLOSSARY_PATH) -> Glossary:
         for e in entries
     )
     by_tokens = {tuple(tokens(f)): t for t in terms for f in t.forms if tokens(f)}
-    return Glossary(terms, {t.term: t for t in terms}, by_tokens, max(map(len, by_tokens)))
+    return Glossary(terms, {t.term: t for t in terms}, by_tokens, max(map(len, by_tokens)),
+                    frozenset(k[0] for k in by_tokens))

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel
 from ..coach import Pick
 from ..progress import ScenarioStats
 from ..scenarios.loader import Library
-from ..scenarios.schema import CRCR_TOPICS, TOPIC_LABELS
+from ..scenarios.schema import CRCR_DOMAIN_LABELS, CRCR_DOMAINS, CRCR_TOPICS, TOPIC_LABELS
 from . import theme
 from .widgets import escape, label
 
@@ -19,6 +19,18 @@ DIFFICULTY = {1: "Gentle", 2: "Easy", 3: "Moderate", 4: "Hard", 5: "Hostile"}
 
 def topic_name(topic: str) -> str:
     return TOPIC_LABELS.get(topic, topic)
+
+
+DOMAIN_PREFIX = "domain:"
+
+
+def matches_tag(scenario, tag: str) -> bool:
+    """The filter's choice: nothing, one of HFMA's CRCR domains ("domain:…"), or a finer topic."""
+    if not tag:
+        return True
+    if tag.startswith(DOMAIN_PREFIX):
+        return tag[len(DOMAIN_PREFIX):] in scenario.crcr_domains
+    return tag in scenario.crcr_topics
 
 
 def problems_summary(library: Library) -> str:
@@ -93,8 +105,12 @@ class CataloguePage(QWidget):
 
         filters = QHBoxLayout()
         self.topic = QComboBox()
-        self.topic.setAccessibleName("Filter by CRCR topic")
-        self.topic.addItem("All topics", "")
+        self.topic.setAccessibleName("Filter by CRCR domain or topic")
+        self.topic.addItem("All domains and topics", "")
+        domains = {d for s in library.scenarios for d in s.scenario.crcr_domains}
+        for d in CRCR_DOMAINS:  # HFMA's CRCR domains first, then the finer topics
+            if d in domains:
+                self.topic.addItem(f"Domain: {CRCR_DOMAIN_LABELS[d]}", f"{DOMAIN_PREFIX}{d}")
         used = {t for s in library.scenarios for t in s.scenario.crcr_topics}
         for t in CRCR_TOPICS:
             if t in used:
@@ -165,7 +181,7 @@ class CataloguePage(QWidget):
         for i in range(self.list.count()):
             item = self.list.item(i)
             s = self.library.get(item.data(Qt.UserRole)).scenario
-            visible = ((not topic or topic in s.crcr_topics) and (not level or s.difficulty == level)
+            visible = (matches_tag(s, topic) and (not level or s.difficulty == level)
                        and (not untried or s.id not in self.stats))
             item.setHidden(not visible)
             shown += visible
