@@ -239,3 +239,23 @@ def test_word_difficulty_comes_from_real_frequencies():
     known = familiar_words()
     assert word_difficulty("bill", known) == 0 and word_difficulty("hospital", known) == 0
     assert word_difficulty("adjudication", known) > word_difficulty("deductible", known) > 0
+
+
+def test_letting_a_patient_read_card_digits_aloud_is_a_breach_and_stopping_them_is_not():
+    from trainer.scoring import ScoreContext, Scorer
+    line = "Okay, my card number is 4111 1111 1111..."
+    assert [b.rule_id for b in Scorer().score("Sure, go ahead, I'm ready.", ScoreContext(line)).blockers] == ["pci-card-data"]
+    stopped = Scorer().score("Please stop there. I'll transfer you to our secure line to key it in.", ScoreContext(line))
+    assert not stopped.blockers
+
+
+def test_describing_an_abn_option_is_not_asking_for_payment():
+    from trainer.scoring import Scorer
+    score = Scorer().score("Option 2 means you get the test, Medicare is not billed, and you pay now with no appeal.")
+    assert "asked_payment" not in score.moves
+
+
+def test_a_wrong_definition_after_a_comma_is_still_wrong():
+    from trainer.scoring import Scorer
+    score = Scorer().score("The rest went to your deductible, which is the amount your insurance pays each month.")
+    assert "explained:deductible" not in score.moves and any("wrong fact" in r for r in score.clarity.reasons)

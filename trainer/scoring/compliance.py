@@ -163,6 +163,8 @@ def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext,
             c.credit("medicare-abn", _spans(P.ABN_EXPLAINED, text), "explains the notice and choices")
 
     _card_data(c, text)
+    if P.CARD_READ_ALOUD.search(ctx.patient_line) and not P.CARD_STOPPED.search(text):
+        c.breach("pci-card-data", [(0, min(len(text), 40))], "lets the patient read card data aloud on a recorded line")
     autopay = [sp for sp in _spans(P.AUTOPAY, text) if not P.STOPPING.search(text[max(0, sp[0] - 30):sp[0]])]
     if autopay and not _spans(P.AUTHORIZED, text):
         c.breach("reg-e-preauthorized-transfers", autopay, "sets up recurring debits or reuses a card without written authorization")

@@ -125,6 +125,12 @@ CARD_KEPT = rx(r"\b(?:jot|write|note|add|put|save)\w*\b[^.?!]{0,40}\b(?:on a not
 SECURE_PAYMENT = rx(r"\bsecure (?:payment )?(?:line|system|portal|link|keypad|ivr)\b", r"\b(?:key|type|enter|punch) (?:it |them |the numbers )?"
                     r"(?:in|into) (?:your|the) (?:phone|keypad)\b", r"\bautomated (?:payment )?line\b", r"\bpatient portal\b",
                     r"\bnever (?:ask|read|write|keep|store)\b[^.?!]{0,30}\b(?:card|security code)\b")
+# The patient starts reading card digits aloud: a reply that does not stop them lets card data onto the recording.
+CARD_READ_ALOUD = rx(r"\b(?:my )?card number is\b", r"\b\d{4}[ -]\d{4}\b", r"\bhere'?s (?:my|the) card number\b",
+                     r"\b(?:zero|one|two|three|four|five|six|seven|eight|nine)-(?:zero|one|two|three|four|five|six|seven|eight|nine)-"
+                     r"(?:zero|one|two|three|four|five|six|seven|eight|nine)\b", r"\b(?:security code|cvv) is\b")
+CARD_STOPPED = rx(r"\bstop\b", r"\bplease don'?t\b", r"\bdon'?t (?:read|say|give|finish)\b", r"\bhold on\b", r"\bwait\b", r"\bpause\b",
+                  r"\bsecure\b", r"\bkeypad\b", r"\bportal\b", r"\bautomated\b", r"\bnot (?:over|on) the phone\b", r"\bno need to read\b")
 SECURE_FAILED = rx(r"\b(?:won'?t|doesn'?t|isn'?t|can'?t) work\w*\b", r"\bkeeps hanging up\b", r"\bis down\b")
 # Someone told about the patient before: a past disclosure is still a disclosure.
 PAST_DISCLOSURE = rx(r"\bwhen (?:your|the|her|his) (?:neighbou?r|sister|brother|dad|mom|father|mother|roommate|coworker|boss|son|daughter) "

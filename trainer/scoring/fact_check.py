@@ -122,7 +122,7 @@ REGULATORY_CHECKS: list[Check] = [
 ]
 
 # A wrong definition of a term the patient must understand (glossary term -> words that make a gloss wrong).
-_GLOSS = r"\b(?:is|means|refers to|are|=)\b(?P<g>[^.?!]{0,120})"
+_GLOSS = r"(?:,\s*(?:which|that) (?:is|means)|\b(?:is|means|refers to|are|=))\b(?P<g>[^.?!]{0,120})"
 DEFINITION_CHECKS: dict[str, tuple[re.Pattern, re.Pattern, str]] = {
     "deductible": (rx(rf"\bdeductibles?\b[^.?!,]{{0,12}}{_GLOSS}"),
                    rx(r"\b(?:each|every|per|a) month\b", r"\bmonthly\b", r"\bpercent\b", r"%",

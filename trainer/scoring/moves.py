@@ -186,6 +186,15 @@ _LOGISTICS = re.compile(r"\b(?:date of birth|birth ?date|birthday|card|account (
 _LISTENER = re.compile(r"\b(?:you|your|you'?re|you'?ve|you'?d|yourself)\b", re.IGNORECASE)
 
 
+_OPTION_DESCRIBED = re.compile(r"\boption (?:1|2|3|one|two|three)\b|\bif you (?:choose|pick)\b", re.IGNORECASE)
+
+
+def _sentence_around(text: str, span: Span) -> str:
+    start = max(text.rfind(c, 0, span[0]) for c in ".?!;:") + 1
+    ends = [i for i in (text.find(c, span[1]) for c in ".?!;") if i >= 0]
+    return text[start:min(ends) if ends else len(text)]
+
+
 def open_questions(text: str) -> list[Span]:
     """Questions that invite the listener to say more about themselves (no identity or payment questions)."""
     spans = []
@@ -227,6 +236,12 @@ def detect(text: str, collector: bool = False, time_barred: bool = False) -> dic
             spans = [(a, b) for a, b in spans if not _RELATIVE.search(text[max(0, a - 20):a])]
         if spans:
             hits[name] = spans
+    if "asked_payment" in hits:  # describing an ABN option ("Option 2: you pay now") asks for nothing
+        kept = [sp for sp in hits["asked_payment"] if not _OPTION_DESCRIBED.search(_sentence_around(text, sp))]
+        if kept:
+            hits["asked_payment"] = kept
+        else:
+            del hits["asked_payment"]
     explored = open_questions(text)
     if explored:
         hits["explored"] = sorted(set(hits.get("explored", []) + explored))
