@@ -4,4 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export QT_QPA_PLATFORM=offscreen
+# lint first (pyflakes and bugbear, settings in pyproject.toml): a likely bug fails the run like a test
+.venv/bin/python -m ruff check trainer tests scripts benchmarks main.py
 exec .venv/bin/python -m pytest "$@"

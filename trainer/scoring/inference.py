@@ -19,7 +19,7 @@ _FOR_SOMEONE_ELSE = rx(rf"\b(?:calling|call|ringing|asking|here) (?:about|for|on
                        rf"\bi'?m (?:his|her|their|the patient'?s) (?:{_RELATIVE}|caregiver|guardian)\b",
                        rf"\bthis is (?:his|her|their) (?:{_RELATIVE}|caregiver)\b",
                        rf"\bmy (?:late )?{_RELATIVE}'?s (?:bill|account|balance|statement|claim|charges?|visit|surgery|stay)\b",
-                       rf"\b(?:he|she)'?s? not (?:home|here|available)\b", r"\bwho'?s calling\b", r"\bcan i take a message\b",
+                       r"\b(?:he|she)'?s? not (?:home|here|available)\b", r"\bwho'?s calling\b", r"\bcan i take a message\b",
                        r"\bwrong number\b", r"\bno one by that name\b")
 _ER = r"(?:the |your |an )?(?:er|e\.r\.|emergency (?:room|department)|ed)\b"
 _EMERGENCY = rx(rf"\b(?:i'?m|i am|we'?re|we are|he'?s|she'?s|he is|she is|my \w+'?s|my \w+ is) (?:sitting |waiting |standing |still |here |"

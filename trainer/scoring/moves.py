@@ -36,7 +36,7 @@ PATTERNS: dict[str, tuple[re.Pattern, bool]] = {
         r"\bi(?:'d| would) (?:be|feel) (?:the same|upset|worried|frustrated)",
         r"\byour (?:frustration|worry|concern|feelings?) (?:is|are|makes?) (?:completely |totally )?(?:valid|understandable|fair)",
         r"\b(?:understandably|naturally) (?:upset|worried|frustrated|concerned)",
-        rf"\b(?:of course|no wonder) (?:you'?re|you are|you'?d be|you feel)\b[^.?!]{{0,30}}",
+        r"\b(?:of course|no wonder) (?:you'?re|you are|you'?d be|you feel)\b[^.?!]{0,30}",
         rf"\b(?:being|feeling) (?:{_FEELING})\b[^.?!]{{0,30}}\b(?:makes (?:complete |total |perfect )?sense|is (?:normal|understandable|okay|ok))",
         rf"\b(?:{_FEELING})\b[^.?!]{{0,40}}\b(?:makes (?:complete |total |perfect )?sense|is understandable|is completely normal)",
         rf"\b(?:is|are|was|sounds?|feels?|must be|must feel|would be) (?:so |really |very |incredibly |truly )?(?:{_FEELING})\b",

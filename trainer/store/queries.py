@@ -130,11 +130,10 @@ def trainee_history(db, trainee_id: str) -> list[dict[str, Any]]:
         for sid, rule in conn.execute(f"SELECT DISTINCT session_id, rule_id FROM score_blockers "
                                       f"WHERE session_id IN ({marks}) ORDER BY rule_id", chunk):
             by_id[sid]["blockers"].append(rule)
-        for sid, kind, dim, value in conn.execute(
-                f"SELECT session_id, kind, dimension, value FROM annotations WHERE session_id IN ({marks}) "
-                f"ORDER BY created_at, rowid", chunk):
-            if kind == "comment":
-                by_id[sid]["comments"] += 1
+        for sid, count in conn.execute(
+                f"SELECT session_id, COUNT(*) FROM annotations WHERE session_id IN ({marks}) AND kind = 'comment' "
+                f"GROUP BY session_id", chunk):
+            by_id[sid]["comments"] += count
         for sid, dim, value in conn.execute(
                 f"SELECT session_id, dimension, value FROM annotations WHERE session_id IN ({marks}) "
                 f"AND kind = 'override' AND turn_id IS NULL ORDER BY created_at, rowid", chunk):
