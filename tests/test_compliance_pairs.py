@@ -53,7 +53,7 @@ def test_no_compliant_reply_is_blocked():
     assert not blocked, blocked
 
 
-# Breaches caught, as measured when the table was written (357 of 369); a change may only raise it.
+# Breaches caught, as measured when the table was written (358 of 369); a change may only raise it.
 BREACH_FLOOR = 0.96
 
 

@@ -106,7 +106,8 @@ def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext,
     st = ctx.state
     collector = inf.collector
     asked_pay: Spans = hits.get("asked_payment", [])
-    sought: Spans = sorted(set(asked_pay + _spans(P.PAYMENT_SOUGHT, text)))  # any money asked for
+    sought: Spans = sorted(set(asked_pay + [sp for sp in _spans(P.PAYMENT_SOUGHT, text)  # any money asked for
+                                            if not _theirs(text[sp[0]:sp[1]], ctx.patient_line)]))
 
     disclosed = _disclosures(text, hits, ctx.patient_line)
     if "hipaa-verify-identity" in rules and not st.identity_verified and not inf.third_party_caller:
@@ -269,7 +270,7 @@ def _emergency(c: _Check, text: str, hits: dict, inf: Inferred, rules: frozenset
     if "emtala-screening-first" not in rules or not inf.emergency:
         return
     # raising money unasked delays care; answering a patient who asks about cost does not, unless it deters
-    asked_about_money = bool(P.MONEY_WORDS.search(ctx_line)) and "?" in ctx_line
+    asked_about_money = bool(P.MONEY_WORDS.search(ctx_line))
     money_first = [] if asked_about_money else [
         sp for sp in _spans(P.MONEY_TALK, text) if not P.AFTER_CARE.search(_sentence_at(text, sp))
         and not P.THEIR_WORRY.search(text[max(0, sp[0] - 30):sp[0]])]
@@ -344,6 +345,12 @@ def _special_duties(c: _Check, text: str, hits: dict, inf: Inferred, rules: froz
         refused = _spans(P.RELAY_REFUSED, text)
         if refused:
             c.breach("effective-communication", refused, "turns away a relay call or asks for a family member to interpret")
+
+
+def _theirs(span_text: str, patient_line: str) -> bool:
+    """An amount the patient said first, said back ("on $980 a month…"): not a request for money."""
+    said = {m.group(0) for m in re.finditer(r"\$\s?[\d,]+", patient_line)}
+    return span_text.startswith("$") and any(span_text.startswith(a) for a in said)
 
 
 def _sentence_at(text: str, span: tuple[int, int]) -> str:

@@ -29,8 +29,8 @@ ACCOUNT = rx(r"\b(?:from|for) the (?:ultrasound|ct scan|biopsy|ekg|lab work|bloo
               r"\b(?:er|emergency|visit|surgery|stay|scan|test|physical|treatment|appointment|procedure)\b[^.?!]{0,25}"
               r"\b(?:on|from|in) (?:the )?(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 # Anything about the patient's care or account, said to a caller who is not the patient.
-ABOUT_PATIENT = rx(r"\b(?:his|her|their) (?:overdue |past[- ]due |unpaid |outstanding )?(?:mri |er |surgery |hospital |medical )?(?:balance|debt)\b",
-                   r"\b(?:he|she)(?: still)? (?:owes?|had|has had|was (?:seen|treated|admitted|billed|here|in)|went|came in|got)\b",
+ABOUT_PATIENT = rx(r"\b(?:he|she) had (?!to\b)\w", r"\b(?:his|her|their) (?:overdue |past[- ]due |unpaid |outstanding )?(?:mri |er |surgery |hospital |medical )?(?:balance|debt)\b",
+                   r"\b(?:he|she)(?: still)? (?:owes?|has had|was (?:seen|treated|admitted|billed|here|in)|went|came in|got)\b",
                     r"\b(?:his|her) (?:balance|bill|claim|visit|surgery|mri|procedure|scan|test|stay|charges?|deductible|"
                     r"copay|treatment|diagnosis|appointment)\b[^.?!]{0,30}\b(?:is|was|were|shows?|came|for|on|from|went|got)\b",
                     r"\b(?:from|for) (?:his|her) \w+(?: \w+)? (?:treatment|visit|surgery|stay|care|scan|test)\b",
@@ -90,7 +90,7 @@ ABN_EXPLAINED = rx(r"\b(?:abn|advance beneficiary notice)\b", r"\bmedicare (?:ma
 ABN_PRESSURE = rx(r"\bjust sign\b", r"\bhave to sign\b", r"\bsign (?:it|here) (?:or|and)\b",
                   r"(?<!can )(?<!could )(?<!may )(?<!you )\b(?:pick|check|tick|ticking|go with|recommend|suggest)\w*\b[^.?!]{0,25}"
                   r"\b(?:option|box) (?:2|two)\b(?! or)",
-                  r"\bmost (?:people|patients) (?:pick|choose|go with)\b", r"\bcheck the second box\b",
+                  r"\bmost (?:people|patients) (?:pick|choose|go with) option (?:2|two)\b", r"\bcheck the second box\b",
                   r"\b(?:just|only) (?:standard|routine) paperwork\b", r"\b(?:don'?t|do not) (?:really )?need to read\b",
                   r"\bcan (?:be )?sign\w* (?:it )?(?:afterward|later|after)\b",
                   r"\bsign (?:the form|the abn|it)\b[^.?!]{0,40}\b(?:pay|take the \$|\$\d)",
@@ -121,7 +121,8 @@ CARD_KEPT = rx(r"\b(?:jot|write|note|add|put|save)\w*\b[^.?!]{0,40}\b(?:on a not
                r"(?:notes|account|file))\b",
                r"\b(?:write|jot|note|put)\w* (?:down |in )?(?:your |the )?(?:card|credit card) (?:number|details)\b",
                r"\b(?:card|credit card) (?:number|details)\b[^.?!]{0,25}\b(?:in|into) (?:the |your )?(?:notes|account notes|comments)\b",
-               r"\bread (?:that|the|your) card(?: number)? back\b", r"\bcard number (?:is|was) \d", r"\blet me read (?:it|that|those) back\b")
+               r"\bread (?:that|the|your) card(?: number)? back\b", r"\bcard number (?:is|was) \d",
+               r"\blet me read (?:it|that|those) back\b(?=[^.?!]{0,40}\b(?:card|\d{4}))")
 SECURE_PAYMENT = rx(r"\bsecure (?:payment )?(?:line|system|portal|link|keypad|ivr)\b", r"\b(?:key|type|enter|punch) (?:it |them |the numbers )?"
                     r"(?:in|into) (?:your|the) (?:phone|keypad)\b", r"\bautomated (?:payment )?line\b", r"\bpatient portal\b",
                     r"\bnever (?:ask|read|write|keep|store)\b[^.?!]{0,30}\b(?:card|security code)\b")
@@ -197,7 +198,7 @@ FAMILY_LIABILITY = rx(r"\byou(?:'re| are| will be| become|'ll be)? (?:now |perso
                       r"\b(?:your|the family'?s) responsibility now\b", r"\byou'?(?:re| are) (?:the one )?responsible now\b",
                       r"\bnext in line\b", r"\bfamilies (?:usually |often )?take (?:these|the|such) bills? over\b",
                       r"\b(?:liable|responsible) for (?:household members'?|family members'?)\b",
-                      r"\b(?:take care of|pay|cover) (?:his|her|their) (?:balance|bill|debt)s? yourself\b", r"\bout of your own pocket\b",
+                      r"\b(?:take care of|pay|cover) (?:his|her|their) (?:balance|bill|debt)s? yourself\b",
                       r"\badd (?:his|her|their) (?:balance|bill)s? to your account\b")
 # Care made to wait on money (EMTALA): payment, insurance or a copay before the screening.
 PAY_BEFORE_CARE = rx(r"(?:co-?pay|deposit|\$\s?\d|insurance|payment)\b[^.?!]{0,40}\b(?:and )?then\b[^.?!]{0,40}\b(?:doctor|nurse|triage|back|seen|exam|scan)\b",
@@ -260,7 +261,8 @@ RELAY_REFUSED = rx(r"\b(?:please )?(?:tell|ask) (?:her|him|them) (?:that|whether
 # bankruptcy stay, a QMB's cost sharing, a consumer who said stop), any of these is collecting.
 PAYMENT_SOUGHT = rx(r"\b(?:payments?|balance|bill|amount|it|this|copays?|coinsurance|deductible) (?:is|are) (?:still )?(?:due|owed|"
                     r"expected|required|yours|your responsibility)\b",
-                    r"\b(?:pay|send|put down|make|mail|take|charge|collect|draw|debit|pull)\w*\b[^.?!]{0,25}\$\s?\d",
+                    r"\b(?:pay|send|put down|make|mail|take|charge|collect|draw|debit|pull)\w*\b[^.?!]{0,25}\$\s?\d[\d,]*(?:\.\d+)?(?![\d,.])"
+                    r"(?!\s*(?:off|from your (?:bill|balance|account)|back))",
                     r"\$\s?\d[\d,]*\s*(?:today|now|this (?:month|week)|down|a month|per month|each month|monthly)\b",
                     r"\b(?:a |any |even a |at least a )?(?:small|good[- ]faith|partial|minimum|first|token) (?:good[- ]faith )?payments?\b",
                     r"\bkeep (?:your |the )?(?:\$\d+ )?(?:plan|payments?|paying|autopay|installments?)\b[^.?!]{0,15}",
@@ -272,7 +274,7 @@ PAYMENT_SOUGHT = rx(r"\b(?:payments?|balance|bill|amount|it|this|copays?|coinsur
                     r"\b(?:would|will|could|can) you (?:be able to )?(?:still )?(?:pay|cover|put (?:down|something|\$|even)|make (?:a|the|your|"
                     r"any) (?:\w+ )?payment|send (?:in |us |me )?(?:\$|a payment|something|the \$|a check|what you can))\b",
                     r"\b(?:like|want) to (?:make|put) (?:a|an|the)\b[^.?!]{0,20}\bpayment\b",
-                    r"\b(?:first|your) payment\b", r"\bneed a payment\b", r"\btake (?:just )?\$?\d", r"\bpayment (?:coming|going) out\b",
+                    r"\b(?:first|your) payment\b", r"\bneed a payment\b", r"\btake (?:just )?\$\d", r"\bpayment (?:coming|going) out\b",
                     r"\b(?:full|whole|entire) (?:balance|amount)\b[^.?!]{0,20}\b(?:that day|today|due|now)\b", r"\bpay it off\b",
                     r"\bcharge (?:it |the \$?\d+ \w+ )?to your card\b", r"\b(?:charge|bill)\w* (?:you|it) (?:the|for the) (?:difference|rest|remaining)\b")
 # Money talk in the emergency department before the screening, unless it is put after the care.
@@ -302,10 +304,15 @@ PRESSURE_TACTIC = rx(r"\bonly (?:lasts|good|valid|available|stands)\b[^.?!]{0,30
                      r"\bfirst\b[^.?!]{0,20}\b(?:take|get|collect|process)\w* (?:the |a |your )?payment\b[^.?!]{0,60}\bthen\b",
                      r"\bcollect first\b", r"\bpolicy is to collect\b")
 # Recurring debits or a stored card used again without the patient's written authorization (Reg E 1005.10(b)).
-AUTOPAY = rx(r"\b(?:debit|draw|pull|withdraw\w*|take|taking|charge|process)\w*\b[^.?!]{0,40}\b(?:from (?:your|that|the) (?:checking|account|bank)|"
-             r"automatically|each month|every month|monthly|on the (?:1st|first|\d+(?:st|nd|rd|th)))\b",
-             r"\bautomatic (?:withdrawals?|payments?|debits?)\b", r"\bautopay\b", r"\brouting and account numbers?\b",
-             r"\bkeep (?:this|the|your) card on file and charge\b", r"\bcharge (?:next month'?s?|future|any future|the same card)\b")
+AUTOPAY = rx(r"\b(?:set|sets|setting) (?:up |you up (?:on|for) )?(?:the |an? )?(?:autopay|automatic (?:payments?|withdrawals?|debits?)|recurring|"
+             r"monthly (?:debit|draft|withdrawal))",
+             r"\b(?:i'?ll|we'?ll|i will|we will|let me|i can) (?:just |also |go ahead and ){0,3}(?:set up|start|debit|draw|pull|withdraw|take|"
+             r"taking|charge|process)\w*\b[^.?!]{0,60}\b(?:from (?:your|that|the) (?:checking|account|bank)|automatically|each month|"
+             r"every month|monthly|on the \d+(?:st|nd|rd|th)?|on the first)\b",
+             r"\brouting and account numbers?\b[^.?!]{0,40}\b(?:start|take|taking|draw|debit)\w*",
+             r"\bkeep (?:this|the|your) card on file and charge\b",
+             r"\b(?:we'?ll|i'?ll|we will|i will) (?:also )?charge (?:next month'?s?|future|any future|the same card)\b",
+             r"\bset the (?:autopay|plan) (?:up )?(?:myself|to draw)\b")
 STOPPING = rx(r"\b(?:stop|cancel|end|turn off|pause|remove|switch off)\w*\b[^.?!,]{0,20}$")
 AUTHORIZED = rx(r"\bauthori[sz]\w*\b", r"\bsign\w*\b", r"\bform\b", r"\bwritten\b", r"\bin writing\b", r"\bconsent\b", r"\bpermission\b",
                 r"\bcopy\b", r"\bagree\w*\b", r"\bapprove\b", r"\bokay with\b", r"\bwould you like\b", r"\bdo you want\b", r"\bif you want\b",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from .text import negated, rx
 
 # Never lawful from a hospital or collector, whatever the wording.
-_SEVERE = rx(r"\barrest\w*", r"\bjail\b", r"\bprison\b", r"\b(?:call|get|send|involve)\w* the police\b", r"\bsheriff\w*", r"\bcriminal charges\b",
+_SEVERE = rx(r"\barrest\w*", r"\bjail\b", r"\bprison\b", r"\b(?:call|get|send|involve)\w* the police\b(?! report)", r"\bsheriff\w*", r"\bcriminal charges\b",
              r"\bwarrant (?:for|out)\b", r"\bdeport\w*", r"\b(?:call|report|tell|contact)\w* (?:you )?(?:to )?immigration\b", r"\blocked up\b", r"\bbehind bars\b",
              r"\b(?:take|taking|seize|seizing|garnish\w*|levy|go after|come after|take it out of|dock|intercept)\b[^.?!;]{0,30}"
              r"\b(?:social security|ssi|disability (?:check|benefits?|payments?)|va benefits|veterans? benefits|benefits|pension|"
@@ -52,12 +52,13 @@ _SEVERE = rx(r"\barrest\w*", r"\bjail\b", r"\bprison\b", r"\b(?:call|get|send|in
 _LEGAL = rx(r"\bsue\b", r"\bsued\b", r"\bsuing\b", r"\blawsuits?\b", r"\blegal action\b", r"\btake you to court\b",
             r"\b(?:file|filed|filing) (?:a )?(?:suit|claim) against you\b", r"\bjudgm?ent against you\b", r"\bgarnish\w*",
             r"\b(?:put|place|file|attach)\w* a lien\b(?! on (?:the|your|any) (?:settlement|claim|recovery|award|case))",
-            r"\blien on (?:your |the )?(?:house|home|property|car|estate)\b", r"\b(?:take|drag|see)\w* (?:you|them|it|this|the (?:debt|account)) (?:to|into|in) court\b",
+            r"\blien on (?:your |the )?(?:house|home|property|car|estate)\b", r"\b(?:tak(?:e|es|ing|en)|drag\w*|see) (?:you|them|it|this|the (?:debt|account)) (?:to|into|in) court\b",
+            r"\bsmall claims\b", r"\bfiles? suit\b", r"\bfile in\b[^.?!]{0,20}\bcourt\b",
             r"\bcourt (?:date|summons)\b", r"\bour (?:lawyers|attorneys)\b", r"\bwage (?:garnishment|attachment)\b",
             r"\bseiz(?:e|ed|ing)\b", r"\bfreeze your (?:bank|account)\b",
             r"\bgoes? (?:straight )?to (?:legal|court)\b", r"\b(?:passing|pass|send|sent|turn)\w* (?:it |the file |the account )?(?:over )?to "
             r"(?:legal|our lawyers?|the attorney|collections attorney)\b", r"\battorney files?\b", r"\bfiles? papers\b",
-            r"\breviewed for suit\b", r"\bjudge\b", r"\bjudgm?ent\b", r"\blien\b[^.?!]{0,30}\b(?:home|house|property|car)\b",
+            r"\breviewed for suit\b", r"\bjudge\b", r"\bjudgm?ent (?:against|gets entered|is entered|entered)\b", r"\blien\b[^.?!]{0,30}\b(?:home|house|property|car)\b",
             r"\btake what it needs\b", r"\bstraight from your bank\b", r"\blegal team\b", r"\bto legal\b")
 _CREDIT = rx(r"\breport\w*\b[^.?!]{0,30}\bto (?:the |all three |all )?(?:credit|three) (?:bureaus?|agencies|reporting)", r"\breport\w* (?:it |this |that |you )?(?:to|on) your credit\b", r"\b(?:report|send|submit|list)\w* (?:it |this |that |you |the (?:account|debt|balance) )?to (?:the )?(?:credit|three) "
              r"(?:bureaus?|agencies|reporting)", r"\b(?:hurt|damage|hit|affect|lower|drop|impact)\w* (?:to |on )?(?:your|the) credit\b",
@@ -111,7 +112,8 @@ def _kind_spans(text: str) -> list[tuple[str, int, int]]:
 
 
 # "past the time limit for a lawsuit" names the law's limit, not a step anyone will take
-_LIMIT_BEFORE = rx(r"(?:time limit|too old|statute of limitations|deadline|limit|past the time|old enough) for (?:a |any )?$")
+_LIMIT_BEFORE = rx(r"(?:time limit|too old|statute of limitations|deadline|limit|past the time|old enough) for (?:a |any )?$",
+                   r"\b(?:time|right|ability)\b[^.?!]{0,25}\bto $", r"\btoo old (?:for (?:us|anyone|them|a court) )?to $")
 
 
 def consequences(text: str, collector: bool = False, time_barred: bool = False) -> list[Consequence]:
