@@ -27,7 +27,7 @@ def test_a_report_card_is_a_one_page_pdf_with_the_trainees_name(qapp, store, dan
         pytest.skip("pdftotext (poppler-utils) is not installed")
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
     for words in ("Dana Lee", "REPORT CARD", "Average score by dimension", "Overall score over time",
-                  "Recent calls", "Surprise balance after", "blocker:",
+                  "Recent calls", "Surprise balance after", "blocker:", "Do not reveal",
                   "Verify identity before you name the balance.", "override: empathy 75", "Practise next"):
         assert words in text, words
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout

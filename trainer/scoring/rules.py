@@ -177,3 +177,9 @@ RULES: dict[str, Rule] = {
         ),
     )
 }
+
+
+def rule_title(rule_id: str) -> str:
+    """A rule's title for people to read; an id this version does not know is shown as it is."""
+    rule = RULES.get(rule_id)
+    return rule.title if rule else rule_id

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from ..scenarios.schema import TOPIC_LABELS
-from ..scoring.rules import RULES
+from ..scoring.rules import rule_title
 from ..store.queries import DIMENSIONS, class_summary  # with overall
 from .widgets import escape
 
@@ -37,7 +37,7 @@ def summary_html(summary: dict) -> str:
            "<h3>Most common compliance blockers</h3>"]
     if summary["blockers"]:
         out.append("<ul>" + "".join(
-            f"<li><b>{escape(RULES[b['rule_id']].title if b['rule_id'] in RULES else b['rule_id'])}</b>: "
+            f"<li><b>{escape(rule_title(b['rule_id']))}</b>: "
             f"{b['turns']} {'reply' if b['turns'] == 1 else 'replies'} in {b['sessions']} call(s)</li>"
             for b in summary["blockers"]) + "</ul>")
     else:

@@ -14,6 +14,7 @@ from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import (QColor, QFont, QFontMetricsF, QGuiApplication, QPageLayout, QPageSize, QPainter,
                            QPainterPath, QPdfWriter, QPen)
 
+from ..scoring.rules import rule_title
 from ..store.db import connection
 from ..store.queries import DIMENSIONS, PASS_MARK, trainee_history
 
@@ -238,7 +239,7 @@ def _draw(c: _Canvas, name: str, badge: str | None, history: list[dict], comment
         if h["comments"]:
             notes.append(f"{h['comments']} note{'s' if h['comments'] > 1 else ''}")
         if h["blockers"]:
-            notes.append("blocker: " + ", ".join(h["blockers"]))
+            notes.append("blocker: " + ", ".join(rule_title(r) for r in h["blockers"]))
         cells = [_date(h["started_at"]), h["scenario_title"], h["status"],
                  *(("–" if h[d] is None else str(h[d])) for d in ("empathy", "clarity", "compliance", "overall")),
                  "; ".join(notes)]
