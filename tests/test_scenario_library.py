@@ -57,3 +57,16 @@ def test_every_call_is_tagged_and_declares_its_facts(scenario_id):
     assert scenario.facts.amounts or scenario.facts.regulations, "declare the facts the scorer checks"
     patient_nodes = [n for n in scenario.nodes.values() if not n.ending]
     assert len(patient_nodes) >= 8, f"only {len(patient_nodes)} patient nodes"
+
+
+WRONG_MOVES = {"threatened", "blamed", "dismissed", "asked_payment", "disclosed_account"}
+
+
+@pytest.mark.parametrize("scenario_id", IDS)
+def test_every_call_sets_a_trap_that_its_branches_punish(scenario_id):
+    """A tempting wrong move (a breach, a threat, pressure, a weak reply) must cost mood or end the call badly."""
+    scenario = LIBRARY.get(scenario_id).scenario
+    traps = [(nid, e.goto) for nid, node in scenario.nodes.items() for e in node.next
+             if e.when and (e.when.blocked or set(e.when.moves_any) & WRONG_MOVES or e.when.max)
+             and (e.mood < 0 or scenario.nodes[e.goto].ending in ("hung_up", "escalated"))]
+    assert traps, "no branch punishes a wrong move"

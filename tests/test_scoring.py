@@ -259,3 +259,24 @@ def test_a_wrong_definition_after_a_comma_is_still_wrong():
     from trainer.scoring import Scorer
     score = Scorer().score("The rest went to your deductible, which is the amount your insurance pays each month.")
     assert "explained:deductible" not in score.moves and any("wrong fact" in r for r in score.clarity.reasons)
+
+
+_STUFFING = ["sorry", "stressful", "understand", "together", "options", "payment plan", "financial assistance",
+             "deductible", "itemized bill", "next step", "EL", "la", "su", "por favor", "TOTALLY"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(_STUFFING), min_size=3, max_size=40))
+def test_keyword_stuffing_and_foreign_filler_never_beat_a_genuine_reply(words):
+    genuine_empathy, genuine_clarity = _gamed_scores(_GENUINE)
+    empathy, clarity = _gamed_scores(" ".join(words))
+    assert empathy < genuine_empathy and clarity < genuine_clarity
+
+
+def test_foreign_filler_words_never_raise_the_clarity_of_a_jargon_reply():
+    from trainer.scoring import Scorer
+    jargon = ("Your claim adjudication applied the allowed amount to your coinsurance and deductible accumulators "
+              "per the remittance advice.")
+    filler = ("Your claim el adjudication la applied su the allowed amount el to your la coinsurance su and el "
+              "deductible la accumulators su per el the la remittance su advice.")
+    assert Scorer().score(filler).clarity.score <= Scorer().score(jargon).clarity.score

@@ -128,7 +128,10 @@ def score_clarity(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -> t
         led.suggest(9, "Say what the bill is for, what they owe, and what happens next, in a few short sentences.")
         return led, moves
 
-    spanish = len(_SPANISH.findall(text)) >= max(3, n // 6)
+    # a reply in Spanish is not judged on English word frequencies; Spanish filler in English earns nothing
+    content = [t for t in toks if not _FILLER.fullmatch(t.group(0))]
+    english = sum(zipf(t.group(0)) >= EASY_ZIPF - 0.5 for t in content)
+    spanish = len(_SPANISH.findall(text)) >= max(3, n // 6) and english < len(content) / 2
     if not spanish:
         _word_difficulty(led, text, toks)
     _sentence_length(led, text)
