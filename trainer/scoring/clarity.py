@@ -15,12 +15,14 @@ from .context import ScoreContext
 from .gaming import amounts_not_statistics
 from .ledger import Ledger
 from .text import WORD, rx, sentences, words
+from .register import technical_register
 from .word_frequency import syllables, zipf
 
 LONG_SENTENCE = 20  # words
 LONG_REPLY = 130  # words: more than a listener keeps on the phone
 EASY_ZIPF = 4.5  # a word at least this common (about once in 30,000 words) is everyday speech
 PLAIN_MEAN = 0.03  # mean word difficulty of a plain spoken reply (the corpus's median is 0.02)
+REGISTER_STEP = 0.1  # mean log-odds per word that costs the feature's weight once
 DIFFICULTY_STEP = 0.05  # each step of this much harder costs the feature's weight once
 
 # An explanation that follows a term ("deductible, which is the part you pay …")
@@ -134,6 +136,10 @@ def score_clarity(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -> t
     spanish = len(_SPANISH.findall(text)) >= max(3, n // 6) and english < len(content) / 2
     if not spanish:
         _word_difficulty(led, text, toks)
+    register = technical_register(text)
+    if register:  # continuous: the more a reply sounds like a technical explanation, the more it costs
+        led.hit("technical_register", f"register {register:+.2f} (plain explanations sit below 0)",
+                value=max(-2.0, min(3.0, register / REGISTER_STEP)), sub="familiar_words")
     _sentence_length(led, text)
     if n > LONG_REPLY:  # its own visible deduction, never flooring the whole dimension
         led.hit("long_reply", f"{n} words: more than a listener keeps on the phone (about {LONG_REPLY})",
