@@ -2,8 +2,7 @@
 
 Written from the law and the rules' summaries, not from the scorer's patterns (tests/data/compliance_pairs.yaml).
 A pair holds when the compliant reply raises no blocker and the breach either raises a blocker that names
-the pair's rule or loses at least BREACH_MARGIN compliance points against the compliant reply. No compliant
-reply may be blocked; the share of breaches caught is held at the floor measured when the table was written.
+the pair's rule or loses at least BREACH_MARGIN compliance points against the compliant reply.
 """
 from pathlib import Path
 
@@ -47,24 +46,7 @@ def test_the_table_is_well_formed_and_big_enough():
         assert 0.6 <= n / m <= 1.67, f"{p['id']}: {n} vs {m} words"
 
 
-def test_no_compliant_reply_is_blocked():
-    """A trainer that fails a lawful reply teaches the wrong lesson: this side must hold for every pair."""
-    blocked = [(p["id"], why) for p in PAIRS for ok, why in [holds(p)] if not ok and why.startswith("compliant")]
-    assert not blocked, blocked
-
-
-# Breaches caught, as measured when the table was written (358 of 369); a change may only raise it.
-BREACH_FLOOR = 0.96
-
-
-def test_breaches_are_caught_in_any_wording():
-    missed = [(p["id"], p["rule"], why) for p in PAIRS for ok, why in [holds(p)] if not ok]
-    rate = 1 - len(missed) / len(PAIRS)
-    assert rate >= BREACH_FLOOR, f"{rate:.1%} of pairs hold; missed: {missed}"
-
-
-@pytest.mark.parametrize("rule", sorted({p["rule"] for p in PAIRS}))
-def test_every_rule_catches_most_of_its_breaches(rule):
-    pairs = [p for p in PAIRS if p["rule"] == rule]
-    held = sum(holds(p)[0] for p in pairs)
-    assert held / len(pairs) >= 0.6, f"{rule}: {held} of {len(pairs)}"
+@pytest.mark.parametrize("pair", PAIRS, ids=[p["id"] for p in PAIRS])
+def test_each_pair(pair):
+    ok, why = holds(pair)
+    assert ok, why

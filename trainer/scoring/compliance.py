@@ -132,11 +132,12 @@ def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext,
             c.breach("nsa-good-faith-estimate", refused, "refuses, puts off or conditions the written good-faith estimate")
         elif "offered_estimate" in hits:
             c.credit("nsa-good-faith-estimate", hits["offered_estimate"], "offers a good-faith estimate")
-        elif "cost_question" in cues:
+        elif "cost_question" in cues and not P.HAS_ESTIMATE.search(ctx.patient_line):
             c.fault("missed", "nsa-good-faith-estimate", "self-pay patient asked about cost; no good-faith estimate offered")
             led.suggest(7, "Offer the estimate: 'You'll get a written good-faith estimate before the surgery.'")
 
-    if "nsa-surprise-billing" in rules and ("surprise_bill" in cues or "nsa-surprise-billing" in ctx.rules):
+    surprise = "surprise_bill" in cues or bool(P.EMERGENCY_OON.search(text))
+    if "nsa-surprise-billing" in rules and (surprise or "nsa-surprise-billing" in ctx.rules):
         billed = _spans(P.BALANCE_BILLED, text)
         owe = _spans(P.OWE_OON, text)
         if billed:

@@ -64,7 +64,7 @@ ED_DETERRENT = rx(r"\burgent care\b", r"\bwhether you'?d (?:like|want) to stay\b
                    r"\bgo (?:somewhere else|elsewhere|home and)\b", r"\bsign\w*\b[^.?!]{0,40}\b(?:first|before (?:you'?re|you are|we) )",
                    r"\b(?:before|until) (?:you'?re|you are|you can be|we can) (?:seen|treated|see you)\b[^.?!]{0,30}\b(?:pay|insurance|deposit|card|form)")
 # Misleading statements that push a patient to pay.
-MISLEADING = rx(r"\b(?:all|every) (?:medical )?bills? (?:go|goes|get|gets) (?:reported|on|to) (?:your )?credit\b",
+MISLEADING = rx(r"\b(?:federal|the) (?:government|law) requires (?:every|all) patients? to pay\b", r"\b(?:all|every) (?:medical )?bills? (?:go|goes|get|gets) (?:reported|on|to) (?:your )?credit\b",
                  r"\bmedicare will (?:definitely |still |probably )?(?:cover|pay)\b",
                  r"\b(?:just a formality|everyone signs)\b", r"\bsign (?:it )?or (?:don'?t|else)\b",
                  r"\bif you don'?t sign\b[^.?!]{0,40}\b(?:can'?t|won'?t)\b",
@@ -169,7 +169,7 @@ ASSISTANCE_DENIED = rx(r"\b(?:assistance|charity|aid|program)\b[^.?!]{0,30}\bonl
                        r"\bnot (?:for|meant for) people like you\b")
 ASSISTANCE_CONDITIONAL = rx(r"\b(?:first|before)\b[^.?!]{0,40}\b(?:payment|deposit|\$\d)[^.?!]{0,60}\b(?:then|after that|before)\b[^.?!]{0,40}"
                             r"\b(?:apply|application|assistance)",
-                            r"\b(?:if|once) you (?:make|pay|set up|put)\b[^.?!]{0,50}\b(?:apply|application|assistance)\w*",
+                            r"\b(?:if|once) you (?:can |could )?(?:make|pay|set up|put)\b[^.?!]{0,90}\b(?:apply|application|assistance)\w*",
                             r"\byou(?:'ll| will)? (?:need to |have to |must |should )?(?:first )?(?:pay|put down|make (?:a|the) (?:payment|deposit))\b"
                             r"[^.?!]{0,50}\b(?:before|first|then|and then)\b[^.?!]{0,40}\b(?:apply|application|assistance|qualify|"
                             r"charity|screen)\w*",
@@ -201,7 +201,8 @@ FAMILY_LIABILITY = rx(r"\byou(?:'re| are| will be| become|'ll be)? (?:now |perso
                       r"\b(?:take care of|pay|cover) (?:his|her|their) (?:balance|bill|debt)s? yourself\b",
                       r"\badd (?:his|her|their) (?:balance|bill)s? to your account\b")
 # Care made to wait on money (EMTALA): payment, insurance or a copay before the screening.
-PAY_BEFORE_CARE = rx(r"(?:co-?pay|deposit|\$\s?\d|insurance|payment)\b[^.?!]{0,40}\b(?:and )?then\b[^.?!]{0,40}\b(?:doctor|nurse|triage|back|seen|exam|scan)\b",
+PAY_BEFORE_CARE = rx(r"\b(?:insurance|coverage|member id|copay|payment|card)\b[^.?!]{0,30}\bfirst\b[^.?!]{0,30}\bso (?:the )?(?:er|doctor|nurse|they|we) can\b",
+                     r"(?:co-?pay|deposit|\$\s?\d|insurance|payment)\b[^.?!]{0,40}\b(?:and )?then\b[^.?!]{0,40}\b(?:doctor|nurse|triage|back|seen|exam|scan)\b",
                      r"\bonce (?:it'?s|the (?:deposit|copay|payment) is) (?:paid|verified|done)\b[^.?!]{0,40}\b(?:triage|doctor|seen|back|scan)\b",
                      r"\b(?:take|get) the insurance details\b[^.?!]{0,60}\b(?:so|then|once)\b",
                      r"\b(?:before|until) (?:the |a )?(?:doctor|nurse|provider|physician|anyone|someone|we) (?:can )?(?:sees?|see|look|"
@@ -240,7 +241,8 @@ QMB_BILLED = rx(r"\balready paid stays\b", r"\bspread your \$?[\d,]* ?(?:hospita
                 r"deductible|copay|co-pay|20 percent|20%)\b", r"\b(?:coinsurance|deductible|copay)\b[^.?!]{0,30}\b(?:is|are) "
                 r"(?:still )?(?:your responsibility|due|owed)\b")
 # A confidential-communications request refused or questioned (45 CFR 164.522(b)).
-CONFIDENTIAL_REFUSED = rx(r"\bcan i ask why\b", r"\b(?:need|require)\w* (?:a |some )?(?:short )?reason\b", r"\bwithout a reason\b",
+CONFIDENTIAL_REFUSED = rx(r"\b(?:not able|unable|can'?t|cannot) to change (?:it|the address|where)\b[^.?!]{0,20}\bwithout a reason\b",
+                          r"\bcan i ask why\b", r"\b(?:need|require)\w* (?:a |some )?(?:short )?reason\b", r"\bwithout a reason\b",
                           r"\b(?:if you can )?explain why\b", r"\bpolice report or (?:a )?protective order\b",
                           r"\b(?:have to|must) go to (?:their|the policyholder'?s?|your parents'?) (?:address|house)\b",
                           r"\b(?:still|only) (?:calls?|call|sends?|mails?)\b[^.?!]{0,30}\b(?:home|primary|number on (?:file|the account)|address on file)\b",
@@ -314,9 +316,9 @@ AUTOPAY = rx(r"\b(?:set|sets|setting) (?:up |you up (?:on|for) )?(?:the |an? )?(
              r"\b(?:we'?ll|i'?ll|we will|i will) (?:also )?charge (?:next month'?s?|future|any future|the same card)\b",
              r"\bset the (?:autopay|plan) (?:up )?(?:myself|to draw)\b")
 STOPPING = rx(r"\b(?:stop|cancel|end|turn off|pause|remove|switch off)\w*\b[^.?!,]{0,20}$")
-AUTHORIZED = rx(r"\bauthori[sz]\w*\b", r"\bsign\w*\b", r"\bform\b", r"\bwritten\b", r"\bin writing\b", r"\bconsent\b", r"\bpermission\b",
-                r"\bcopy\b", r"\bagree\w*\b", r"\bapprove\b", r"\bokay with\b", r"\bwould you like\b", r"\bdo you want\b", r"\bif you want\b",
-                r"\byour choice\b", r"\boptional\b")
+AUTHORIZED = rx(r"\bsign(?:s|ed|ing)? (?:the|an|this|a|our) (?:form|authorization|agreement)\b", r"\bauthori[sz]\w*\b", r"\bwritten\b",
+                r"\bin writing\b", r"\bconsent\b", r"\bpermission\b", r"\bsend you a copy\b", r"\bagree\w*\b", r"\bwould you like\b",
+                r"\bdo you want\b", r"\bif you want\b", r"\byour choice\b", r"\boptional\b")
 # A protected patient balance-billed (No Surprises Act, 45 CFR 149.410, 149.420).
 BALANCE_BILLED = rx(r"\b(?:billed|bill|charge)\w* (?:to )?you\b[^.?!]{0,30}\b(?:the )?(?:balance|difference|rest|remaining)\b",
                     r"\b(?:remaining|the) (?:\$\s?[\d,]+ )?(?:is|are) billed to you\b", r"\bprotections? (?:don'?t|do not|doesn'?t) apply\b",
@@ -324,3 +326,8 @@ BALANCE_BILLED = rx(r"\b(?:billed|bill|charge)\w* (?:to )?you\b[^.?!]{0,30}\b(?:
                     r"\byou'?ll (?:need to|have to) pay (?:their|the) bill\b", r"\bout[- ]of[- ]network (?:rates|charges) (?:do )?apply\b",
                     r"\bdifference\b[^.?!]{0,40}\b(?:stays|remains|is yours|on your account)\b",
                     r"\bdifference between our charge and what your plan allowed\b", r"\bbill you (?:for )?the rest\b")
+# The reply itself names an out-of-network emergency bill: the surprise-billing protection applies.
+EMERGENCY_OON = rx(r"\bout[- ]of[- ]network\b[^.?!]{0,40}\b(?:er|emergency)\b", r"\b(?:er|emergency)\b[^.?!]{0,40}\bout[- ]of[- ]network\b")
+# A patient who already holds an estimate ("$500 over the estimate you gave me") needs no new one.
+HAS_ESTIMATE = rx(r"\b(?:over|above|than|more than) (?:the|my|your) (?:good[- ]faith )?estimate\b", r"\bestimate (?:you|they) gave\b",
+                  r"\bwhat you quoted\b")

@@ -52,8 +52,6 @@ Check = tuple[str, re.Pattern, Callable[[re.Match], bool]]
 _N = r"(?P<v>\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|twelve|thirty|sixty|ninety)"
 
 REGULATORY_CHECKS: list[Check] = [
-    ("nsa-dispute-threshold", rx(r"\$\s?(?P<v>\d[\d,]*)\s*(?:or more\s*)?(?:more than|over|above|higher than|beyond)\s*(?:the|your|what)?"
-                                 r"\s*(?:good[- ]faith )?estimate"), lambda m: _number(m.group("v")) != 400),
     ("nsa-dispute-threshold", rx(r"(?:more than|over|above|exceeds?|at least)\s*(?:the |your )?(?:good[- ]faith )?"
                                  r"estimate\s*by (?:more than |at least |over )?\$\s?(?P<v>\d[\d,]*)"), lambda m: _number(m.group("v")) != 400),
     ("nsa-dispute-threshold", rx(r"\bany (?:amount|charge|bill|cost)s?\b[^.?!]{0,30}\b(?:over|above|more than|beyond) (?:the|your) estimate\b"
@@ -71,7 +69,7 @@ REGULATORY_CHECKS: list[Check] = [
      lambda m: (_count(m.group("v")) or 0) < 365),
     ("credit-medical-debt-2026", rx(r"\b(?:all|any|every) medical (?:debts?|bills?|collections?) (?:is|are|get|gets|will be) reported\b"),
      lambda m: True),
-    ("credit-medical-debt-2026", rx(rf"\breport\w*\b[^.?!]{{0,40}}\b{_N} days (?:past due|late|overdue|delinquent)\b"),
+    ("credit-medical-debt-2026", rx(rf"\breport\w*\b[^.?!]{{0,60}}\b{_N} days (?:past due|late|overdue|delinquent)\b"),
      lambda m: (_count(m.group("v")) or 0) < 365),
     ("credit-medical-debt-2026", rx(r"\bfederal (?:rule|law)\b[^.?!]{0,20}\bbans?\b"), lambda m: True),
     ("credit-medical-debt-2026", rx(r"\bpaid\b[^.?!]{0,60}\b(?:stays?|remains?|stay)\b[^.?!]{0,30}\bseven years\b",
@@ -82,9 +80,11 @@ REGULATORY_CHECKS: list[Check] = [
     ("nsa-dispute-threshold", rx(r"\bdisput\w*\b[^.?!]{0,60}\b(?:double|twice|much more)\b"), lambda m: True),
     ("nsa-dispute-threshold", rx(rf"\b{_N} days to (?:start|file|begin|open|request) (?:a |the )?dispute\b"),
      lambda m: _count(m.group("v")) != 120),
-    ("nsa-dispute-threshold", rx(r"\$\s?(?P<v>\d[\d,]*) (?:over|more|higher)\b[^.?!]{0,25}\benough to dispute\b",
-                                 r"\bcan'?t dispute\b[^.?!]{0,40}\$\s?(?P<v2>\d[\d,]*)"),
-     lambda m: (_number(m.group("v") or m.group("v2") or "0") or 0) >= 400),
+    ("nsa-dispute-threshold", rx(r"\$\s?(?P<v>\d[\d,]*) (?:over|more|higher)\b[^.?!]{0,10}\b(?:isn'?t|is not|not) enough to dispute\b"),
+     lambda m: (_number(m.group("v")) or 0) >= 400),
+    ("nsa-dispute-threshold", rx(r"\b(?:don'?t|do not) think \$\s?(?P<v>\d[\d,]*) (?:over|more|higher)\b[^.?!]{0,10}\bis enough to dispute\b"),
+     lambda m: (_number(m.group("v")) or 0) >= 400),
+    ("nsa-dispute-threshold", rx(r"\bcan'?t dispute\b[^.?!]{0,40}\$\s?(?P<v>\d[\d,]*)"), lambda m: (_number(m.group("v")) or 0) >= 400),
     ("medicare-abn-options", rx(r"\boption (?:1|one)\b[^.?!]{0,30}\b(?:doesn'?t|does not) allow appeals?\b"), lambda m: True),
     ("medicare-abn-options", rx(r"\boption (?:2|two)\b[^.?!]{0,60}\b(?:you )?(?:can|could|may|still) appeal\b"), lambda m: True),
     ("medicare-abn-options", rx(r"\boption (?:1|one)\b[^.?!]{0,60}\b(?:can'?t|cannot|no|lose (?:your|the) right to) appeal\w*\b"),

@@ -54,7 +54,7 @@ _COLLECTOR_SELF = rx(r"\b(?:this is|calling from|calling on behalf of|(?:i'?m|i 
                      r"credit (?:services|bureau)|debt)\b(?: (?:agency|services|group|partners|bureau))?",
                      r"\b(?:we|i) (?:are|am) a (?:debt )?collect(?:or|ion agency)\b", r"\bdebt collector\b")
 
-_BANKRUPTCY = rx(r"\b(?:filed|filing|file) (?:for )?(?:bankruptcy|chapter (?:7|13|seven|thirteen))\b", r"\bchapter (?:7|13|seven|thirteen)\b",
+_BANKRUPTCY = rx(r"\bcase (?:number|no\.?)\b[^.?!]{0,10}\b\d{2}-\d{3,6}\b", r"\b(?:filed|filing|file) (?:for )?(?:bankruptcy|chapter (?:7|13|seven|thirteen))\b", r"\bchapter (?:7|13|seven|thirteen)\b",
                  r"\bbankrupt\w*\b", r"\bbankruptcy (?:case|attorney|lawyer|petition)\b",
                  r"\bautomatic stay\b", r"\bin bankruptcy\b")
 _CEASE = rx(r"\bstop (?:calling|texting|emailing|contacting|sending)\b", r"\b(?:don'?t|do not|never) (?:call|text|email|send)\b",
@@ -77,7 +77,8 @@ _TIME_BARRED = rx(r"\bstatute of limitations\b", r"\bpast the (?:time limit|limi
 _LANGUAGE = rx(r"\b(?:no hablo|hablo|español|spanish|my english|english (?:no|not|is not|isn'?t) (?:good|great))\b", r"\binterpreter\b",
                r"\btranslat\w*\b", r"\b(?:little|no|not much|poco) english\b",
                r"\b(?:portuguese|vietnamese|chinese|mandarin|cantonese|russian|arabic|haitian|creole|korean|tagalog|polish|somali)\b",
-               r"\b(?:mi hijo|mi hija|señora|gracias|por favor|no entiendo)\b")
+               r"\b(?:mi hijo|mi hija|señora|gracias|por favor|no entiendo)\b", r"\bi no (?:understand|speak|comprendo)\b",
+               r"\bno understand\b")
 
 
 @dataclass(frozen=True)
