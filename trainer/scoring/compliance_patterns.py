@@ -128,8 +128,8 @@ SECURE_PAYMENT = rx(r"\bsecure (?:payment )?(?:line|system|portal|link|keypad|iv
                     r"\bnever (?:ask|read|write|keep|store)\b[^.?!]{0,30}\b(?:card|security code)\b")
 # The patient starts reading card digits aloud: a reply that does not stop them lets card data onto the recording.
 CARD_READ_ALOUD = rx(r"\b(?:my )?card number is\b", r"\b\d{4}[ -]\d{4}\b", r"\bhere'?s (?:my|the) card number\b",
-                     r"\b(?:zero|one|two|three|four|five|six|seven|eight|nine)-(?:zero|one|two|three|four|five|six|seven|eight|nine)-"
-                     r"(?:zero|one|two|three|four|five|six|seven|eight|nine)\b", r"\b(?:security code|cvv) is\b")
+                     r"\b(?:card|visa|mastercard|amex|discover)\b[^?!]{0,60}\b(?:zero|one|two|three|four|five|six|seven|eight|nine)"
+                     r"(?:[-,] ?(?:zero|one|two|three|four|five|six|seven|eight|nine)){2,}\b", r"\b(?:security code|cvv) is\b")
 CARD_STOPPED = rx(r"\bstop\b", r"\bplease don'?t\b", r"\bdon'?t (?:read|say|give|finish)\b", r"\bhold on\b", r"\bwait\b", r"\bpause\b",
                   r"\bsecure\b", r"\bkeypad\b", r"\bportal\b", r"\bautomated\b", r"\bnot (?:over|on) the phone\b", r"\bno need to read\b")
 SECURE_FAILED = rx(r"\b(?:won'?t|doesn'?t|isn'?t|can'?t) work\w*\b", r"\bkeeps hanging up\b", r"\bis down\b")
