@@ -9,6 +9,7 @@ what the words say about the call in inference.py.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from ..domain import Blocker, Evidence
 from . import compliance_patterns as P
@@ -93,7 +94,7 @@ class _Check:
     def credit(self, rule_id: str, spans: Spans, reason: str) -> None:
         self.led.hit("credit", f"meets '{RULES[rule_id].title}': {reason}", spans, sub=rule_id)
 
-    def fault(self, severity: str, rule_id: str, reason: str, spans: Spans = ()) -> None:  # type: ignore[assignment]
+    def fault(self, severity: str, rule_id: str, reason: str, spans: Sequence[tuple[int, int]] = ()) -> None:
         self.led.hit(severity, reason, spans, sub=rule_id)
 
 
@@ -164,12 +165,7 @@ def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext,
         elif P.ABN_EXPLAINED.search(text):
             c.credit("medicare-abn", _spans(P.ABN_EXPLAINED, text), "explains the notice and choices")
 
-    _card_data(c, text)
-    if P.CARD_READ_ALOUD.search(ctx.patient_line) and not P.CARD_STOPPED.search(text):
-        c.breach("pci-card-data", [(0, min(len(text), 40))], "lets the patient read card data aloud on a recorded line")
-    autopay = [sp for sp in _spans(P.AUTOPAY, text) if not P.STOPPING.search(text[max(0, sp[0] - 30):sp[0]])]
-    if autopay and not _spans(P.AUTHORIZED, text):
-        c.breach("reg-e-preauthorized-transfers", autopay, "sets up recurring debits or reuses a card without written authorization")
+    _card_data(c, text, ctx.patient_line)
     _special_duties(c, text, hits, inf, rules, sought)
 
     tactic = _spans(P.PRESSURE_TACTIC, text)
@@ -306,7 +302,14 @@ def _assistance(c: _Check, text: str, hits: dict, ctx: ScoreContext, inf: Inferr
     c.led.suggest(8, "Offer help: 'We have a financial assistance program; based on your income it could lower or erase this bill.'")
 
 
-def _card_data(c: _Check, text: str) -> None:
+def _card_data(c: _Check, text: str, patient_line: str) -> None:
+    """Card data asked aloud, read back, written down or kept; a patient reading digits must be stopped;
+    recurring debits need written authorization."""
+    if P.CARD_READ_ALOUD.search(patient_line) and not P.CARD_STOPPED.search(text):
+        c.breach("pci-card-data", [(0, min(len(text), 40))], "lets the patient read card data aloud on a recorded line")
+    autopay = [sp for sp in _spans(P.AUTOPAY, text) if not P.STOPPING.search(text[max(0, sp[0] - 30):sp[0]])]
+    if autopay and not _spans(P.AUTHORIZED, text):
+        c.breach("reg-e-preauthorized-transfers", autopay, "sets up recurring debits or reuses a card without written authorization")
     leak = _spans(P.CARD_DIGITS, text) + _spans(P.CARD_KEPT, text)
     asked = [s for s in _spans(P.CARD_ASKED, text) if not P.SECURE_PAYMENT.search(_sentence_at(text, s))
              or P.SECURE_FAILED.search(_sentence_at(text, s))]
