@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtCore import QObject, Qt, QUrl, Signal, Slot
 from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
 
 from ..voice import Voice
@@ -82,9 +82,14 @@ class LinePlayer(QObject):
                 self._output = QAudioOutput(self)
                 self._output.setMuted(self._muted)
                 self._player.setAudioOutput(self._output)
-                self._player.mediaStatusChanged.connect(self._on_status)
-                self._player.playbackStateChanged.connect(self._on_state)
-                self._player.errorOccurred.connect(self._on_error)
+                # Qt Multimedia's ffmpeg threads may emit these: queued connections to real slots of this
+                # object only post an event there, so no backend thread ever waits for the GIL while the
+                # GUI thread, holding it, waits for a lock that backend thread holds (a deadlock seen in
+                # QObject::connect against ~QObject).
+                queued = Qt.ConnectionType.QueuedConnection
+                self._player.mediaStatusChanged.connect(self._on_status, queued)
+                self._player.playbackStateChanged.connect(self._on_state, queued)
+                self._player.errorOccurred.connect(self._on_error, queued)
             except Exception as e:
                 self._player = None
                 self._fail(f"Audio playback could not start ({type(e).__name__}: {e}).")
@@ -194,10 +199,12 @@ class LinePlayer(QObject):
         self._cancels.append(cancel)
 
     # ---- Qt Multimedia callbacks -------------------------------------------------
+    @Slot(QMediaPlayer.PlaybackState)
     def _on_state(self, state) -> None:
         if state == QMediaPlayer.PlaybackState.PlayingState:
             self.started.emit(str(self._last or ""))
 
+    @Slot(QMediaPlayer.MediaStatus)
     def _on_status(self, status) -> None:
         if status == QMediaPlayer.MediaStatus.EndOfMedia:
             if self._queue and not self._muted:
@@ -208,6 +215,7 @@ class LinePlayer(QObject):
         elif status == QMediaPlayer.MediaStatus.InvalidMedia:
             self._fail(f"The audio file could not be played: {self._last}")
 
+    @Slot(QMediaPlayer.Error, str)
     def _on_error(self, error, message: str = "") -> None:
         if error != QMediaPlayer.Error.NoError:
             self._fail(f"Audio playback failed: {message or error}")
@@ -287,7 +295,7 @@ class ReplyRecorder(QObject):
             self._source = QAudioSource(device, fmt, self)
             self._pcm = bytearray()
             self._io = self._source.start()
-            self._io.readyRead.connect(self._read)
+            self._io.readyRead.connect(self._read, Qt.ConnectionType.QueuedConnection)  # see LinePlayer
         except Exception as e:
             self._source = None
             self._fail(f"The microphone could not be opened ({type(e).__name__}: {e}).")
@@ -295,6 +303,7 @@ class ReplyRecorder(QObject):
         self.recording.emit(True)
         return True
 
+    @Slot()
     def _read(self) -> None:
         if self._io is not None:
             self._pcm += bytes(self._io.readAll().data())
