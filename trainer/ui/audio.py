@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, QUrl, Signal, Slot
 from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
+from PySide6.QtQml import QQmlComponent, QQmlEngine
 
 from ..voice import Voice
 from .workers import run_in_background
@@ -30,6 +32,27 @@ def audio_output_available() -> tuple[bool, str]:
     except Exception as e:  # a broken multimedia plugin
         return False, f"Audio is unavailable ({type(e).__name__}: {e}); the lines are shown as text only."
     return False, NO_DEVICE
+
+
+# The player and its output are made by Qt (through QML), not by Python. An object Python makes is a
+# wrapper whose virtual methods ask Python for an override, so when an ffmpeg backend thread destroys one of
+# its own objects connected to it, that thread waits for the GIL inside ~QObject while holding Qt's
+# connection lock; the GUI thread, holding the GIL in stop() or setSource(), then waits for that lock, and
+# both hang (seen as a hung test suite). Objects Qt made have no such wrapper, so no backend thread ever
+# needs the GIL; their signals reach this module through queued connections to real slots.
+_PLAYER_QML = b"import QtMultimedia\nMediaPlayer { audioOutput: AudioOutput {} }"
+
+
+def _qt_made_player(owner: QObject) -> tuple[QMediaPlayer, tuple]:
+    """The player, and what must stay referenced for as long as it is used (its engine and QML object)."""
+    engine = QQmlEngine(owner)
+    component = QQmlComponent(engine)
+    component.setData(_PLAYER_QML, QUrl())
+    made = component.create()
+    if made is None:
+        raise RuntimeError(component.errorString().strip() or "the QtMultimedia QML module is missing")
+    player = shiboken6.wrapInstance(shiboken6.getCppPointer(made)[0], QMediaPlayer)
+    return player, (engine, component, made)
 
 
 class LinePlayer(QObject):
@@ -49,6 +72,7 @@ class LinePlayer(QObject):
         self._generation = 0                    # a newer request supersedes an older one
         self._player: QMediaPlayer | None = None
         self._output: QAudioOutput | None = None
+        self._keep: tuple = ()                  # the QML engine and object behind the player
         self._cancels: list = []
         self._queue: list[Path] = []            # files to play after the current one
 
@@ -78,14 +102,9 @@ class LinePlayer(QObject):
                 return False
         if self._player is None:
             try:
-                self._player = QMediaPlayer(self)
-                self._output = QAudioOutput(self)
+                self._player, self._keep = _qt_made_player(self)
+                self._output = self._player.audioOutput()
                 self._output.setMuted(self._muted)
-                self._player.setAudioOutput(self._output)
-                # Qt Multimedia's ffmpeg threads may emit these: queued connections to real slots of this
-                # object only post an event there, so no backend thread ever waits for the GIL while the
-                # GUI thread, holding it, waits for a lock that backend thread holds (a deadlock seen in
-                # QObject::connect against ~QObject).
                 queued = Qt.ConnectionType.QueuedConnection
                 self._player.mediaStatusChanged.connect(self._on_status, queued)
                 self._player.playbackStateChanged.connect(self._on_state, queued)
