@@ -32,10 +32,11 @@ _SEVERE = rx(r"\barrest\w*", r"\bjail\b", r"\bprison\b", r"\b(?:call|get|send|in
              r"\b(?:hold|freeze|seize|tak(?:e|es|en|ing)|intercept|offset|go after)\b[^.?!]{0,30}\b(?:your )?(?:refund|tax refund|benefits card|"
              r"(?:va |veterans'? )?disability|bank account|paycheck)\b",
              r"\brepossess\w*", r"\bsuspend\w* (?:your )?(?:driver'?s )?licen[cs]e\b", r"\bpassport\b[^.?!]{0,20}\b(?:flagged|revoked|held|denied)\b",
-             r"\b(?:shut|cut) off (?:your )?(?:power|water|utilities|electricity|gas)\b", r"\butility compan\w+\b",
-             r"\b(?:cancel|drop)\w* (?:your )?(?:coverage|insurance|policy)\b",
-             r"\b(?:let|tell|notify|inform|contact)\w* (?:your )?(?:hr|human resources|employer|boss|family|relatives|landlord)\b"
+             r"\b(?:shut|cut) off (?:your )?(?:power|water|utilities|electricity|gas)\b", r"\bshare\w*\b[^.?!]{0,30}\butility compan\w+",
+             r"\b(?:they|insurer|we|it)\b[^.?!]{0,20}\b(?:can|will|could|may) (?:cancel|drop) your (?:coverage|insurance|policy)\b",
+             r"\b(?:let|tell|notify|inform|contact)\w* (?:your )?(?:hr|human resources|employer|boss|landlord)\b"
              r"[^.?!]{0,30}\b(?:know|about|debt|balance|account|bill|pay)\b",
+             r"\bwe'?(?:ll| will) (?:let|tell|notify|inform|contact) your (?:family|relatives)\b",
              r"\b(?:report|refer|pass)\w* (?:the family |you |the file |it )?(?:to )?(?:child services|cps|law enforcement|the police|"
              r"the district attorney|a prosecutor)\b", r"\blaw enforcement\b", r"\bdistrict attorney\b", r"\bchild services\b",
              r"\b(?:non-?payment|not paying|stopping payments|leaving without paying|unpaid|skipping)\b"
