@@ -12,7 +12,7 @@ from .config import BUILTIN_SCENARIOS_DIR, database_path
 from .domain import ROLES, CallState
 from .cli_data import add_commands, upgrade_notice
 from .console import format_debrief, format_score
-from .scenarios.loader import Library, load_library
+from .scenarios.loader import Library, builtin_library, load_library
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -75,7 +75,7 @@ def gui_main() -> int:
 
 
 def library_for(args) -> Library:
-    return load_library(BUILTIN_SCENARIOS_DIR, *(args.scenarios or []))
+    return builtin_library(*(args.scenarios or []))
 
 
 def cmd_validate(args) -> int:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pydantic
 import yaml
 
+from ..config import BUILTIN_SCENARIOS_DIR
 from .schema import Scenario
 from .validator import check_graph
 
@@ -170,3 +171,8 @@ def _message(err: dict) -> str:
         return "unknown field (check the spelling)"
     msg = err["msg"]
     return msg[len("Value error, "):] if msg.startswith("Value error, ") else msg
+
+
+def builtin_library(*extra_paths: Path | str) -> Library:
+    """The built-in calls, plus any scenario files or folders named (the window and the terminal load it so)."""
+    return load_library(BUILTIN_SCENARIOS_DIR, *extra_paths)

@@ -8,23 +8,11 @@ from pathlib import Path
 
 import sqlite_utils
 
+from .errors import StoreError
 from .migrate import UpgradeNotice, migrate
 from .schema import CURRENT_VERSION, PAGE_SIZE
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-
-
-class StoreError(Exception):
-    """A database or data folder the app cannot use; the message names the path and what to do."""
-
-    def __init__(self, message: str, path: Path, kind: str):
-        super().__init__(message)
-        self.path = path
-        self.kind = kind  # "unwritable", "corrupt", "newer", "migration"
-
-    @property
-    def can_move_aside(self) -> bool:
-        return self.kind == "corrupt"
 
 
 def connection(db) -> sqlite3.Connection:

@@ -9,6 +9,7 @@ from pathlib import Path
 import sqlite_utils
 
 from .detail import pack
+from .errors import StoreError
 from .relabel import relabel_detail
 from .schema import CURRENT_VERSION, MIGRATIONS, PAGE_SIZE
 
@@ -51,8 +52,6 @@ def migrate(db: sqlite_utils.Database, path: Path, now: str, on_upgrade: Upgrade
     The caller has checked that the file is the trainer's and not newer than this version. Each
     migration runs in its own transaction; on failure it is rolled back and StoreError names the backup.
     """
-    from .db import StoreError
-
     conn = db.conn
     version = schema_version(conn)
     if version >= CURRENT_VERSION:

@@ -26,8 +26,8 @@ def run_gui(args) -> int:
 
     from PySide6.QtWidgets import QMessageBox
 
-    from ..cli import library_for
     from ..config import data_dir, database_path
+    from ..scenarios.loader import builtin_library
     from ..settings import load_settings
     from .main_window import MainWindow
     from .theme import build_style
@@ -40,7 +40,7 @@ def run_gui(args) -> int:
     store = open_store_or_explain(database_path(args.data_dir))
     if store is None:
         return 1
-    window = MainWindow(library_for(args), store, settings, folder, kiosk=True if args.kiosk else None)
+    window = MainWindow(builtin_library(*(args.scenarios or [])), store, settings, folder, kiosk=True if args.kiosk else None)
     window.show()
     if warning:
         QMessageBox.warning(window, "Settings", warning)
