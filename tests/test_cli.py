@@ -85,3 +85,18 @@ def test_no_display_gives_one_clear_line(tmp_path):
     assert out.returncode == 2
     assert "no display found" in out.stderr and "practice" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_practice_commands_are_never_sent_to_the_patient(tmp_path):
+    out = run("--data-dir", str(tmp_path), "practice", "surprise-deductible", "--seed", "1", "--name", "Ana",
+              stdin="/help\n/nonsense\n/hangup\n")
+    assert out.returncode == 0, out.stderr
+    assert "commands: /hangup ends the call" in out.stdout and "unknown command '/nonsense'" in out.stdout
+    assert "Call over: you hung up  (0 replies)" in out.stdout
+    import sqlite3
+    assert sqlite3.connect(tmp_path / "trainer.db").execute("SELECT COUNT(*) FROM turns").fetchone()[0] == 0
+
+
+def test_one_reply_is_one_reply():
+    from trainer.console import replies
+    assert (replies(0), replies(1), replies(2)) == ("0 replies", "1 reply", "2 replies")

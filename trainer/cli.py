@@ -74,6 +74,10 @@ def gui_main() -> int:
     return main(["gui"] + sys.argv[1:])
 
 
+PRACTICE_HELP = ("commands: /hangup ends the call (Ctrl+C or Ctrl+D too); /help shows this. "
+                 "Anything else is your reply to the patient.")
+
+
 def library_for(args) -> Library:
     return builtin_library(*(args.scenarios or []))
 
@@ -184,7 +188,7 @@ def cmd_practice(args) -> int:
                           **({"persona_factory": factory} if factory else {}))
     s = session.scenario
     print(f"{s.title}\n{s.summary}\nYou are: {s.organisation}.  Type your reply and press Enter; "
-          "type /hangup to end the call.\n")
+          "type /help for commands.\n")
     line = session.start()
     print(f"PATIENT: {line.text}" + ("   [scripted line]" if line.fallback else "") + "\n")
     while not session.finished:
@@ -192,13 +196,17 @@ def cmd_practice(args) -> int:
             reply = line.model_answer if args.auto else input("YOU> ")
             if args.auto:
                 print(f"YOU (model answer)> {reply}")
-        except EOFError:
+        except (EOFError, KeyboardInterrupt):  # Ctrl+D or Ctrl+C hangs up, keeping what was said
             print()
             session.hang_up()
             break
-        if reply.strip() == "/hangup":
+        command = reply.strip().lower()
+        if command == "/hangup":
             session.hang_up()
             break
+        if command.startswith("/"):  # a command is never sent to the patient
+            print(PRACTICE_HELP if command in ("/help", "/?") else f"unknown command {command!r}\n{PRACTICE_HELP}")
+            continue
         try:
             result = session.submit(reply)
         except EmptyReply as e:

@@ -31,9 +31,13 @@ def format_score(score: Score, reply: str, brief: bool = False) -> str:
     return "\n".join(out)
 
 
+def replies(n: int) -> str:
+    return f"{n} repl{'y' if n == 1 else 'ies'}"
+
+
 def format_debrief(session) -> str:
     summary = session.summary()
-    out = ["", "=" * 60, f"Call over: {session.ending or 'you hung up'}  ({len(session.turns)} replies)"]
+    out = ["", "=" * 60, f"Call over: {session.ending or 'you hung up'}  ({replies(len(session.turns))})"]
     for name, value in summary.dimensions.items():
         out.append(f"  {name:<11} {'n/a' if value is None else f'{value:3d}'}")
     out.append(f"  overall     {summary.overall:3d}  {'PASSED' if summary.passed else 'not passed'}")

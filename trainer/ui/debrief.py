@@ -6,6 +6,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QPro
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ..coach import Pick
+from ..console import replies
 from ..domain import DIMENSIONS
 from ..session import CallSession
 from . import theme
@@ -111,7 +112,7 @@ class DebriefPage(QWidget):
         self._next = next_pick
         self.title.setText(f"Debrief: {session.scenario.title}")
         verdict = "Passed" if summary.passed else "Not passed yet"
-        self.outcome.setText(f"{ENDINGS.get(session.ending, session.ending)}  ·  {len(session.turns)} replies  ·  {verdict}")
+        self.outcome.setText(f"{ENDINGS.get(session.ending, session.ending)}  ·  {replies(len(session.turns))}  ·  {verdict}")
         values = dict(summary.dimensions, overall=summary.overall)
         for name, (bar, value_label) in self.bars.items():
             v = values[name]
