@@ -184,3 +184,26 @@ def test_schema_4_refiles_threats_stored_under_the_assistance_rule():
     assert blocker["start"] == 0 and blocker["end"] == 9
     assert unpack(conn.execute("SELECT detail FROM turns WHERE id = 't2'").fetchone()[0]) == "{}"
     assert relabel.relabel_detail(b"\x01garbage") == b"\x01garbage"  # a damaged detail is left as it was
+
+
+def test_an_older_kiosks_bundle_is_refiled_on_import_and_an_untouched_one_is_not_copied():
+    import sqlite3
+    from pathlib import Path
+
+    from trainer.store.bundle import _relabel_threats
+
+    def bundle(rule):
+        conn = sqlite3.connect(":memory:")
+        conn.executescript("CREATE TABLE turns (id TEXT, blocked INTEGER, detail BLOB);"
+                           "CREATE TABLE score_blockers (session_id TEXT, turn_id TEXT, rule_id TEXT,"
+                           " PRIMARY KEY (session_id, turn_id, rule_id));")
+        conn.execute("INSERT INTO turns VALUES ('t1', 1, '{}')")
+        conn.execute("INSERT INTO score_blockers VALUES ('s1', 't1', ?)", [rule])
+        conn.commit()
+        return conn.serialize()
+
+    clean = bundle("pci-card-data")
+    assert _relabel_threats(Path("k.trainer-bundle"), clean) is clean
+    refiled = sqlite3.connect(":memory:")
+    refiled.deserialize(_relabel_threats(Path("k.trainer-bundle"), bundle("irs-501r-financial-assistance")))
+    assert refiled.execute("SELECT rule_id FROM score_blockers").fetchall() == [("no-false-threats",)]

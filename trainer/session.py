@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .domain import CallState, PatientLine, Turn, cap_reply
 from .personas.base import Persona
@@ -86,11 +87,12 @@ class CallSession:
         return ScoreContext(self._gist(self.current) if self.current else "", self.scenario.role,
                             frozenset(self.scenario.rules), self.state, self.fact_sheet)
 
-    @property
+    @cached_property
     def fact_sheet(self) -> FactSheet:
-        """The scenario's declared facts, and every amount on the account, for this attempt's drawn values."""
+        """The scenario's declared facts, and every amount on the account, for this attempt's drawn values
+        (drawn once, so worked out once)."""
         facts = self.scenario.facts
-        values = [fill(str(v), self.values) for v in (*facts.amounts.values(), *self.scenario.account.values())]
+        values = [fill(str(v), self.values) for v in facts.amounts.values()] + list(self.account.values())
         amounts = frozenset(n for v in values for n in money_values(v))
         return FactSheet(amounts, facts.insurer_paid, facts.in_network, facts.emergency, facts.insured)
 

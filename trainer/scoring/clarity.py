@@ -68,9 +68,10 @@ def is_familiar(word: str, known: frozenset[str]) -> bool:
 
 def word_difficulty(word: str, known: frozenset[str]) -> float:
     """0 for an everyday word, up to 1 for a rare, long one (real word frequencies, plus syllables)."""
-    if is_familiar(word, known) or zipf(word) >= EASY_ZIPF:
+    frequency = zipf(word)
+    if frequency >= EASY_ZIPF or is_familiar(word, known):
         return 0.0
-    hard = min(1.0, max(0.25, (EASY_ZIPF - zipf(word)) / 2.5))
+    hard = min(1.0, max(0.25, (EASY_ZIPF - frequency) / 2.5))
     return min(1.0, hard + (0.25 if syllables(word) >= 4 else 0.0))
 
 

@@ -17,7 +17,7 @@ from .context import ScoreContext
 from .inference import Inferred, infer
 from .ledger import Ledger
 from .rules import RULES
-from .text import find_all
+from .text import find_all, sentence_at
 
 Spans = list[tuple[int, int]]
 
@@ -38,8 +38,7 @@ def threat_rule(collector: bool) -> str:
     return "fdcpa-no-threats" if collector else "no-false-threats"
 
 
-def applicable_rules(ctx: ScoreContext, inferred: Inferred | None = None, text: str = "") -> frozenset[str]:
-    inf = inferred or infer(ctx, text)
+def applicable_rules(ctx: ScoreContext, inf: Inferred, text: str) -> frozenset[str]:
     role = "collection_agency" if inf.collector else ctx.role
     rules = set(ctx.rules) if ctx.rules else set(DEFAULT_RULES.get(role, DEFAULT_RULES["hospital_billing"]))
     rules |= ALWAYS | {threat_rule(inf.collector)}
@@ -121,10 +120,10 @@ def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext,
             led.suggest(7, "Verify identity first: 'Before we look at the account, can I have your full name and date of birth?'")
 
     _third_parties(c, text, hits, ctx, inf, disclosed, rules)
-    _collector_duties(c, text, hits, ctx, inf, disclosed, rules)
+    _collector_duties(c, hits, ctx, inf, disclosed, rules)
     _threats(c, hits, collector, rules)
     _dispute(c, hits, inf, asked_pay, sought)
-    _emergency(c, text, hits, inf, rules, asked_pay, ctx.patient_line)
+    _emergency(c, text, inf, rules, asked_pay, ctx.patient_line)
     _assistance(c, text, hits, ctx, inf, rules, asked_pay)
 
     if "nsa-good-faith-estimate" in rules and inf.self_pay:
@@ -166,7 +165,7 @@ def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext,
             c.credit("medicare-abn", _spans(P.ABN_EXPLAINED, text), "explains the notice and choices")
 
     _card_data(c, text, ctx.patient_line)
-    _special_duties(c, text, hits, inf, rules, sought)
+    _special_duties(c, text, inf, rules, sought)
 
     tactic = _spans(P.PRESSURE_TACTIC, text)
     if tactic:
@@ -203,7 +202,7 @@ def _third_parties(c: _Check, text: str, hits: dict, ctx: ScoreContext, inf: Inf
     if inf.collector:
         leaked += [s for s in _spans(P.DEBT_NAMED, text) if not P.AUTH_CHECK.search(text[max(0, s[0] - 40):s[0]])]
     # "I'd need her permission to discuss her visit" names the visit only to refuse it
-    leaked = sorted({sp for sp in leaked if not P.AUTH_CHECK.search(_sentence_at(text, sp))})
+    leaked = sorted({sp for sp in leaked if not P.AUTH_CHECK.search(sentence_at(text, *sp))})
     if leaked:
         c.breach(rule, leaked, "account or health details to a caller who is not authorized")
     elif P.AUTH_CHECK.search(text):
@@ -214,7 +213,7 @@ def _third_parties(c: _Check, text: str, hits: dict, ctx: ScoreContext, inf: Inf
                          "authorization or proof you are the personal representative.'")
 
 
-def _collector_duties(c: _Check, text: str, hits: dict, ctx: ScoreContext, inf: Inferred, disclosed: Spans,
+def _collector_duties(c: _Check, hits: dict, ctx: ScoreContext, inf: Inferred, disclosed: Spans,
                       rules: frozenset[str]) -> None:
     """The mini-Miranda after right-party contact and before the debt is discussed."""
     st = ctx.state
@@ -262,14 +261,14 @@ def _dispute(c: _Check, hits: dict, inf: Inferred, asked_pay: Spans, sought: Spa
         c.led.suggest(6, "Honour the dispute: 'I'll put the account on hold and send you an itemized bill to review.'")
 
 
-def _emergency(c: _Check, text: str, hits: dict, inf: Inferred, rules: frozenset[str], asked_pay: Spans,
+def _emergency(c: _Check, text: str, inf: Inferred, rules: frozenset[str], asked_pay: Spans,
                ctx_line: str) -> None:
     if "emtala-screening-first" not in rules or not inf.emergency:
         return
     # raising money unasked delays care; answering a patient who asks about cost does not, unless it deters
     asked_about_money = bool(P.MONEY_WORDS.search(ctx_line))
     money_first = [] if asked_about_money else [
-        sp for sp in _spans(P.MONEY_TALK, text) if not P.AFTER_CARE.search(_sentence_at(text, sp))
+        sp for sp in _spans(P.MONEY_TALK, text) if not P.AFTER_CARE.search(sentence_at(text, *sp))
         and not P.THEIR_WORRY.search(text[max(0, sp[0] - 30):sp[0]])]
     delay = asked_pay + money_first + _spans(P.PAY_BEFORE_CARE, text) + _spans(P.ED_DETERRENT, text)
     if delay:
@@ -311,14 +310,14 @@ def _card_data(c: _Check, text: str, patient_line: str) -> None:
     if autopay and not _spans(P.AUTHORIZED, text):
         c.breach("reg-e-preauthorized-transfers", autopay, "sets up recurring debits or reuses a card without written authorization")
     leak = _spans(P.CARD_DIGITS, text) + _spans(P.CARD_KEPT, text)
-    asked = [s for s in _spans(P.CARD_ASKED, text) if not P.SECURE_PAYMENT.search(_sentence_at(text, s))
-             or P.SECURE_FAILED.search(_sentence_at(text, s))]
+    asked = [s for s in _spans(P.CARD_ASKED, text) if not P.SECURE_PAYMENT.search(sentence_at(text, *s))
+             or P.SECURE_FAILED.search(sentence_at(text, *s))]
     if leak or asked:
         c.breach("pci-card-data", sorted(leak + asked), "card number or security code asked aloud, read back, written down or kept")
         c.led.suggest(9, "Keep card data off the call: 'I'll transfer you to our secure payment line to key in your card.'")
 
 
-def _special_duties(c: _Check, text: str, hits: dict, inf: Inferred, rules: frozenset[str], sought: Spans) -> None:
+def _special_duties(c: _Check, text: str, inf: Inferred, rules: frozenset[str], sought: Spans) -> None:
     """Duties a few situations bring: bankruptcy, a cease request, a QMB, confidential mail, relay calls, estates."""
     family = _spans(P.FAMILY_LIABILITY, text)
     if family:  # a false claim about who owes: FDCPA 1692e for a collector, fair dealing for a provider
@@ -357,12 +356,6 @@ def _theirs(span_text: str, patient_line: str) -> bool:
     return span_text.startswith("$") and any(span_text.startswith(a) for a in said)
 
 
-def _sentence_at(text: str, span: tuple[int, int]) -> str:
-    s = max(text.rfind(ch, 0, span[0]) for ch in ".?!") + 1
-    ends = [i for i in (text.find(ch, span[1]) for ch in ".?!") if i >= 0]
-    return text[s:min(ends) if ends else len(text)]
-
-
 _AMOUNT = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
@@ -383,8 +376,6 @@ def _disclosures(text: str, hits: dict, patient_line: str) -> list[tuple[int, in
     """Account details in the reply that the patient did not say first."""
     spans = find_all(P.ACCOUNT, text, allow_negated=False)  # "I can't discuss his account" discloses nothing
     for s, e in _new_amounts(text, hits, patient_line):
-        start = max(text.rfind(".", 0, s), text.rfind("?", 0, s), text.rfind("!", 0, s)) + 1
-        end = min([i for i in (text.find(".", e), text.find("?", e), text.find("!", e)) if i >= 0] or [len(text)])
-        if P.ACCOUNT_SENTENCE.search(text[start:end]):  # "stress tests usually run $900" is a general price
+        if P.ACCOUNT_SENTENCE.search(sentence_at(text, s, e)):  # "stress tests usually run $900" is a general price
             spans.append((s, e))
     return sorted(spans)

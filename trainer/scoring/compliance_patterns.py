@@ -100,7 +100,6 @@ ABN_PRESSURE = rx(r"\bjust sign\b", r"\bhave to sign\b", r"\bsign (?:it|here) (?
 # Rules a context brings in by itself when the scenario names none (e.g. a corpus line).
 ABN_CUE = rx(r"\b(?:abn|advance beneficiary|sign (?:this|that|the|a) (?:form|paper|notice)|medicare (?:won'?t|might not|may not))\b",
              r"\boption (?:1|2|3|one|two|three)\b", r"\bwhich option\b")
-LANGUAGE_CUE = rx(r"\b(?:no hablo|hablo|español|spanish|my english|english (?:no|not) good|interpreter|translator)\b")
 
 # Card data asked for aloud, read back, written down or kept (PCI DSS v4.0.1 3.2.1, 3.3.1, 3.4.1).
 CARD_ASKED = rx(r"\b(?:include|and|then|plus|with)\b[^.?!]{0,15}\b(?:the )?(?:security code|cvv2?|cvc|csc|(?:little |three[- ]digit |3[- ]digit )?"

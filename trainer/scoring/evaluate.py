@@ -104,13 +104,19 @@ def agreement(items: list[Item], split: str, scorer: Scorer | None = None) -> Ag
         score = scorer.score(it.reply, it.context)
         for d in DIMENSIONS:
             predicted[d].append(score.dimension(d).score)
-    result = Agreement(split, len(chosen), {}, {}, {})
+    return _compare(split, {d: predicted[d] for d in DIMENSIONS},
+                    {d: [to_label(s) for s in predicted[d]] for d in DIMENSIONS},
+                    {d: [it.labels[d] for it in chosen] for d in DIMENSIONS})
+
+
+def _compare(name: str, ranked: dict[str, list], labels: dict[str, list[int]], human: dict[str, list[int]]) -> Agreement:
+    """Spearman of `ranked`, and kappa and exact agreement of `labels`, against `human`, per dimension."""
+    n = len(next(iter(human.values()), []))
+    result = Agreement(name, n, {}, {}, {})
     for d in DIMENSIONS:
-        human = [it.labels[d] for it in chosen]
-        labels = [to_label(s) for s in predicted[d]]
-        result.spearman[d] = spearman(predicted[d], human)
-        result.kappa[d] = quadratic_kappa(labels, human)
-        result.exact[d] = sum(a == b for a, b in zip(labels, human)) / len(chosen)
+        result.spearman[d] = spearman(ranked[d], human[d]) if n else 0.0
+        result.kappa[d] = quadratic_kappa(labels[d], human[d]) if n else 0.0
+        result.exact[d] = sum(a == b for a, b in zip(labels[d], human[d])) / n if n else 0.0
     return result
 
 
@@ -140,11 +146,5 @@ def load_second_rating(path: Path = SECOND_RATING_PATH) -> dict[str, dict[str, i
 def inter_rater(items: list[Item], second: dict[str, dict[str, int]]) -> Agreement:
     """Agreement between the corpus labels and an independent second rating of the same replies."""
     both = [it for it in items if it.id in second]
-    result = Agreement("inter-rater", len(both), {}, {}, {})
-    for d in DIMENSIONS:
-        a = [it.labels[d] for it in both]
-        b = [second[it.id][d] for it in both]
-        result.spearman[d] = spearman(a, b) if both else 0.0
-        result.kappa[d] = quadratic_kappa(a, b) if both else 0.0
-        result.exact[d] = sum(x == y for x, y in zip(a, b)) / len(both) if both else 0.0
-    return result
+    theirs = {d: [second[it.id][d] for it in both] for d in DIMENSIONS}
+    return _compare("inter-rater", theirs, theirs, {d: [it.labels[d] for it in both] for d in DIMENSIONS})

@@ -11,7 +11,7 @@ from typing import Callable
 
 from .context import FactSheet
 from .regulatory_facts import REGULATORY_FACTS
-from .text import negated, rx
+from .text import negated, rx, sentence_span
 
 Span = tuple[int, int]
 
@@ -200,12 +200,7 @@ def _account_facts(text: str, facts: FactSheet, patient_line: str) -> list[Wrong
 
 
 def _sentences_with(text: str, pattern: re.Pattern) -> list[Span]:
-    spans = []
-    for m in pattern.finditer(text):
-        s = max(text.rfind(c, 0, m.start()) for c in ".?!") + 1
-        ends = [i for i in (text.find(c, m.end()) for c in ".?!") if i >= 0]
-        spans.append((s, min(ends) if ends else len(text)))
-    return sorted(set(spans))
+    return sorted({sentence_span(text, m.start(), m.end()) for m in pattern.finditer(text)})
 
 
 def _is_monthly(text: str, end: int) -> bool:

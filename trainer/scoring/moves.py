@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from .text import find_all, rx
+from .text import find_all, rx, sentence_at
 from .threats import consequences
 
 Span = tuple[int, int]
@@ -190,12 +190,6 @@ _LISTENER = re.compile(r"\b(?:you|your|you'?re|you'?ve|you'?d|yourself)\b", re.I
 _OPTION_DESCRIBED = re.compile(r"\boption (?:1|2|3|one|two|three)\b|\bif you (?:choose|pick)\b", re.IGNORECASE)
 
 
-def _sentence_around(text: str, span: Span) -> str:
-    start = max(text.rfind(c, 0, span[0]) for c in ".?!;:") + 1
-    ends = [i for i in (text.find(c, span[1]) for c in ".?!;") if i >= 0]
-    return text[start:min(ends) if ends else len(text)]
-
-
 def open_questions(text: str) -> list[Span]:
     """Questions that invite the listener to say more about themselves (no identity or payment questions)."""
     spans = []
@@ -238,7 +232,7 @@ def detect(text: str, collector: bool = False, time_barred: bool = False) -> dic
         if spans:
             hits[name] = spans
     if "asked_payment" in hits:  # describing an ABN option ("Option 2: you pay now") asks for nothing
-        kept = [sp for sp in hits["asked_payment"] if not _OPTION_DESCRIBED.search(_sentence_around(text, sp))]
+        kept = [sp for sp in hits["asked_payment"] if not _OPTION_DESCRIBED.search(sentence_at(text, *sp, ".?!;:", ".?!;"))]
         if kept:
             hits["asked_payment"] = kept
         else:

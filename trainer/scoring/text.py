@@ -52,6 +52,19 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def sentence_span(text: str, start: int, end: int, opens: str = ".?!", closes: str | None = None) -> tuple[int, int]:
+    """The sentence around text[start:end]: after the last of `opens` before it, up to the first of `closes` after it."""
+    closes = opens if closes is None else closes
+    s = max(text.rfind(c, 0, start) for c in opens) + 1
+    ends = [i for i in (text.find(c, end) for c in closes) if i >= 0]
+    return s, min(ends) if ends else len(text)
+
+
+def sentence_at(text: str, start: int, end: int, opens: str = ".?!", closes: str | None = None) -> str:
+    s, e = sentence_span(text, start, end, opens, closes)
+    return text[s:e]
+
+
 def words(text: str) -> list[re.Match]:
     return list(WORD.finditer(text))
 

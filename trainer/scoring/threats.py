@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .text import negated, rx
+from .text import negated, rx, sentence_at
 
 # Never lawful from a hospital or collector, whatever the wording.
 _SEVERE = rx(r"\barrest\w*", r"\bjail\b", r"\bprison\b", r"\b(?:call|get|send|involve)\w* the police\b(?! report)", r"\bsheriff\w*", r"\bcriminal charges\b",
@@ -94,12 +94,6 @@ class Consequence:
     verdict: str  # threat | pressure | notice | reassurance
 
 
-def _sentence(text: str, start: int, end: int) -> str:
-    s = max(text.rfind(c, 0, start) for c in ".?!\n") + 1
-    ends = [i for i in (text.find(c, end) for c in ".?!\n") if i >= 0]
-    return text[s:min(ends) if ends else len(text)]
-
-
 def _kind_spans(text: str) -> list[tuple[str, int, int]]:
     found: list[tuple[str, int, int]] = []
     taken: list[tuple[int, int]] = []
@@ -127,7 +121,7 @@ def consequences(text: str, collector: bool = False, time_barred: bool = False) 
         if negated(text, start, end):
             out.append(Consequence(kind, start, end, "reassurance"))
             continue
-        sentence = _sentence(text, start, end)
+        sentence = sentence_at(text, start, end, ".?!\n")
         urgent = bool(_URGENT.search(sentence))
         lawful_form = bool(_MODAL.search(sentence) and (_CONDITION.search(sentence) or _TIME.search(sentence))) \
             or bool(_TIME.search(sentence) and _OPTIONS.search(sentence) and _CONDITION.search(sentence))

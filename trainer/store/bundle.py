@@ -465,6 +465,8 @@ def _relabel_threats(path: Path, data: bytes) -> bytes:
     conn = sqlite3.connect(":memory:")
     try:
         conn.deserialize(data)
+        if conn.execute("SELECT 1 FROM score_blockers WHERE rule_id = ? LIMIT 1", [relabel.OLD_ID]).fetchone() is None:
+            return data  # nothing misfiled: no second copy of a class-sized bundle
         conn.create_function("relabel_detail", 1, relabel.relabel_detail, deterministic=True)
         conn.executescript(f"BEGIN; {relabel.SQL}; COMMIT;")
         return conn.serialize()
