@@ -80,7 +80,7 @@ def main() -> None:
 def replay(library, store, trainee_id, scenario_id, seed) -> None:
     """A past call answered with its model answers (and one weak reply, so the history varies)."""
     session = CallSession(library.get(scenario_id), store, trainee_id, seed=seed)
-    line = session.start()
+    line = session.open()
     first = True
     while not session.finished:
         reply = "Ok, let me check." if first and seed % 2 else line.model_answer

@@ -18,7 +18,7 @@ def play(store: Store, library, name: str, scenario_id: str = "surprise-deductib
 
     finish=False leaves the call active after `replies` replies, as if the app were still running."""
     session = CallSession(library.get(scenario_id), store, store.sign_in(name), seed=seed)
-    line = session.start()
+    line = session.open()
     if breach:
         line = session.submit(BREACH).patient
     while not session.finished and len(session.turns) < replies:

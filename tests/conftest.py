@@ -25,3 +25,19 @@ def store(tmp_path):
     s = Store(tmp_path / "trainer.db")
     yield s
     s.close()
+
+
+@pytest.fixture
+def data(store):
+    """The window's store thread, on the same file as `store` (which the test reads on its own thread)."""
+    from trainer.store.worker import StoreThread
+
+    thread = StoreThread(lambda: Store(store.path))
+    yield thread
+    thread.close()
+
+
+def settle(qtbot, window, timeout=15000):
+    """Wait until the call's turn (run off the GUI thread) has finished and its events have arrived."""
+    qtbot.waitUntil(lambda: not window.call.controller.busy, timeout=timeout)
+    qtbot.wait(10)

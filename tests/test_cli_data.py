@@ -10,7 +10,8 @@ import pytest
 from classroom import play
 from test_xapi import LRS, PASSWORD, USER, free_port_url
 from trainer import cli
-from trainer.cli_data import add_commands, main
+from trainer.cli_data import add_commands
+from trainer.launch import main
 from trainer.store.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -112,8 +113,8 @@ def test_the_commands_plug_into_the_main_parser(kiosk_dir, capsys):
     assert json.loads(capsys.readouterr().out)["trainees"] == 2
 
 
-def test_it_runs_as_a_module_with_exit_codes(tmp_path):
-    out = subprocess.run([sys.executable, "-m", "trainer.cli_data", "--data-dir", str(tmp_path), "import-bundle",
+def test_it_runs_from_main_py_with_exit_codes(tmp_path):
+    out = subprocess.run([sys.executable, str(ROOT / "main.py"), "--data-dir", str(tmp_path), "import-bundle",
                           str(tmp_path / "missing.trainer-bundle")], capture_output=True, text=True, cwd=ROOT,
                          timeout=120)
     assert out.returncode == 1 and "missing.trainer-bundle: no such file" in out.stdout

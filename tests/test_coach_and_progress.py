@@ -3,13 +3,14 @@ import datetime as dt
 from trainer.coach import fits, practise_next
 from trainer.progress import Progress, SessionPoint, load_progress, scenario_stats
 from trainer.session import CallSession
+from trainer.store.queries import ended_calls, scenario_attempts
 
 TODAY = dt.date(2026, 11, 22)
 
 
 def play(library, store, trainee, scenario_id, replies):
     session = CallSession(library.get(scenario_id), store, trainee, seed=1)
-    session.start()
+    session.open()
     for reply in replies:
         if session.finished:
             break
@@ -37,9 +38,9 @@ def test_stats_progress_and_streak_come_from_the_store(library, store):
     play(library, store, trainee, "surprise-deductible", ["Hi, can I have your date of birth?"])
     play(library, store, trainee, "surprise-deductible", ["Hi, can I have your date of birth?", "Thanks."])
     play(library, store, trainee, "collector-dispute", [])  # hung up at once: no attempt
-    stats = scenario_stats(store, trainee)
+    stats = scenario_stats(scenario_attempts(store, trainee))
     assert stats["surprise-deductible"].attempts == 2 and "collector-dispute" not in stats
-    progress = load_progress(store, trainee, library)
+    progress = load_progress(ended_calls(store, trainee), library)
     assert progress.sessions == 2 and progress.replies == 3 and progress.streak_days == 1
     assert "insurance-and-benefits" in progress.by_topic
     pick = practise_next(library, stats, progress)
@@ -48,5 +49,5 @@ def test_stats_progress_and_streak_come_from_the_store(library, store):
 
 def test_an_empty_record_is_fine(library, store):
     trainee = store.sign_in("New")
-    progress = load_progress(store, trainee, library)
+    progress = load_progress(ended_calls(store, trainee), library)
     assert progress.points == [] and progress.streak_days == 0 and progress.mean("overall") is None

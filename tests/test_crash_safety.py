@@ -32,7 +32,7 @@ def model_path(library, seed: int) -> list[str]:
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "t.db")
         call = CallSession(library.get(SCENARIO), store, store.sign_in("Kim"), seed=seed)
-        line, replies = call.start(), []
+        line, replies = call.open(), []
         while not call.finished:
             replies.append(line.model_answer)
             line = call.submit(line.model_answer).patient

@@ -4,7 +4,7 @@ import pytest
 from trainer.config import BUILTIN_SCENARIOS_DIR
 from trainer.scenarios.loader import load_library
 from trainer.scenarios.walk import reachable_endings
-from trainer.scoring.session_score import PASS_MARK
+from trainer.verdict import PASS_MARK
 from trainer.session import CallSession
 
 LIBRARY = load_library(BUILTIN_SCENARIOS_DIR)
@@ -30,7 +30,7 @@ def test_every_ending_can_be_reached(scenario_id):
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_model_answers_reach_a_good_ending_and_pass(scenario_id, seed, store):
     session = CallSession(LIBRARY.get(scenario_id), store, store.sign_in("auto"), seed=seed)
-    line = session.start()
+    line = session.open()
     path = [line.node_id]
     while not session.finished:
         result = session.submit(line.model_answer)
@@ -39,7 +39,7 @@ def test_model_answers_reach_a_good_ending_and_pass(scenario_id, seed, store):
         path.append(line.node_id)
     assert session.ending in GOOD_ENDINGS, f"path {path} ended {session.ending}"
     summary = session.summary()
-    assert summary.passed, f"model answers score {summary.dimensions}, overall {summary.overall} < {PASS_MARK}"
+    assert session.passed, f"model answers score {summary.dimensions}, overall {summary.overall} < {PASS_MARK}"
 
 
 @pytest.mark.parametrize("scenario_id", IDS)

@@ -3,6 +3,7 @@ import pytest
 from trainer.personas.scripted import ScriptedPersona
 from trainer.scoring.session_score import combine
 from trainer.session import HINT_COST, CallSession, EmptyReply
+from trainer.store.store import Store
 
 GOOD = [
     "Hi, I'm Sam in patient billing. I'm sorry this bill was a surprise, that sounds stressful. "
@@ -36,7 +37,7 @@ def test_a_good_call_reaches_a_good_ending_and_every_turn_is_committed_first(lib
     session = CallSession(loaded, store, store.sign_in("Test"), seed=3)
     spy = SpyPersona(loaded.scenario, session.values, random.Random(3), store=store)
     session.persona = spy
-    first = session.start()
+    first = session.open()
     spy.session_id = session.id
     assert "$" in first.text
     for reply in GOOD:
@@ -55,15 +56,15 @@ def test_a_good_call_reaches_a_good_ending_and_every_turn_is_committed_first(lib
 
 def test_a_breach_fails_the_call(library, store):
     session = CallSession(library.get("surprise-deductible"), store, store.sign_in("T"), seed=1)
-    session.start()
+    session.open()
     session.submit("Your balance was applied to the deductible and you owe $1,000. Pay it today.")
     summary = session.summary()
-    assert summary.blockers and summary.overall == 0 and not summary.passed
+    assert summary.blockers and summary.overall == 0 and not session.passed
 
 
 def test_empty_reply_is_not_sent(library, store):
     session = CallSession(library.get("surprise-deductible"), store, store.sign_in("T"), seed=1)
-    session.start()
+    session.open()
     with pytest.raises(EmptyReply):
         session.submit("   \n\t ")
     assert session.turns == [] and store.turns(session.id) == []
@@ -71,7 +72,7 @@ def test_empty_reply_is_not_sent(library, store):
 
 def test_a_huge_reply_is_capped_with_a_notice(library, store):
     session = CallSession(library.get("surprise-deductible"), store, store.sign_in("T"), seed=1)
-    session.start()
+    session.open()
     result = session.submit("I understand. " * 10_000)
     assert len(result.turn.reply) == 4000
     assert any("140,000" in n for n in result.notices)
@@ -79,7 +80,7 @@ def test_a_huge_reply_is_capped_with_a_notice(library, store):
 
 def test_hang_up_marks_the_session_abandoned(library, store):
     session = CallSession(library.get("collector-dispute"), store, store.sign_in("T"), seed=1)
-    session.start()
+    session.open()
     session.hang_up()
     assert store.session(session.id)["status"] == "abandoned"
 
@@ -91,19 +92,23 @@ def test_the_same_seed_gives_the_same_call_and_other_seeds_vary(library, store):
     assert len({CallSession(loaded, store, "t", seed=s).values["balance"] for s in range(20)}) > 5
 
 
-def test_interrupted_sessions_are_marked(library, store):
+def test_calls_left_open_by_a_run_that_died_are_marked_interrupted(library, tmp_path):
+    store = Store(tmp_path / "t.db")
     session = CallSession(library.get("surprise-deductible"), store, store.sign_in("T"), seed=1)
-    session.start()
-    assert store.mark_interrupted() == 1
-    assert store.session(session.id)["status"] == "interrupted"
+    session.open()
+    store.db.close()  # the process dies: no end_run
+    again = Store(tmp_path / "t.db")
+    again.begin_run()
+    assert again.interrupted_at_start == 1
+    assert again.session(session.id)["status"] == "interrupted"
 
 
 def test_retry_keeps_both_attempts_and_replays_the_same_line(library, store):
     session = CallSession(library.get("surprise-deductible"), store, store.sign_in("T"), seed=2)
-    first_line = session.start()
+    first_line = session.open()
     bad = session.submit("Your balance is what it is. Pay it.")
     assert bad.turn.attempt == 1
-    again = session.retry_last()
+    again = session.retry()
     assert again == first_line and session.turns == []
     good = session.submit("I'm sorry this was a surprise. Before we look at it, can I have your date of birth?")
     assert good.turn.index == 0 and good.turn.attempt == 2
@@ -116,18 +121,18 @@ def test_retry_keeps_both_attempts_and_replays_the_same_line(library, store):
 
 def test_retrying_the_reply_that_ended_the_call_reopens_it(library, store):
     session = CallSession(library.get("collector-dispute"), store, store.sign_in("T"), seed=2)
-    session.start()
+    session.open()
     result = session.submit("Pay now or we'll sue you.")
     while not result.finished:
         result = session.submit("Pay now or we'll sue you.")
     assert store.session(session.id)["status"] == "completed"
-    session.retry_last()
+    session.retry()
     assert session.status == "active" and store.session(session.id)["status"] == "active"
 
 
 def test_a_hint_costs_points_and_says_so(library, store):
     session = CallSession(library.get("surprise-deductible"), store, store.sign_in("T"), seed=2)
-    session.start()
+    session.open()
     hint = session.hint()
     assert hint.startswith("Try starting like this")
     result = session.submit("I'm sorry this was a surprise. Can I have your date of birth first?")

@@ -116,7 +116,7 @@ def test_the_user_is_told_before_an_upgrade_begins(tmp_path):
 
 
 def test_the_terminal_commands_say_when_they_upgrade(tmp_path, capsys):
-    from trainer.cli_data import main
+    from trainer.launch import main
 
     make_v1(tmp_path / "trainer.db")
     assert main(["--data-dir", str(tmp_path), "class-summary"]) == 0

@@ -47,7 +47,7 @@ def test_csv_files_have_the_documented_columns_and_one_row_per_session_and_turn(
 def test_a_reply_that_looks_like_a_formula_stays_text(store, library, tmp_path):
     from trainer.session import CallSession
     call = CallSession(library.get("surprise-deductible"), store, store.sign_in("Dana"), seed=1)
-    call.start()
+    call.open()
     call.submit("=1+2 is what you owe")
     write_csv_reports(store, tmp_path)
     assert read(tmp_path / "turns.csv")[0]["reply"] == "'=1+2 is what you owe"

@@ -26,7 +26,9 @@ def test_a_clean_shutdown_is_not_reported_as_a_crash(tmp_path):
     again = Store(tmp_path / "t.db")
     assert again.begin_run() is False
     again.close()  # close() ends an open run cleanly
-    assert Store(tmp_path / "t.db").last_run_ended_badly() is False
+    third = Store(tmp_path / "t.db")
+    assert third.begin_run() is False
+    third.close()
 
 
 def test_a_run_that_ended_badly_triggers_the_integrity_check_and_interrupts_its_calls(tmp_path, library):
@@ -40,7 +42,6 @@ def test_a_run_that_ended_badly_triggers_the_integrity_check_and_interrupts_its_
     store.db.close()
 
     after = Store(path)
-    assert after.last_run_ended_badly() is True
     assert after.begin_run() is True
     assert after.integrity == "ok" and after.interrupted_at_start == 1
     assert after.session(sid)["status"] == "interrupted"

@@ -10,9 +10,10 @@ from pathlib import Path
 from . import __version__
 from .config import BUILTIN_SCENARIOS_DIR, database_path
 from .domain import ROLES, CallState
-from .cli_data import add_commands, upgrade_notice
+from .cli_data import add_commands
 from .console import format_debrief, format_score
-from .scenarios.loader import Library, builtin_library, load_library
+from .scenarios.loader import Library, load_library
+from .startup import library, model_persona_factory, open_store, upgrade_notice_on_stderr
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,21 +58,15 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    command = args.command or "gui"
-    if command == "gui":
-        from .ui.app import run_gui  # Qt is imported only when the window is wanted
-        return run_gui(args)
+def run_command(args, pdf_writer=None) -> int:
+    """Run a terminal command (trainer.launch opens the window instead when none is given).
+    pdf_writer: a callable returning the report-card writer (it needs Qt, so the launcher provides it)."""
+    args.pdf_writer = pdf_writer
     if getattr(args, "data_handler", None):
         return args.data_handler(args)
     commands = {"practice": cmd_practice, "score": cmd_score, "score-eval": cmd_score_eval,
                 "validate": cmd_validate, "list": cmd_list}
-    return commands[command](args)
-
-
-def gui_main() -> int:
-    return main(["gui"] + sys.argv[1:])
+    return commands[args.command](args)
 
 
 PRACTICE_HELP = ("commands: /hangup ends the call (Ctrl+C or Ctrl+D too); /help shows this. "
@@ -79,7 +74,7 @@ PRACTICE_HELP = ("commands: /hangup ends the call (Ctrl+C or Ctrl+D too); /help 
 
 
 def library_for(args) -> Library:
-    return builtin_library(*(args.scenarios or []))
+    return library(args.scenarios)
 
 
 def cmd_validate(args) -> int:
@@ -120,16 +115,13 @@ def cmd_score(args) -> int:
 def _llm_persona_factory(args):
     """Build model-voiced patients from the data folder's settings and the environment."""
     from .config import data_dir
-    from .llm.client import LLMClient
     from .llm.endpoint import EndpointConfig
-    from .personas.llm import LLMPersona
     from .settings import load_settings
 
     config = EndpointConfig.from_settings(load_settings(data_dir(args.data_dir))[0])
     print(f"Patient voiced by {config.model or 'the server default model'} at {config.base_url}; "
           "a line that fails its checks is replaced by the scripted one.", file=sys.stderr)
-    client = LLMClient(config)
-    return lambda scenario, values, rng: LLMPersona(scenario, values, rng, client)
+    return model_persona_factory(config)
 
 
 def cmd_score_eval(args) -> int:
@@ -159,8 +151,7 @@ def _parse_state(item: str) -> tuple[str, bool]:
 
 def cmd_practice(args) -> int:
     from .session import CallSession, EmptyReply
-    from .store.db import StoreError
-    from .store.store import Store
+    from .store.errors import StoreError
 
     library = library_for(args)
     loaded = library.get(args.scenario)
@@ -176,10 +167,9 @@ def cmd_practice(args) -> int:
         return 2
     try:
         path = database_path(args.data_dir)
-        store = Store(path, upgrade_notice(path))
-        if store.begin_run():  # the last run ended badly: the file was checked, its open calls marked interrupted
-            print(f"note: the last run ended badly; {store.interrupted_at_start} unfinished call(s) were kept "
-                  "as interrupted.", file=sys.stderr)
+        store, note = open_store(path, upgrade_notice_on_stderr(path))
+        if note:
+            print(f"note: {note}", file=sys.stderr)
     except StoreError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -189,7 +179,7 @@ def cmd_practice(args) -> int:
     s = session.scenario
     print(f"{s.title}\n{s.summary}\nYou are: {s.organisation}.  Type your reply and press Enter; "
           "type /help for commands.\n")
-    line = session.start()
+    line = session.open()
     print(f"PATIENT: {line.text}" + ("   [scripted line]" if line.fallback else "") + "\n")
     while not session.finished:
         try:

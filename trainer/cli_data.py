@@ -72,21 +72,13 @@ def error(message: str, code: int = 2) -> int:
     return code
 
 
-def upgrade_notice(path: Path):
-    """An UpgradeNotice that says on stderr what is happening."""
-    def notice(old: int, new: int) -> None:
-        print(f"note: upgrading {path} from schema {old} to {new}; a backup is written beside it first. "
-              "A class-sized database takes a few minutes.", file=sys.stderr, flush=True)
-    return notice
-
-
 def open_store(args):
-    from .store.db import StoreError
-    from .store.store import Store
+    from .startup import open_store as open_data, upgrade_notice_on_stderr
+    from .store.errors import StoreError
 
     path = database_path(getattr(args, "data_dir", None))
     try:
-        return Store(path, upgrade_notice(path))
+        return open_data(path, upgrade_notice_on_stderr(path), begin_run=False)[0]
     except StoreError as e:
         print(f"error: {e}", file=sys.stderr)
         return None
@@ -188,17 +180,18 @@ def cmd_report_card(args) -> int:
     if store is None:
         return 2
     try:
-        row = store.db.execute("SELECT id, name FROM trainees WHERE id = ? OR name = ? COLLATE NOCASE",
-                               [args.trainee, args.trainee]).fetchone()
+        from .store.queries import find_trainee
+
+        row = find_trainee(store, args.trainee)
         if row is None:
             return error(f"no trainee named '{args.trainee}'", 1)
         dest = Path(args.dest)
         if dest.is_dir():
             dest = dest / f"{''.join(ch if ch.isalnum() or ch in ' -_' else '_' for ch in row[1]).strip()}.pdf"
-        from .ui.report_card import write_report_card  # Qt only when a report card is wanted
-
+        if getattr(args, "pdf_writer", None) is None:
+            return error("report-card needs the app's launcher: run it as `python main.py report-card ...`")
         try:
-            write_report_card(store, row[0], dest)
+            args.pdf_writer()(store, row[0], dest)
         except OSError as e:
             return error(f"cannot write {dest}: {e.strerror or e}", 1)
     finally:
@@ -279,20 +272,3 @@ def cmd_xapi_flush(args) -> int:
         return _flush(store, client)
     finally:
         store.close()
-
-
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m trainer.cli_data", description=__doc__.splitlines()[0])
-    p.add_argument("--data-dir", help="folder for the database (default: the user data folder)")
-    p.add_argument("--scenarios", action="append", metavar="PATH", help="extra scenario file or folder")
-    add_commands(p.add_subparsers(dest="command", required=True))
-    return p
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    return args.data_handler(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .domain import Score
+from .verdict import verdict_words
 
 BAR = 20
 
@@ -40,10 +41,10 @@ def format_debrief(session) -> str:
     out = ["", "=" * 60, f"Call over: {session.ending or 'you hung up'}  ({replies(len(session.turns))})"]
     for name, value in summary.dimensions.items():
         out.append(f"  {name:<11} {'n/a' if value is None else f'{value:3d}'}")
-    out.append(f"  overall     {summary.overall:3d}  {'PASSED' if summary.passed else 'not passed'}")
+    out.append(f"  overall     {summary.overall:3d}  {verdict_words(session.status, session.passed)}")
     for b in summary.blockers:
         out.append(f"  BLOCKER  {b.title} ({b.source})")
-    concerns = session.persona.revealed_concerns
+    concerns = session.revealed_concerns
     hidden = session.scenario.persona.hidden_concerns
     if hidden:
         out.append(f"  concerns drawn out: {len(concerns)} of {len(hidden)}")

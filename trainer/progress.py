@@ -1,12 +1,11 @@
-"""A trainee's record, read from the store: per-scenario attempts, scores over time, streak, totals."""
+"""A trainee's record, from the rows the store gives: per-scenario attempts, scores over time, streak, totals."""
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .domain import DIMENSIONS
 from .scenarios.loader import Library
-from .scoring.session_score import PASS_MARK
+from .verdict import SCORED
 
 
 @dataclass(frozen=True)
@@ -42,36 +41,28 @@ def _day(stamp: str) -> dt.date:
     return dt.datetime.fromisoformat(stamp).astimezone().date()
 
 
-def scenario_stats(store, trainee_id: str) -> dict[str, ScenarioStats]:
-    """Attempts (calls with at least one reply), best overall and last play, per scenario."""
-    rows = store.db.execute(
-        "SELECT s.scenario_id, COUNT(*), MAX(s.overall), MAX(s.started_at) FROM sessions s "
-        "WHERE s.trainee_id = ? AND EXISTS (SELECT 1 FROM turns t WHERE t.session_id = s.id) "
-        "GROUP BY s.scenario_id", [trainee_id]).fetchall()
+def scenario_stats(rows: list[tuple]) -> dict[str, ScenarioStats]:
+    """Attempts (calls with at least one reply), best overall and last play, per scenario
+    (rows from trainer.store.queries.scenario_attempts)."""
     return {sid: ScenarioStats(n, best, _day(last) if last else None) for sid, n, best, last in rows}
 
 
-def load_progress(store, trainee_id: str, library: Library, today: dt.date | None = None) -> Progress:
+def load_progress(calls: list[dict], library: Library, today: dt.date | None = None) -> Progress:
+    """The record from the trainee's ended calls (trainer.store.queries.ended_calls)."""
     today = today or dt.date.today()
-    rows = store.db.execute(
-        "SELECT s.scenario_id, s.started_at, s.empathy, s.clarity, s.compliance, s.overall, s.blocked, "
-        "(SELECT COUNT(*) FROM turns t WHERE t.session_id = s.id) AS replies "
-        "FROM sessions s WHERE s.trainee_id = ? AND s.status != 'active' ORDER BY s.started_at", [trainee_id]).fetchall()
     out = Progress()
     topic_scores: dict[str, list[int]] = {}
     days = set()
-    for scenario_id, started, emp, cla, com, overall, blocked, replies in rows:
-        if not replies:
-            continue
-        day = _day(started)
+    for call in calls:
+        day = _day(call["started_at"])
         days.add(day)
-        out.points.append(SessionPoint(day, scenario_id, dict(zip(DIMENSIONS + ("overall",), (emp, cla, com, overall)))))
+        out.points.append(SessionPoint(day, call["scenario_id"], {d: call[d] for d in SCORED}))
         out.sessions += 1
-        out.replies += replies
-        out.passed += int(not blocked and (overall or 0) >= PASS_MARK)
-        loaded = library.get(scenario_id)
+        out.replies += call["replies"]
+        out.passed += int(bool(call["passed"]))
+        loaded = library.get(call["scenario_id"])
         for topic in loaded.scenario.crcr_topics if loaded else ():
-            topic_scores.setdefault(topic, []).append(overall or 0)
+            topic_scores.setdefault(topic, []).append(call["overall"] or 0)
             out.topic_last[topic] = max(out.topic_last.get(topic, day), day)
     out.by_topic = {t: round(sum(v) / len(v)) for t, v in sorted(topic_scores.items())}
     day = today if today in days else today - dt.timedelta(days=1)

@@ -1,11 +1,21 @@
-"""CallSession: the one orchestrator of a call. Personas, scorer and store never call each other."""
+"""CallSession: the one owner of a call's turn. Personas, scorer and store never call each other.
+
+One verb per step: open, submit, retry, hint, hang_up. Each reports what happened as events
+(trainer.call_events) to its listeners, on the thread that ran the verb; the terminal prints them and
+the window forwards them to its own thread. A turn (scoring, storing, the patient's answer) holds the
+turn lock: while it runs, a second submit, a retry or a hint is refused with Busy, and a line that
+arrives after the trainee hung up is dropped, so a finished call never changes.
+"""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import random
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from .call_events import CallEnded, CallEvent, Listener, PatientSpoke, ReplyScored, Token
 from .domain import CallState, PatientLine, Turn, cap_reply
 from .personas.base import Persona
 from .personas.scripted import ScriptedPersona
@@ -17,13 +27,19 @@ from .scoring.fact_check import money_values
 from .scoring.moves import patient_cues
 from .scoring.session_score import SessionScore, combine
 from .store.store import Store
+from .verdict import passed
 
+log = logging.getLogger(__name__)
 
 HINT_COST = 5  # points off the call's overall for each hint taken
 
 
 class EmptyReply(ValueError):
     """A reply with nothing in it; it is not sent."""
+
+
+class Busy(RuntimeError):
+    """A turn is still running (the patient is answering); try again when it has finished."""
 
 
 @dataclass
@@ -37,7 +53,7 @@ class TurnResult:
 class CallSession:
     def __init__(self, loaded: LoadedScenario, store: Store, trainee_id: str, scorer: Scorer | None = None,
                  persona: Persona | None = None, seed: int | None = None, today: dt.date | None = None,
-                 persona_factory=ScriptedPersona):
+                 persona_factory=ScriptedPersona, listener: Listener | None = None):
         self.loaded = loaded
         self.scenario = loaded.scenario
         self.store = store
@@ -47,7 +63,10 @@ class CallSession:
         rng = random.Random(self.seed)
         self.values = draw(self.scenario, rng, today or dt.date.today())
         # the factory gets this session's drawn values and rng, so any voice walks the same call
-        self.persona = persona or persona_factory(self.scenario, self.values, rng)
+        self.persona: Persona = persona or persona_factory(self.scenario, self.values, rng)
+        self.listeners: list[Listener] = [listener] if listener else []
+        self._own_token_sink = getattr(self.persona, "on_token", None)
+        self.persona.on_token = self._token
         self.state = CallState(**self.scenario.initial_state)
         self.turns: list[Turn] = []
         self.current: PatientLine | None = None
@@ -58,6 +77,8 @@ class CallSession:
         self._before_last: tuple | None = None  # state before the last reply, for a retry
         self._retry_of: Turn | None = None
         self._hints = 0
+        self._turn = threading.Lock()  # held by a running turn (see Busy)
+        self._state = threading.RLock()  # a hang-up and a turn change the call one at a time
 
     @property
     def persona_name(self) -> str:
@@ -72,19 +93,95 @@ class CallSession:
     def finished(self) -> bool:
         return self.status in ("completed", "abandoned")
 
-    def start(self) -> PatientLine:
-        self.begin()
-        return self.hear(self.persona.open())
+    @property
+    def busy(self) -> bool:
+        """A turn is running: the patient has not answered yet."""
+        return self._turn.locked()
 
-    def begin(self) -> None:
-        """Record the call; the caller then passes persona.open() to hear() (off the GUI thread if slow)."""
-        self.id = self.store.start_session(
-            self.trainee_id, self.scenario.id, self.scenario.title, self.loaded.content_hash,
-            self.scorer.rubric_version, self.persona.mode, self.seed, topics=list(self.scenario.crcr_topics))
-        self.status = "active"
+    @property
+    def revealed_concerns(self) -> list[str]:
+        return self.persona.revealed_concerns
+
+    @property
+    def mood(self) -> int:
+        return self.persona.mood
+
+    def gist_of(self, line: PatientLine) -> str:
+        """What the line says for scoring and cues: a model-voiced line stands for its scripted text,
+        so a call is scored and branches the same whichever voice speaks."""
+        return self.persona.gist_of(line)
+
+    def subscribe(self, listener: Listener) -> None:
+        self.listeners.append(listener)
+
+    def _token(self, text: str) -> None:
+        if self._own_token_sink is not None:
+            self._own_token_sink(text)
+        self._emit(Token(text))
+
+    def _emit(self, event: CallEvent) -> None:
+        for listener in list(self.listeners):
+            try:
+                listener(event)
+            except Exception:  # a listener's bug must not break the call or lose the reply
+                log.exception("a call listener failed on %s", type(event).__name__)
+
+    # -- the verbs ----------------------------------------------------------------------------
+    def open(self) -> PatientLine:
+        """Record the call and hear the patient's first line."""
+        with self._running():
+            with self._state:
+                self.id = self.store.start_session(
+                    self.trainee_id, self.scenario.id, self.scenario.title, self.loaded.content_hash,
+                    self.scorer.rubric_version, self.persona.mode, self.seed, topics=list(self.scenario.crcr_topics))
+                self.status = "active"
+            return self._hear(self.persona.open(), first=True)
+
+    def submit(self, reply: str) -> TurnResult:
+        """Score and store the reply, then hear the patient's answer (the slow part with a model voice)."""
+        with self._running():
+            turn, notices = self._answer(reply)
+            line = self._hear(self.persona.respond(turn.reply, turn.score))
+            return TurnResult(turn, line, self.finished, notices)
+
+    def retry(self) -> PatientLine:
+        """Answer the last patient line again. The first attempt stays in the history and the store."""
+        with self._running(), self._state:
+            if not self.can_retry:
+                raise RuntimeError("there is no reply to retry")
+            persona_state, self.state, self.current = self._before_last
+            self.persona.restore(persona_state)
+            self._retry_of = self.turns.pop()
+            self._before_last = None
+            if self.status == "completed":
+                self.status, self.ending = "active", None
+                self.store.reopen_session(self.id)
+            return self.current
+
+    def hint(self) -> str:
+        """A nudge toward a strong reply to the current line; it costs HINT_COST points."""
+        with self._running():
+            if self.status != "active" or self.current is None:
+                raise RuntimeError("there is no line to answer")
+            self._hints += 1
+            answer = self.current.model_answer
+            first = answer.split(". ")[0].rstrip(".") + "." if answer else "Acknowledge the feeling, then explain one thing."
+            return f"Try starting like this: \"{first}\""
+
+    def hang_up(self) -> None:
+        """The trainee ends the call early; allowed while a turn runs (its late answer is then dropped)."""
+        with self._state:
+            if self.status == "active":
+                self._finish("abandoned", None)
+
+    # -- the steps of a turn --------------------------------------------------------------------
+    def _running(self):
+        if not self._turn.acquire(blocking=False):
+            raise Busy("The patient is still answering; wait for their line.")
+        return _Release(self._turn)
 
     def context(self) -> ScoreContext:
-        return ScoreContext(self._gist(self.current) if self.current else "", self.scenario.role,
+        return ScoreContext(self.gist_of(self.current) if self.current else "", self.scenario.role,
                             frozenset(self.scenario.rules), self.state, self.fact_sheet)
 
     @cached_property
@@ -96,79 +193,65 @@ class CallSession:
         amounts = frozenset(n for v in values for n in money_values(v))
         return FactSheet(amounts, facts.insurer_paid, facts.in_network, facts.emergency, facts.insured)
 
-    def _gist(self, line: PatientLine) -> str:
-        """What the line says for scoring and cues: a model-voiced line stands for its scripted text,
-        so a call is scored and branches the same whichever voice speaks."""
-        gist_of = getattr(self.persona, "gist_of", None)
-        return gist_of(line) if gist_of else line.text
-
-    def submit(self, reply: str) -> TurnResult:
-        """Score and store the reply, then hear the patient's answer."""
-        turn, notices = self.answer(reply)
-        line = self.hear(self.persona.respond(turn.reply, turn.score))
-        return TurnResult(turn, line, self.finished, notices)
-
-    def answer(self, reply: str) -> tuple[Turn, list[str]]:
-        """Score the reply and commit it; the caller then passes persona.respond(...) to hear().
-
-        Split from submit() so a window can let a slow (model-voiced) patient answer off
-        the GUI thread; the reply is stored before the patient says anything more.
-        """
-        if self.status != "active":
-            raise RuntimeError(f"the call is {self.status}; start a new one")
-        if not reply or not reply.strip():
-            raise EmptyReply("Type or say a reply first: an empty reply is not sent.")
-        reply, notice = cap_reply(reply)  # stored as scored
-        notices = [notice] if notice else []
-        score = self.scorer.score(reply, self.context())
-        if self._hints:
-            score.notices.append(f"Hint used: -{HINT_COST * self._hints} points on the call's overall.")
-        retry_of, self._retry_of = self._retry_of, None
-        index = retry_of.index if retry_of else len(self.turns)
-        attempt = retry_of.attempt + 1 if retry_of else 1
-        turn = Turn(index, self.current, reply, score, attempt, hints=self._hints)
-        self._hints = 0
-        turn.id = self.store.add_turn(self.id, turn)  # committed before the patient says anything more
-        self._before_last = (self.persona.snapshot(), self.state, self.current)
-        self.turns.append(turn)
-        self.attempts.append(turn)
-        self.state = self.state.updated(
-            first_turn=False,
-            mini_miranda_given=self.state.mini_miranda_given or "gave_mini_miranda" in score.moves,
-            assistance_offered=self.state.assistance_offered or "offered_financial_assistance" in score.moves,
-            interpreter_offered=self.state.interpreter_offered or "offered_interpreter" in score.moves)
+    def _answer(self, reply: str) -> tuple[Turn, list[str]]:
+        """Score the reply and commit it, before the patient says anything more."""
+        with self._state:
+            if self.status != "active":
+                raise RuntimeError(f"the call is {self.status}; start a new one")
+            if not reply or not reply.strip():
+                raise EmptyReply("Type or say a reply first: an empty reply is not sent.")
+            reply, notice = cap_reply(reply)  # stored as scored
+            notices = [notice] if notice else []
+            asked = self.current
+            score = self.scorer.score(reply, self.context())
+            if self._hints:
+                score.notices.append(f"Hint used: -{HINT_COST * self._hints} points on the call's overall.")
+            retry_of, self._retry_of = self._retry_of, None
+            index = retry_of.index if retry_of else len(self.turns)
+            attempt = retry_of.attempt + 1 if retry_of else 1
+            turn = Turn(index, asked, reply, score, attempt, hints=self._hints)
+            turn.id = self.store.add_turn(self.id, turn)
+            self._hints = 0
+            self._before_last = (self.persona.snapshot(), self.state, self.current)
+            self.turns.append(turn)
+            self.attempts.append(turn)
+            self.state = self.state.updated(
+                first_turn=False,
+                mini_miranda_given=self.state.mini_miranda_given or "gave_mini_miranda" in score.moves,
+                assistance_offered=self.state.assistance_offered or "offered_financial_assistance" in score.moves,
+                interpreter_offered=self.state.interpreter_offered or "offered_interpreter" in score.moves)
+        self._emit(ReplyScored(turn, asked, notices))
         return turn, notices
+
+    def _hear(self, line: PatientLine, first: bool = False) -> PatientLine:
+        """The patient says this line: it becomes the line to answer, and may set call state or end the call.
+        A line that arrives after the call ended (the trainee hung up meanwhile) is dropped."""
+        with self._state:
+            if self.status != "active":
+                return line
+            self.current = line
+            changes = dict(line.sets)
+            if "hardship" in patient_cues(self.gist_of(line)):
+                changes["hardship_voiced"] = True
+            self.state = self.state.updated(**changes)
+            if line.ending:
+                self._finish("completed", line.ending)
+                self._emit(PatientSpoke(line, first))
+                self._emit(CallEnded(self.status, self.ending))
+                return line
+        self._emit(PatientSpoke(line, first))
+        return line
 
     @property
     def can_retry(self) -> bool:
         return self._before_last is not None and self.status in ("active", "completed")
 
-    def retry_last(self) -> PatientLine:
-        """Answer the last patient line again. The first attempt stays in the history and the store."""
-        if not self.can_retry:
-            raise RuntimeError("there is no reply to retry")
-        persona_state, self.state, self.current = self._before_last
-        self.persona.restore(persona_state)
-        self._retry_of = self.turns.pop()
-        self._before_last = None
-        if self.status == "completed":
-            self.status, self.ending = "active", None
-            self.store.reopen_session(self.id)
-        return self.current
-
-    def hint(self) -> str:
-        """A nudge toward a strong reply to the current line; it costs HINT_COST points."""
-        if self.status != "active" or self.current is None:
-            raise RuntimeError("there is no line to answer")
-        self._hints += 1
-        answer = self.current.model_answer
-        first = answer.split(". ")[0].rstrip(".") + "." if answer else "Acknowledge the feeling, then explain one thing."
-        return f"Try starting like this: \"{first}\""
-
-    def hang_up(self) -> None:
-        """The trainee ends the call early."""
-        if self.status == "active":
-            self._finish("abandoned", None)
+    @property
+    def passed(self) -> bool:
+        """The call's verdict by the one rule (trainer.verdict), as every other view shows it."""
+        summary = self.summary()
+        scores = {**summary.dimensions, "overall": summary.overall}
+        return passed(self.status, len(self.turns), scores, bool(summary.blockers))
 
     def summary(self) -> SessionScore:
         """The call's score, from the replies that shaped it (the last attempt at each line)."""
@@ -192,18 +275,22 @@ class CallSession:
                 best[t.index] = t
         return combine([t.score for t in best.values()], self.scorer.rubric_version)
 
-    def hear(self, line: PatientLine) -> PatientLine:
-        """The patient says this line: it becomes the line to answer, and may set call state or end the call."""
-        self.current = line
-        changes = dict(line.sets)
-        if "hardship" in patient_cues(self._gist(line)):
-            changes["hardship_voiced"] = True
-        self.state = self.state.updated(**changes)
-        if line.ending:
-            self._finish("completed", line.ending)
-        return line
-
     def _finish(self, status: str, ending: str | None) -> None:
         self.status = status
         self.ending = ending
         self.store.finish_session(self.id, status, ending, self.summary().as_dict())
+        if status == "abandoned":
+            self._emit(CallEnded(status, ending))
+
+
+class _Release:
+    """Releases the turn lock when the verb returns or fails."""
+
+    def __init__(self, lock: threading.Lock):
+        self.lock = lock
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc) -> None:
+        self.lock.release()

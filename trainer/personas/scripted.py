@@ -19,6 +19,7 @@ MOOD_MOVES = {"acknowledged_feeling": 3, "apologized": 3, "explored": 2,
 
 class ScriptedPersona:
     mode = "scripted"
+    on_token = None  # a scripted line arrives whole
 
     def __init__(self, scenario: Scenario, values: dict[str, str], rng: random.Random):
         self.scenario = scenario
@@ -36,6 +37,9 @@ class ScriptedPersona:
     @property
     def revealed_concerns(self) -> list[str]:
         return list(self._revealed)
+
+    def gist_of(self, line: PatientLine) -> str:
+        return line.text
 
     def snapshot(self) -> tuple:
         return self.node_id, self._mood, self.turns, tuple(self._revealed), self.rng.getstate()

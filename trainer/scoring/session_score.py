@@ -5,8 +5,6 @@ from dataclasses import dataclass, field
 
 from ..domain import DIMENSIONS, Blocker, Score
 
-PASS_MARK = 70
-
 
 @dataclass
 class SessionScore:
@@ -15,10 +13,6 @@ class SessionScore:
     blockers: list[Blocker] = field(default_factory=list)
     turns: int = 0
     rubric_version: str = ""
-
-    @property
-    def passed(self) -> bool:
-        return not self.blockers and self.turns > 0 and self.overall >= PASS_MARK
 
     def as_dict(self) -> dict:
         return {**self.dimensions, "overall": self.overall, "blocked": bool(self.blockers)}

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import sqlite_utils
 
-from .errors import StoreError
+from .errors import StoreError, busy_or_full
 from .migrate import UpgradeNotice, migrate
 from .schema import CURRENT_VERSION, PAGE_SIZE
+from .verdicts import register
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -38,6 +39,9 @@ def open_database(path: Path, on_upgrade: UpgradeNotice | None = None) -> sqlite
     new = not path.exists() or path.stat().st_size == 0
     try:
         db = sqlite_utils.Database(path)
+        register(db.conn)
+        db.conn.text_factory = _text  # a damaged text cell reads with a marker instead of stopping every report
+        _refuse_foreign(db, path)  # before any write: another program's database is never changed
         if new:  # fixed once the file is made; rows of turns are ~600 bytes, and a big import is 20% faster
             db.execute(f"PRAGMA page_size={PAGE_SIZE}")
         db.execute("PRAGMA journal_mode=WAL")
@@ -46,9 +50,20 @@ def open_database(path: Path, on_upgrade: UpgradeNotice | None = None) -> sqlite
         db.execute("PRAGMA journal_size_limit=67108864")  # the WAL shrinks back to 64 MB after a big import
         _migrate(db, path, on_upgrade)
     except sqlite3.DatabaseError as e:
+        passing = busy_or_full(e)
+        if passing == "full":
+            raise StoreError(f"The disk holding {path} is full, so the trainer's data cannot be opened. Free some "
+                             "space and start again; the file itself was left as it was.", path, "full") from e
+        if passing == "locked":
+            raise StoreError(f"Another program is holding {path} locked. Close it (or wait a moment) and start "
+                             "again; the file was left as it was.", path, "locked") from e
         raise StoreError(f"The database {path} is damaged or is not a trainer database ({e}). "
                          "It was left untouched; move it aside to start a new one.", path, "corrupt") from e
     return db
+
+
+def _text(raw: bytes) -> str:
+    return raw.decode("utf-8", errors="replace")  # U+FFFD marks the damaged bytes
 
 
 def move_aside(path: Path) -> Path:
@@ -91,11 +106,14 @@ def _check_file(path: Path) -> None:
                          "data folder with --data-dir.", path, "unwritable")
 
 
+def _refuse_foreign(db: sqlite_utils.Database, path: Path) -> None:
+    if not db["schema_version"].exists() and db.table_names():
+        raise StoreError(f"{path} is an SQLite database, but not the trainer's. It was left untouched; "
+                         "move it aside or choose another data folder.", path, "foreign")
+
+
 def _migrate(db: sqlite_utils.Database, path: Path, on_upgrade: UpgradeNotice | None) -> None:
     if not db["schema_version"].exists():
-        if db.table_names():
-            raise StoreError(f"{path} is an SQLite database, but not the trainer's. It was left untouched; "
-                             "move it aside or choose another data folder.", path, "corrupt")
         db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL)")
     version = db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
     if version > CURRENT_VERSION:

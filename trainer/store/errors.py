@@ -10,8 +10,21 @@ class StoreError(Exception):
     def __init__(self, message: str, path: Path, kind: str):
         super().__init__(message)
         self.path = path
-        self.kind = kind  # "unwritable", "corrupt", "newer", "migration"
+        self.kind = kind  # "unwritable", "full", "locked", "corrupt", "foreign", "newer", "migration"
 
     @property
     def can_move_aside(self) -> bool:
-        return self.kind == "corrupt"
+        """Only a file that is not a usable trainer database is offered to be moved aside (never a
+        healthy one that merely cannot be written now)."""
+        return self.kind in ("corrupt", "foreign")
+
+
+def busy_or_full(e: Exception) -> str | None:
+    """'full' or 'locked' when an SQLite error means the disk is full or another program holds the
+    file: passing conditions, never damage."""
+    text = str(e).lower()
+    if "disk is full" in text or "no space" in text:
+        return "full"
+    if "locked" in text or "busy" in text:
+        return "locked"
+    return None

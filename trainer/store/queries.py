@@ -10,10 +10,8 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ..verdict import SCORED as DIMENSIONS  # the three dimensions and overall
 from .db import connection
-
-DIMENSIONS = ("empathy", "clarity", "compliance", "overall")
-PASS_MARK = 70  # as trainer.scoring.session_score.PASS_MARK
 
 SORTS = {
     "name": "t.name COLLATE NOCASE",
@@ -99,6 +97,12 @@ def trainee_count(db, search: str = "") -> int:
                         "OR t.badge LIKE :pat ESCAPE '\\'", {"pat": _like(search)}).fetchone()[0]
 
 
+def find_trainee(db, id_or_name: str) -> tuple[str, str] | None:
+    """(id, name) of the trainee with this id, or else the first with this name (any case)."""
+    return connection(db).execute("SELECT id, name FROM trainees WHERE id = ? OR name = ? COLLATE NOCASE "
+                                  "ORDER BY id = ? DESC, created_at LIMIT 1", [id_or_name, id_or_name, id_or_name]).fetchone()
+
+
 def trainee_history(db, trainee_id: str) -> list[dict[str, Any]]:
     """The trainee's sessions, oldest first, each with its scores, turn count, blockers (rule ids),
     topics, passed, overrides ({dimension: value}, the latest session-level override of each) and
@@ -107,7 +111,7 @@ def trainee_history(db, trainee_id: str) -> list[dict[str, Any]]:
     cur = conn.execute("""
         SELECT s.id, s.scenario_id, s.scenario_title, s.topics, s.status, s.ending, s.started_at, s.ended_at,
                s.empathy, s.clarity, s.compliance, s.overall, s.blocked, s.rubric_version, s.persona_mode,
-               s.kiosk_id,
+               s.kiosk_id, s.passed,
                (SELECT COUNT(*) FROM turns t WHERE t.session_id = s.id) AS turns
         FROM sessions s INDEXED BY sessions_trainee
         WHERE s.trainee_id = ?
@@ -121,8 +125,7 @@ def trainee_history(db, trainee_id: str) -> list[dict[str, Any]]:
     for r in rows:
         r["topics"] = json.loads(r["topics"]) if r["topics"] else []
         r["blocked"] = bool(r["blocked"])
-        r["passed"] = (r["overall"] is not None and r["overall"] >= PASS_MARK and not r["blocked"]
-                       and r["status"] in ("completed", "abandoned"))
+        r["passed"] = bool(r["passed"])
         r["blockers"], r["overrides"], r["comments"] = [], {}, 0
     ids = list(by_id)
     for chunk in _chunks(ids, 500):
@@ -139,6 +142,25 @@ def trainee_history(db, trainee_id: str) -> list[dict[str, Any]]:
                 f"AND kind = 'override' AND turn_id IS NULL ORDER BY created_at, rowid", chunk):
             by_id[sid]["overrides"][dim] = value
     return rows
+
+
+def scenario_attempts(db, trainee_id: str) -> list[tuple[str, int, int | None, str | None]]:
+    """Per scenario: (scenario_id, calls with at least one reply, best overall, last start)."""
+    return connection(db).execute(
+        "SELECT s.scenario_id, COUNT(*), MAX(s.overall), MAX(s.started_at) FROM sessions s "
+        "WHERE s.trainee_id = ? AND EXISTS (SELECT 1 FROM turns t WHERE t.session_id = s.id) "
+        "GROUP BY s.scenario_id", [trainee_id]).fetchall()
+
+
+def ended_calls(db, trainee_id: str) -> list[dict[str, Any]]:
+    """The trainee's calls that are no longer active and have replies, oldest first: scenario_id,
+    started_at, the scores, blocked, passed and replies."""
+    cur = connection(db).execute(
+        "SELECT s.scenario_id, s.started_at, s.empathy, s.clarity, s.compliance, s.overall, s.blocked, s.passed, "
+        "(SELECT COUNT(*) FROM turns t WHERE t.session_id = s.id) AS replies "
+        "FROM sessions s WHERE s.trainee_id = ? AND s.status != 'active' ORDER BY s.started_at", [trainee_id])
+    names = [d[0] for d in cur.description]
+    return [r for r in (dict(zip(names, row)) for row in cur.fetchall()) if r["replies"]]
 
 
 def class_summary(db, topics: Mapping[str, Iterable[str]] | None = None, top_blockers: int = 10) -> dict[str, Any]:
@@ -158,10 +180,10 @@ def class_summary(db, topics: Mapping[str, Iterable[str]] | None = None, top_blo
         SELECT scenario_id, topics, COUNT(*) AS n,
                SUM(empathy), COUNT(empathy), SUM(clarity), COUNT(clarity),
                SUM(compliance), COUNT(compliance), SUM(overall), COUNT(overall),
-               SUM(blocked), SUM(overall >= ? AND blocked = 0)
+               SUM(blocked), SUM(passed)
         FROM sessions INDEXED BY sessions_scenario
         GROUP BY scenario_id, topics
-    """, [PASS_MARK]).fetchall()
+    """).fetchall()
 
     def empty() -> dict[str, Any]:
         return {"sessions": 0, "scored": 0, "passed": 0, "blocked": 0,

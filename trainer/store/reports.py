@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from .db import connection
-from .queries import DIMENSIONS, PASS_MARK
+from ..verdict import PASS_MARK
+from .queries import DIMENSIONS
 
 SESSION_COLUMNS: dict[str, str] = {
     "session_id": "the session's UUID",
@@ -38,7 +39,8 @@ SESSION_COLUMNS: dict[str, str] = {
     "compliance": "call score 0-100",
     "overall": "call score 0-100 (0 if a compliance blocker occurred)",
     "blocked": "1 if any reply breached a compliance rule",
-    "passed": f"1 if finished, not blocked and overall >= {PASS_MARK}",
+    "passed": f"1 if the call passed: completed by the patient, at least one reply, no compliance blocker "
+              f"standing and overall >= {PASS_MARK}, with supervisor overrides applied",
     "blockers": "rule ids of the compliance blockers, separated by ';'",
     "override_empathy": "latest supervisor override of the call's empathy score (empty if none)",
     "override_clarity": "latest supervisor override of clarity",
@@ -131,16 +133,15 @@ def write_sessions_csv(db, path: str | os.PathLike) -> int:
                    (SELECT COUNT(*) FROM turns x WHERE x.session_id = s.id),
                    s.empathy, s.clarity, s.compliance, s.overall, s.blocked,
                    (SELECT group_concat(rule_id, ';') FROM (SELECT DISTINCT rule_id FROM score_blockers b
-                                                             WHERE b.session_id = s.id ORDER BY rule_id))
+                                                             WHERE b.session_id = s.id ORDER BY rule_id)),
+                   s.passed
             FROM sessions s JOIN trainees t ON t.id = s.trainee_id
             ORDER BY t.name COLLATE NOCASE, s.started_at, s.id""")
         for row in cur:
             row = list(row)
             row[7] = ";".join(json.loads(row[7])) if row[7] else ""
-            finished = row[11] in ("completed", "abandoned")
-            passed = int(finished and row[20] is not None and row[20] >= PASS_MARK and not row[21])
             ov = overrides.get(row[0], {})
-            yield ([safe_text(v) for v in row[:22]] + [passed, row[22] or ""]
+            yield ([safe_text(v) for v in row[:22]] + [row[23], safe_text(row[22] or "")]
                    + [ov.get(d, "") for d in DIMENSIONS] + [comments.get(row[0], 0)])
 
     return _write_csv(Path(path), SESSION_COLUMNS, rows())

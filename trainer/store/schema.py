@@ -1,7 +1,7 @@
 """Database schema, as numbered migrations. Add a migration; never edit a shipped one."""
 from __future__ import annotations
 
-from . import relabel
+from . import relabel, verdicts
 
 PAGE_SIZE = 16384  # for new databases, bundles, and databases compacted after an upgrade
 
@@ -207,6 +207,40 @@ MIGRATIONS: list[tuple[int, str]] = [
     # Rubric 2026.11-1 filed a hospital's threats under the financial-assistance rule; re-file them
     # under the rule that fired (the migration runner registers relabel_detail).
     (4, relabel.SQL),
+    # Each call's verdict kept with it, so every view and export reads the one rule (trainer.verdict);
+    # two trainees may share a name (they are told apart by id, and a supervisor resolves look-alikes).
+    (5, f"""
+    ALTER TABLE sessions ADD COLUMN passed INTEGER NOT NULL DEFAULT 0;
+    {verdicts.REFRESH_ALL_SQL};
+    DROP INDEX sessions_trainee;
+    CREATE INDEX sessions_trainee ON sessions(trainee_id, started_at, empathy, clarity, compliance, overall, blocked,
+                                              passed);
+    DROP INDEX sessions_scenario;
+    CREATE INDEX sessions_scenario ON sessions(scenario_id, topics, empathy, clarity, compliance, overall, blocked,
+                                               passed);
+    DROP INDEX trainees_name;
+    CREATE INDEX trainees_name ON trainees(name COLLATE NOCASE);
+    """),
+    # Real calls a supervisor imported and scored (trainer/review, docs/call-review.md). Only redacted text is
+    # written here: names, dates, card, account and record numbers are replaced before a review is stored.
+    (6, """
+    CREATE TABLE reviews (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        reviewer TEXT NOT NULL DEFAULT '',
+        source TEXT NOT NULL,          -- the file's name, redacted
+        format TEXT NOT NULL,
+        role TEXT NOT NULL,
+        rubric_version TEXT NOT NULL,
+        staff_turns INTEGER NOT NULL,
+        empathy INTEGER, clarity INTEGER, compliance INTEGER,
+        overall INTEGER NOT NULL,
+        blocked INTEGER NOT NULL,
+        kiosk_id TEXT,
+        detail TEXT NOT NULL           -- JSON: the redacted turns, their scores, evidence, blockers and redactions
+    );
+    CREATE INDEX reviews_created ON reviews(created_at);
+    """),
 ]
 
 CURRENT_VERSION = MIGRATIONS[-1][0]

@@ -12,6 +12,7 @@ from ..domain import Turn
 from .db import StoreError, now, open_database
 from .detail import DetailError, pack, unpack
 from .migrate import UpgradeNotice
+from . import verdicts
 
 ANNOTATION_KINDS = ("comment", "override")
 ANNOTATION_DIMENSIONS = ("empathy", "clarity", "compliance", "overall")
@@ -122,12 +123,6 @@ class Store:
         self.db.execute("PRAGMA optimize")
         self.run_id = None
 
-    def last_run_ended_badly(self) -> bool:
-        """Whether a run that is no longer alive never reached end_run (without recording anything)."""
-        host = socket.gethostname()
-        rows = self.db.execute("SELECT id, pid, host FROM runs WHERE clean = 0 AND recovered_at IS NULL "
-                               "AND id IS NOT ?", [self.run_id]).fetchall()
-        return any(not (r[2] == host and r[1] != os.getpid() and pid_alive(r[1])) for r in rows)
 
     # trainees
     def sign_in(self, name: str, badge: str | None = None) -> str:
@@ -182,19 +177,15 @@ class Store:
                 "compliance": summary.get("compliance"), "overall": summary.get("overall"),
                 "blocked": int(bool(summary.get("blocked"))),
             })
+            verdicts.refresh(self.db.conn, [session_id])
 
     def reopen_session(self, session_id: str) -> None:
         """A finished call taken up again (the trainee retries the reply that ended it): 'active' once more."""
         with self.db.conn:
             self.db.execute("UPDATE sessions SET status = 'active', ending = NULL, ended_at = NULL, empathy = NULL, "
-                            "clarity = NULL, compliance = NULL, overall = NULL, blocked = 0, run_id = ? WHERE id = ?",
-                            [self.run_id, session_id])
+                            "clarity = NULL, compliance = NULL, overall = NULL, blocked = 0, passed = 0, run_id = ? "
+                            "WHERE id = ?", [self.run_id, session_id])
 
-    def mark_interrupted(self) -> int:
-        """Sessions left 'active' by a run that ended badly; returns how many."""
-        with self.db.conn:
-            cur = self.db.execute("UPDATE sessions SET status = 'interrupted' WHERE status = 'active'")
-        return cur.rowcount
 
     # supervisor annotations: comments and overrides beside the automatic score
     def add_annotation(self, session_id: str, author: str, kind: str, text: str, turn_id: str | None = None,
@@ -229,6 +220,8 @@ class Store:
                 "dimension": dimension, "value": value, "text": text or "", "created_at": now(),
                 "kiosk_id": self.kiosk_id,
             })
+            if kind == "override":
+                verdicts.refresh(self.db.conn, [session_id])
         return aid
 
     def annotations(self, session_id: str) -> list[dict]:

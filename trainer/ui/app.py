@@ -27,8 +27,8 @@ def run_gui(args) -> int:
     from PySide6.QtWidgets import QMessageBox
 
     from ..config import data_dir, database_path
-    from ..scenarios.loader import builtin_library
     from ..settings import load_settings
+    from ..startup import library
     from .main_window import MainWindow
     from .theme import build_style
 
@@ -37,40 +37,46 @@ def run_gui(args) -> int:
     folder = data_dir(args.data_dir)
     settings, warning = load_settings(folder)
     app.setStyleSheet(build_style(settings.text_size, settings.high_contrast))
-    store = open_store_or_explain(database_path(args.data_dir))
-    if store is None:
+    data = open_store_or_explain(database_path(args.data_dir))
+    if data is None:
         return 1
-    window = MainWindow(builtin_library(*(args.scenarios or [])), store, settings, folder, kiosk=True if args.kiosk else None)
+    window = MainWindow(library(args.scenarios), data, settings, folder, kiosk=True if args.kiosk else None)
     window.show()
     if warning:
         QMessageBox.warning(window, "Settings", warning)
     code = app.exec()
-    store.end_run()
-    store.close()
+    data.close()  # the store's thread finishes its work and ends the run cleanly
     return code
 
 
 def open_store_or_explain(path):
-    """Open the database; on failure explain in a dialog, offering to move a bad file aside."""
+    """Open the database on the store's own thread; on failure explain in a dialog, offering to move a
+    bad file aside. An upgrade runs first, here, so its notice can show."""
     from PySide6.QtWidgets import QMessageBox
 
-    from ..store.db import StoreError, move_aside
-    from ..store.store import Store
+    from ..startup import open_store
+    from ..store.db import move_aside
+    from ..store.errors import StoreError
+    from ..store.worker import StoreThread
 
     while True:
-        store = None
         notice = UpgradeNotice()
-        try:
-            store = Store(path, notice.show)
-            notice.close()
-            if store.begin_run():  # the last run ended badly: the file was checked, open calls kept as interrupted
-                print(f"billing-trainer: the last run ended badly; {store.interrupted_at_start} unfinished "
-                      "call(s) were kept as interrupted.", file=sys.stderr)
+        notes: list[str | None] = []
+
+        def opener(notes=notes):
+            store, note = open_store(path)
+            notes.append(note)
             return store
+
+        try:
+            open_store(path, notice.show, begin_run=False)[0].close()  # check and upgrade, with the notice
+            notice.close()
+            data = StoreThread(opener)
+            if notes and notes[0]:
+                print(f"billing-trainer: {notes[0]}", file=sys.stderr)
+            return data
         except StoreError as e:
             notice.close()
-            if store is not None:
-                store.close()
             box = QMessageBox(QMessageBox.Critical, "Cannot open the trainer's data", str(e))
             move = box.addButton("Move it aside and start fresh", QMessageBox.AcceptRole) if e.can_move_aside else None
             box.addButton("Quit", QMessageBox.RejectRole)

@@ -3,24 +3,20 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea,
                                QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
+from ..call_events import CallEnded, PatientSpoke, ReplyScored
 from ..domain import MAX_REPLY_CHARS, PatientLine
-from ..session import HINT_COST, CallSession, EmptyReply
+from ..session import HINT_COST, Busy, CallSession
 from . import theme
 from .catalogue import ROLE_NAMES
 from .audio import LinePlayer, ReplyRecorder
+from .call_controller import CallController
 from .score_card import ScoreCard, set_bar_colour
 from .widgets import card, escape, label
 from .workers import run_in_background
-
-
-class TokenRelay(QObject):
-    """Carries streamed words from a model's worker thread to the window (a queued signal)."""
-
-    token = Signal(str)
 
 
 class ReplyEdit(QPlainTextEdit):
@@ -115,11 +111,19 @@ class CallPage(QWidget):
         mid.setContentsMargins(0, 0, 0, 0)
         mid.addWidget(self.transcript, 1)
         self.live = label("", "muted")  # the patient's words as a model streams them
+        self.live.setTextFormat(Qt.PlainText)  # a model's words are never markup
         self.live.setAccessibleName("The patient is speaking")
         self.live.hide()
         mid.addWidget(self.live)
-        self.relay = TokenRelay()
-        self.relay.token.connect(self._on_token)
+        self.controller = CallController(self)
+        self.controller.token.connect(self._on_token)
+        self.controller.reply_scored.connect(self._scored)
+        self.controller.patient_spoke.connect(self._heard)
+        self.controller.call_ended.connect(self._ended)
+        self.controller.failed.connect(self._failed)
+        self.controller.busy_changed.connect(self._busy)
+        self.controller.retried.connect(self._retried)
+        self._streamed = ""
         sound = QHBoxLayout()
         for w in (self.talk, self.mute, self.replay_button):
             sound.addWidget(w)
@@ -152,9 +156,8 @@ class CallPage(QWidget):
         self.score_card.clear()
         self.reply.clear()
         self.hint.clear()
-        self._set_open(True)
-        session.begin()
-        self._patient_speaks(session.persona.open, first=True)
+        self.controller.attach(session)
+        self.controller.open()
         self._started = time.monotonic()
         self._tick()
         self._ticker.start()
@@ -176,6 +179,7 @@ class CallPage(QWidget):
     def reset(self) -> None:
         """Clear everything of the last call from the screen."""
         self.player.stop()
+        self.controller.detach()
         self.session = None
         self._ticker.stop()
         self.transcript.clear()
@@ -189,59 +193,61 @@ class CallPage(QWidget):
         self.mood_label.clear()
 
     def submit(self) -> None:
-        if self.session is None or self.session.finished:
+        """Send the reply; it stays in the box until it is scored and stored (a failure keeps it there)."""
+        if self.session is None or self.session.finished or self.controller.busy:
             return
         text = self.reply.toPlainText()
-        asked = self.session.current
-        try:
-            result = self.session.answer(text)
-        except EmptyReply as e:
-            self.hint.setText(str(e))
+        if not text.strip():
+            self.hint.setText("Type or say a reply first: an empty reply is not sent.")
             return
-        turn, notices = result
-        self.hint.setText(" ".join(notices))
+        self.controller.submit(text)
+
+    def _scored(self, event: ReplyScored) -> None:
+        turn = event.turn
+        self.hint.setText(" ".join(event.notices))
         self.reply.clear()
         self._add_trainee(turn.reply, turn.score.overall, turn.attempt)
-        self.score_card.show_score(turn.reply, turn.score, asked.model_answer, self.session.can_retry)
+        self.score_card.show_score(turn.reply, turn.score, event.asked.model_answer, can_retry=False)
         if self.judge is not None:
             self.score_card.show_opinion("Asking the language model for a second opinion…")
             card, judge, role = self.score_card, self.judge, self.session.scenario.role
-            run_in_background(lambda cancel: judge(asked.text, turn.reply, turn.score, role),
+            run_in_background(lambda cancel: judge(event.asked.text, turn.reply, turn.score, role),
                               lambda opinion: card.show_opinion(opinion.summary()),
                               lambda message: card.show_opinion(f"Second opinion unavailable: {message}"))
-        persona = self.session.persona
-        self._patient_speaks(lambda: persona.respond(turn.reply, turn.score))
 
-    def _patient_speaks(self, say, first: bool = False) -> None:
-        """The patient's next line: at once for a scripted patient; from a worker for a model-voiced
-        one, its words streaming in meanwhile (any failure there gives the scripted line)."""
+    def _busy(self, busy: bool) -> None:
+        """In transition while a turn runs: nothing can be sent or retried until the patient has answered."""
         session = self.session
-        if session.persona.mode == "scripted":
-            self._heard(session, session.hear(say()), first)
-            return
-        self._set_open(False)
-        self._streamed = ""
-        self.live.setText(f"{session.persona_name} is speaking…")
-        self.live.show()
-        run_in_background(lambda cancel: say(), lambda line: self._heard(session, session.hear(line), first),
-                          lambda message: self._heard(session, session.hear(session.current), first))
+        self._set_open(not busy and session is not None and not session.finished)
+        self.score_card.retry.setEnabled(not busy and session is not None and session.can_retry)
+        if busy and session is not None and session.persona.mode != "scripted":
+            self._streamed = ""
+            self.live.setText(f"{session.persona_name} is speaking…")
+            self.live.show()
+        elif not busy:
+            self.live.hide()
 
-    def _heard(self, session: CallSession, line: PatientLine, first: bool) -> None:
-        if session is not self.session:  # the window moved on while the model was speaking
+    def _failed(self, message: str) -> None:
+        """A request failed: say so in words; the reply (if any) is still in the box."""
+        self._note(message if message else "That did not work; your reply is still in the box.")
+
+    def _heard(self, event: PatientSpoke) -> None:
+        session, line = self.session, event.line
+        if session is None:
             return
         self.live.hide()
         self._add_patient(line)
         if self.voice_on:
             voice = session.scenario.persona.voice
-            if first:
+            if event.first:
                 self.player.start_call(line.text, voice, self.voice_rate)
             else:
                 self.player.speak(line.text, voice, self.voice_rate)
-        if session.finished:
-            self._end()
-        else:
-            self._set_open(True)
+        if not session.finished:
             self.reply.setFocus()
+
+    def _ended(self, event: CallEnded) -> None:
+        self._end()
 
     def _on_token(self, text: str) -> None:
         if self.session is not None and self.live.isVisible():
@@ -250,16 +256,19 @@ class CallPage(QWidget):
 
     def show_hint(self) -> None:
         if self.session is not None and not self.session.finished:
-            self.hint.setText(self.session.hint())
+            try:
+                self.hint.setText(self.session.hint())
+            except Busy as e:
+                self.hint.setText(str(e))
 
     def retry(self) -> None:
         """Answer the last patient line again; the first attempt stays in the transcript and the record."""
-        if self.session is None or not self.session.can_retry:
-            return
-        line = self.session.retry_last()
+        self.controller.retry()
+
+    def _retried(self, line: PatientLine) -> None:
         self._note(f"You are trying that reply again. The patient said: “{line.text}”")
         self.score_card.retry.setEnabled(False)
-        self._set_open(True)
+        self.score_card.hide_model_answer()  # shown again once the new reply is scored
         if not self._ticker.isActive():
             self._ticker.start()
         self._update_mood(line.mood)
@@ -267,9 +276,7 @@ class CallPage(QWidget):
 
     def hang_up(self) -> None:
         self.player.stop()
-        if self.session is not None and not self.session.finished:
-            self.session.hang_up()
-            self._end()
+        self.controller.hang_up()
 
     def _end(self) -> None:
         self._set_open(False)

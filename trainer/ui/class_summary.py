@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayo
 
 from ..scenarios.schema import TOPIC_LABELS
 from ..scoring.rules import rule_title
-from ..store.queries import DIMENSIONS, class_summary  # with overall
+from ..store.queries import DIMENSIONS  # with overall
 from .widgets import escape
 
 HEADS = ("Calls", "Scored") + tuple(d.capitalize() for d in DIMENSIONS)
@@ -46,14 +46,14 @@ def summary_html(summary: dict) -> str:
 
 
 class ClassSummaryDialog(QDialog):
-    def __init__(self, store, library, parent: QWidget | None = None):
+    def __init__(self, summary: dict, parent: QWidget | None = None):
+        """summary: trainer.store.queries.class_summary's answer (worked out on the store's thread)."""
         super().__init__(parent)
         self.setWindowTitle("Class summary")
         self.resize(900, 640)
-        topics = {s.scenario.id: list(s.scenario.crcr_topics) for s in library.scenarios}
         self.view = QTextBrowser()
         self.view.setAccessibleName("Class summary")
-        self.view.setHtml(summary_html(class_summary(store, topics)))
+        self.view.setHtml(summary_html(summary))
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
         buttons.rejected.connect(self.reject)
         box = QVBoxLayout(self)

@@ -9,6 +9,7 @@ from ..coach import Pick
 from ..console import replies
 from ..domain import DIMENSIONS
 from ..session import CallSession
+from ..verdict import verdict_words
 from . import theme
 from .score_card import set_bar_colour
 from .widgets import card, escape, label
@@ -111,7 +112,7 @@ class DebriefPage(QWidget):
         summary = session.summary()
         self._next = next_pick
         self.title.setText(f"Debrief: {session.scenario.title}")
-        verdict = "Passed" if summary.passed else "Not passed yet"
+        verdict = verdict_words(session.status, session.passed)
         self.outcome.setText(f"{ENDINGS.get(session.ending, session.ending)}  ·  {replies(len(session.turns))}  ·  {verdict}")
         values = dict(summary.dimensions, overall=summary.overall)
         for name, (bar, value_label) in self.bars.items():
@@ -132,7 +133,7 @@ class DebriefPage(QWidget):
         else:
             self.blockers.hide()
         hidden = session.scenario.persona.hidden_concerns
-        found = session.persona.revealed_concerns
+        found = session.revealed_concerns
         self.concerns.setText(
             (f"Concerns drawn out: {len(found)} of {len(hidden)}. "
              + " ".join(c.text for c in hidden if c.id in found)) if hidden else "")

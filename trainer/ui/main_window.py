@@ -14,7 +14,9 @@ from ..progress import load_progress, scenario_stats
 from ..scenarios.loader import Library
 from ..session import CallSession
 from ..settings import Settings, save_settings
-from ..store.store import Store
+from ..startup import model_judge, model_persona_factory
+from ..store import queries
+from ..store.worker import StoreThread
 from ..voice import Voice
 from ..voice.tts import default_engines
 from ..voice.stt import Transcriber
@@ -38,13 +40,14 @@ class _ServerReady(QObject):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, library: Library, store: Store, settings: Settings | None = None,
+    def __init__(self, library: Library, data: StoreThread, settings: Settings | None = None,
                  data_dir: Path | None = None, kiosk: bool | None = None):
         super().__init__()
         self.library = library
-        self.store = store
+        self.data = data  # the store's own thread: the window never runs SQL itself
+        self.store = data.proxy()  # the Store's methods, each run on that thread (a call's session uses it)
         self.settings = settings or Settings()
-        self.data_dir = Path(data_dir) if data_dir else store.path.parent
+        self.data_dir = Path(data_dir) if data_dir else self.store.path.parent
         self.kiosk = self.settings.kiosk if kiosk is None else kiosk
         self.trainee_id: str | None = None
         self.trainee_name = ""
@@ -77,7 +80,7 @@ class MainWindow(QMainWindow):
         self.call.configure_voice(self.settings.voice_on, self.settings.voice_rate)
         self.debrief = DebriefPage()
         self.progress = ProgressPage()
-        self.supervisor = SupervisorPage(store, library, self.data_dir)
+        self.supervisor = SupervisorPage(data, library, self.data_dir)
         for page in (self.sign_in, self.catalogue, self.call, self.debrief, self.progress, self.supervisor):
             self.stack.addWidget(page)
         self.sign_in.signed_in.connect(self.on_signed_in)
@@ -162,17 +165,23 @@ class MainWindow(QMainWindow):
         self.show_catalogue()
 
     def _pick(self, stats=None):
-        stats = stats if stats is not None else scenario_stats(self.store, self.trainee_id)
-        return practise_next(self.library, stats, load_progress(self.store, self.trainee_id, self.library))
+        stats = stats if stats is not None else self._stats()
+        return practise_next(self.library, stats, self._progress())
+
+    def _stats(self):
+        return scenario_stats(self.data.call(queries.scenario_attempts, self.trainee_id))
+
+    def _progress(self):
+        return load_progress(self.data.call(queries.ended_calls, self.trainee_id), self.library)
 
     def show_catalogue(self) -> None:
-        stats = scenario_stats(self.store, self.trainee_id)
+        stats = self._stats()
         self.catalogue.show_trainee(self.trainee_name, stats, self._pick(stats))
         self.stack.setCurrentWidget(self.catalogue)
         self.catalogue.list.setFocus()
 
     def show_progress(self) -> None:
-        self.progress.show_progress(load_progress(self.store, self.trainee_id, self.library))
+        self.progress.show_progress(self._progress())
         self.stack.setCurrentWidget(self.progress)
 
     def start_call(self, scenario_id: str) -> None:
@@ -234,23 +243,13 @@ class MainWindow(QMainWindow):
         """A model-voiced patient when Settings turn it on; the scripted one otherwise."""
         if not self.settings.llm_enabled:
             return {}
-        from ..llm.client import LLMClient
-        from ..personas.llm import LLMPersona
-
-        client = LLMClient(self._endpoint())
-        relay = self.call.relay.token.emit  # streamed words cross to the GUI thread as a queued signal
-        return {"persona_factory": lambda scenario, values, rng: LLMPersona(scenario, values, rng, client,
-                                                                            on_token=relay)}
+        return {"persona_factory": model_persona_factory(self._endpoint())}  # its words reach the page as events
 
     def _judge(self):
         """The optional second opinion: a model's rubric verdict, shown, never stored as the score."""
         if not self.settings.llm_judge:
             return None
-        from ..llm.client import LLMClient
-        from ..llm.judge import judge_reply
-
-        client = LLMClient(self._endpoint())
-        return lambda patient_line, reply, score, role: judge_reply(client, patient_line, reply, score, role)
+        return model_judge(self._endpoint())
 
     def on_call_finished(self) -> None:
         self.debrief.show_session(self.session, self._pick())

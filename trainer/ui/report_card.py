@@ -15,8 +15,9 @@ from PySide6.QtGui import (QColor, QFont, QFontMetricsF, QGuiApplication, QPageL
                            QPainterPath, QPdfWriter, QPen)
 
 from ..scoring.rules import rule_title
-from ..store.db import connection
-from ..store.queries import DIMENSIONS, PASS_MARK, trainee_history
+from ..store.queries import DIMENSIONS
+from ..store.report_data import ReportCardData, report_card_data
+from ..verdict import PASS_MARK
 
 INK, MUTED, ACCENT, LINE, SURFACE = "#1f2933", "#52606d", "#0f6e6e", "#d9e2ec", "#f5f7f8"
 GOOD, WARN, BAD = "#1b7f4b", "#b7791f", "#c53030"
@@ -111,17 +112,13 @@ def _date(stamp: str | None) -> str:
 
 
 def write_report_card(db, trainee_id: str, path: str | os.PathLike) -> Path:
-    """Write the trainee's report card as a one-page PDF at path; returns the path."""
-    conn = connection(db)
-    row = conn.execute("SELECT name, badge FROM trainees WHERE id = ?", [trainee_id]).fetchone()
-    if row is None:
-        raise KeyError(f"no trainee {trainee_id}")
-    name, badge = row
-    history = trainee_history(conn, trainee_id)
-    comments = conn.execute("""
-        SELECT a.author, a.kind, a.dimension, a.value, a.text, a.created_at, s.scenario_title
-        FROM annotations a JOIN sessions s ON s.id = a.session_id
-        WHERE s.trainee_id = ? ORDER BY a.created_at DESC, a.rowid DESC LIMIT 4""", [trainee_id]).fetchall()
+    """Write the trainee's report card as a one-page PDF at path; returns the path (db: a Store here)."""
+    return write_report_card_pdf(report_card_data(db, trainee_id), path)
+
+
+def write_report_card_pdf(data: ReportCardData, path: str | os.PathLike) -> Path:
+    """Draw the report card from data the store gathered (on its own thread)."""
+    name, badge, history, comments = data.name, data.badge, data.history, data.comments
     _app()
     path = Path(path)
     writer = QPdfWriter(str(path))

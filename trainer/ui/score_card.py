@@ -94,6 +94,7 @@ class ScoreCard(QFrame):
         self.reply.setMaximumHeight(120)
         box.addWidget(self.reply)
         self.opinion = label("", "muted")  # the optional language-model judge: an opinion, never the score
+        self.opinion.setTextFormat(Qt.PlainText)  # a model's words are never markup
         self.opinion.setAccessibleName("Second opinion from a language model")
         self.opinion.hide()
         box.addWidget(self.opinion)
@@ -101,6 +102,7 @@ class ScoreCard(QFrame):
         self.details.setAccessibleName("Reasons, suggestion and a model answer")
         box.addWidget(self.details, 1)
         self._reasons: list[str] = []
+        self._body = ""  # the reasons' HTML, shown without the model answer during a retry
         self.clear()
 
     def clear(self) -> None:
@@ -144,9 +146,13 @@ class ScoreCard(QFrame):
             if d.suggestion:
                 html.append(f"<br>&nbsp;&nbsp;<b>Try:</b> {escape(d.suggestion)}")
             html.append("</p>")
-        if model_answer:
-            html.append(f"<p><b>A strong reply here:</b><br><i>{escape(model_answer)}</i></p>")
-        self.details.setHtml("".join(html))
+        self._body = "".join(html)
+        answer = f"<p><b>A strong reply here:</b><br><i>{escape(model_answer)}</i></p>" if model_answer else ""
+        self.details.setHtml(self._body + answer)
+
+    def hide_model_answer(self) -> None:
+        """During a retry the better answer is hidden, so it cannot be copied; the next score shows it again."""
+        self.details.setHtml(self._body + "<p><i>The strong reply is shown again after your retry is scored.</i></p>")
 
     def _show_reason(self, url: QUrl) -> None:
         text = url.toString()

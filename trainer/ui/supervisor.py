@@ -3,8 +3,7 @@ exports, and kiosk bundles (export this database's calls; import other kiosks').
 from __future__ import annotations
 
 import json
-import sqlite3
-from contextlib import closing
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
@@ -16,11 +15,12 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxL
 from ..domain import DIMENSIONS
 from ..store import queries
 from ..store.bundle import BUNDLE_SUFFIX, export_bundle, format_import_report, import_bundles
-from ..store.store import Store
+from ..store.report_data import report_card_data
+from ..store.worker import StoreThread
 from . import theme
 from .class_summary import ClassSummaryDialog
 from .widgets import button, card, escape, label
-from .workers import Cancelled, run_in_background
+from .workers import Cancelled, on_store
 
 TABLE_LIMIT = 2000  # rows shown at once; the search box narrows a larger class
 COLUMNS = ("Name", "Badge", "Calls", "Last active", "Empathy", "Clarity", "Compliance", "Overall", "Blocked")
@@ -41,10 +41,11 @@ def _item(value, numeric: bool = False) -> QStandardItem:
 class SupervisorPage(QWidget):
     close_requested = Signal()
 
-    def __init__(self, store: Store, library, data_dir: Path):
+    def __init__(self, data: StoreThread, library, data_dir: Path):
         super().__init__()
         self.setObjectName("page")
-        self.store = store
+        self.data = data  # every query runs on the store's thread
+        self.store = data.proxy()
         self.library = library
         self.data_dir = data_dir
         self.trainee_id: str | None = None
@@ -159,7 +160,7 @@ class SupervisorPage(QWidget):
         self.note_hint.clear()
 
     def reload(self) -> None:
-        rows = queries.trainee_table(self.store.db, search=self.search.text().strip(), limit=TABLE_LIMIT)
+        rows = self.data.call(queries.trainee_table, search=self.search.text().strip(), limit=TABLE_LIMIT)
         self.model.removeRows(0, self.model.rowCount())
         for row in rows:
             shown = {k: round(v) if isinstance(v, float) else v for k, v in row.items()}
@@ -179,7 +180,7 @@ class SupervisorPage(QWidget):
         if not rows:
             return
         self.trainee_id = self.proxy.index(rows[0].row(), 0).data(Qt.UserRole + 2)
-        history = queries.trainee_history(self.store.db, self.trainee_id)
+        history = self.data.call(queries.trainee_history, self.trainee_id)
         self.sessions.setRowCount(len(history))
         for r, s in enumerate(history):
             cells = [s["started_at"][:16].replace("T", " "), s["scenario_title"], s["status"], s.get("ending") or "",
@@ -253,28 +254,26 @@ class SupervisorPage(QWidget):
     def export_csv_to(self, folder: Path) -> None:
         from ..store.reports import write_csv
 
-        db_path = self.store.path
-
-        def job(cancel):
-            return write_csv(db_path, folder)
-
-        self._run("Exporting CSV…", job, lambda paths: f"Exported: {', '.join(str(p) for p in paths)}")
+        self._run("Exporting CSV…", lambda store, cancel: write_csv(store, folder),
+                  lambda paths: f"Exported: {', '.join(str(p) for p in paths)}")
 
     def export_pdf_to(self, path: Path) -> None:
-        from .report_card import write_report_card
+        from .report_card import write_report_card_pdf
 
-        # QPdfWriter paints on the GUI thread; a report card is one trainee, so it is quick.
+        # the store gathers the figures; QPdfWriter paints on the GUI thread (one trainee: quick)
         try:
-            write_report_card(self.store, self.trainee_id, path)
+            write_report_card_pdf(self.data.call(report_card_data, self.trainee_id), path)
         except OSError as e:
             self._failed(f"Could not write {path}: {e.strerror or e}")
             return
         self.note_hint.setText(f"Saved the report card to {path}.")
 
     def show_class_summary(self) -> None:
-        ClassSummaryDialog(self.store, self.library, self).exec()  # about 0.1 s for 200 000 calls
+        topics = {s.scenario.id: list(s.scenario.crcr_topics) for s in self.library.scenarios}
+        on_store(self.data, queries.class_summary, lambda summary: ClassSummaryDialog(summary, self).exec(),
+                 self._failed, topics)
 
-    # kiosk bundles (each job opens its own connection: sqlite connections do not cross threads)
+    # kiosk bundles
     def choose_bundle_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Export a bundle to a folder or USB stick", str(Path.home()))
         if folder:
@@ -287,26 +286,16 @@ class SupervisorPage(QWidget):
             self.import_bundles_from([Path(f) for f in files])
 
     def export_bundle_to(self, folder: Path) -> None:
-        db_path = self.store.path
-
-        def job(cancel):
-            with closing(sqlite3.connect(db_path, timeout=30)) as conn:
-                return export_bundle(conn, folder)
-
-        self._run("Exporting a bundle…", job, lambda r: f"Wrote {r.path} ({r.manifest['counts']['sessions']} "
+        self._run("Exporting a bundle…", lambda store, cancel: export_bundle(store, folder), lambda r: f"Wrote {r.path} ({r.manifest['counts']['sessions']} "
                                                         f"call(s), {r.manifest['counts']['turns']} replies).")
 
     def import_bundles_from(self, files: list[Path], skip_bad: bool = False) -> None:
-        db_path = self.store.path
-
-        def job(cancel):
+        def job(store, cancel):
             def progress(done: int, total: int, path: Path) -> None:
                 if cancel.is_set():
                     raise Cancelled()  # the import is one transaction: nothing is kept
 
-            with closing(sqlite3.connect(db_path, timeout=30)) as conn:
-                conn.execute("PRAGMA foreign_keys=ON")
-                return import_bundles(conn, files, skip_bad=skip_bad, progress=progress)
+            return import_bundles(store, files, skip_bad=skip_bad, progress=progress)
 
         self._run(f"Importing {len(files)} bundle(s)…", job, lambda report: self._imported(report, files))
 
@@ -329,11 +318,13 @@ class SupervisorPage(QWidget):
         return "Nothing was imported: the database is unchanged."
 
     def _run(self, title: str, job, describe) -> None:
+        """job(store, cancel) runs on the store's thread; a progress dialog can ask it to stop."""
         dialog = QProgressDialog(title, "Cancel", 0, 0, self)
         dialog.setWindowModality(Qt.WindowModal)
         dialog.setMinimumDuration(300)
-        cancel = run_in_background(job, lambda result: (dialog.close(), self.note_hint.setText(describe(result))),
-                                   lambda message: (dialog.close(), self._failed(message)))
+        cancel = threading.Event()
+        on_store(self.data, job, lambda result: (dialog.close(), self.note_hint.setText(describe(result))),
+                 lambda message: (dialog.close(), self._failed(message)), cancel)
         dialog.canceled.connect(cancel.set)
 
     def _failed(self, message: str) -> None:

@@ -54,3 +54,23 @@ def run_in_background(fn: Callable[[threading.Event], object], on_done: Callable
 
 
 _keep: set = set()  # signal objects alive until their job reports
+
+
+def on_store(data, fn: Callable, on_done: Callable[[object], None], on_failed: Callable[[str], None],
+             *args, **kwargs) -> None:
+    """Run fn(store, *args, **kwargs) on the store's own thread (a StoreThread) and hand the result
+    back on the GUI thread: the window never runs SQL itself."""
+    signals = _Signals()
+    signals.done.connect(on_done)
+    signals.failed.connect(on_failed)
+    _keep.add(signals)
+
+    def report(future) -> None:  # on the store thread; the signals queue the answer to the GUI thread
+        error = future.exception()
+        if error is None:
+            signals.done.emit(future.result())
+        else:
+            signals.failed.emit(str(error) or type(error).__name__)
+        _keep.discard(signals)
+
+    data.submit(fn, *args, **kwargs).add_done_callback(report)
