@@ -10,8 +10,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from classroom import play
-from trainer.store.xapi import (VERBS, LRSClient, LRSError, Outbox, queue_finished_sessions, session_statements,
-                                write_statements)
+from trainer.store.xapi import (VERBS, LRSClient, LRSError, Outbox, queue_finished_sessions, send_now,
+                                session_statements, write_statements)
+from trainer.store.xapi_lrs import ERROR_BODY_LIMIT, credentials_from_env, lrs_reason
 
 USER, PASSWORD = "trainer", "s3cret"
 
@@ -23,6 +24,7 @@ class LRS:
         self.statements: dict[str, dict] = {}
         self.requests = 0
         self.fail_next = 0  # answer 503 to this many requests
+        self.reject_with: tuple[int, bytes] | None = None  # answer every POST with this
         lrs = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -46,6 +48,8 @@ class LRS:
                     return self.reply(401, b'{"error": "bad credentials"}')
                 if self.headers.get("X-Experience-API-Version") != "1.0.3":
                     return self.reply(400, b'{"error": "version header"}')
+                if lrs.reject_with:
+                    return self.reply(*lrs.reject_with)
                 if lrs.fail_next:
                     lrs.fail_next -= 1
                     return self.reply(503)
@@ -175,7 +179,7 @@ def test_wrong_credentials_keep_the_statements_queued(store, library, lrs, tmp_p
     outbox = Outbox(tmp_path / "outbox")
     queue_finished_sessions(store, outbox)
     result = outbox.flush(LRSClient(lrs.url, USER, "wrong"))
-    assert "refused the credentials (HTTP 401)" in result.error and result.remaining == 1 and lrs.requests == 1
+    assert "refused the credentials (HTTP 401: bad credentials)" in result.error and result.remaining == 1 and lrs.requests == 1
 
 
 def test_a_batch_the_lrs_rejects_is_set_aside_and_the_rest_goes(store, library, lrs, tmp_path):
@@ -215,3 +219,108 @@ def test_only_http_endpoints_are_accepted():
 def test_lrs_errors_say_what_to_do():
     err = LRSError("x", "offline")
     assert err.kind == "offline"
+
+
+def test_a_rejection_keeps_the_lrs_reason_read_within_a_bound(store, library, lrs, tmp_path):
+    sid = play(store, library, "Dana", seed=1)
+    outbox = Outbox(tmp_path / "outbox")
+    queue_finished_sessions(store, outbox)
+    huge = b'{"detail": "statement 0: actor is missing' + b"x" * (4 * ERROR_BODY_LIMIT) + b'"}'
+    lrs.reject_with = (400, huge)
+    result = outbox.flush(LRSClient(lrs.url, USER, PASSWORD))
+    assert len(result.rejected) == 1 and result.error is None and outbox.pending() == []
+    # the body was cut at the bound, so it is no longer JSON: its text is shown, shortened
+    assert result.reasons[0].startswith('HTTP 400: {"detail": "statement 0: actor is missing')
+    assert len(result.reasons[0]) < 2100 and "rejected 1 batch(es)" in result.summary()
+    status = outbox.status()
+    assert status.rejected == 1 and status.last_reason.startswith("HTTP 400") and status.batches == 0
+    lrs.reject_with = None
+    assert outbox.retry_rejected() == 1 and outbox.flush(LRSClient(lrs.url, USER, PASSWORD)).ok
+    assert outbox.status().rejected == 0 and len(lrs.statements) == 2 + len(store.turns(sid))
+
+
+def test_the_lrs_reason_is_read_from_json_or_text():
+    assert lrs_reason(b'{"detail": "Differing statements already exist"}') == "Differing statements already exist"
+    detail = b'{"detail": [{"loc": ["body", 0, "actor"], "msg": "Field required"}]}'
+    assert lrs_reason(detail) == "0.actor: Field required"
+    assert lrs_reason(b"<html> bad\n  gateway </html>") == "<html> bad gateway </html>"
+
+
+def test_a_wrong_address_keeps_everything_queued(store, library, lrs, tmp_path):
+    play(store, library, "Dana", seed=1)
+    outbox = Outbox(tmp_path / "outbox")
+    queue_finished_sessions(store, outbox)
+    result = outbox.flush(LRSClient(lrs.url.replace("/xapi/", "/elsewhere/"), USER, PASSWORD))
+    assert "not an LRS statements address (HTTP 404)" in result.error and result.remaining == 1 and not result.rejected
+
+
+def test_the_key_comes_from_the_named_environment_variable():
+    assert credentials_from_env("LRS_KEY", "trainer", {"LRS_KEY": "s:3"}) == ("trainer", "s:3")
+    assert credentials_from_env("LRS_KEY", "", {"LRS_KEY": "key:se:cret"}) == ("key", "se:cret")
+    with pytest.raises(ValueError, match="LRS_KEY .*is not set"):
+        credentials_from_env("LRS_KEY", "trainer", {})
+    with pytest.raises(ValueError, match="not an environment variable name"):
+        credentials_from_env("LRS KEY; rm", "trainer", {})
+
+
+def test_send_now_queues_and_sends_with_the_key_from_the_environment(store, library, lrs, tmp_path):
+    play(store, library, "Dana", seed=1)
+    outbox = Outbox(tmp_path / "outbox")
+    missing = send_now(store, outbox, lrs.url, "LRS_TEST_KEY", user=USER, environ={})
+    assert "LRS_TEST_KEY" in missing.error and lrs.requests == 0
+    assert "no LRS endpoint" in send_now(store, outbox, " ", "LRS_TEST_KEY", environ={}).error
+    result = send_now(store.path, outbox, lrs.url, "LRS_TEST_KEY", user=USER, environ={"LRS_TEST_KEY": PASSWORD})
+    assert result.ok and result.queued_sessions == 1 and result.sent_statements == len(lrs.statements) > 2
+    assert "Sent" in result.summary() and outbox.pending() == []
+
+
+def test_an_override_sends_corrected_statements_and_voids_the_old_ones(store, library, lrs, tmp_path):
+    sid = play(store, library, "Dana", seed=1)
+    outbox = Outbox(tmp_path / "outbox")
+    client = LRSClient(lrs.url, USER, PASSWORD)
+    queue_finished_sessions(store, outbox)
+    assert outbox.flush(client).ok
+    before = {st["id"]: st for st in lrs.statements.values()}
+    old_verdict = next(st for st in before.values() if st["verb"]["display"]["en-US"] in ("passed", "failed"))
+    new_value = 20 if old_verdict["verb"]["display"]["en-US"] == "passed" else 95
+    store.add_annotation(sid, "supervisor", "override", "reviewed the call", dimension="overall", value=new_value)
+    assert queue_finished_sessions(store, outbox) == 1
+    assert queue_finished_sessions(store, outbox) == 0  # the same overrides are not queued twice
+    assert outbox.flush(client).ok
+    voids = [st for st in lrs.statements.values() if st["verb"]["id"] == VERBS["voided"]]
+    voided = {st["object"]["id"] for st in voids}
+    # the call's two statements changed (new ids); its replies did not, so they are not voided
+    assert len(voids) == 2 and old_verdict["id"] in voided and voided <= set(before)
+    assert all(st["object"]["objectType"] == "StatementRef" for st in voids)
+    now_ = [st for st in session_statements(store, sid, include_turns=False)]
+    assert {st["id"] for st in now_}.isdisjoint(before) and now_[0]["result"]["score"]["raw"] == new_value
+    assert now_[1]["verb"]["display"]["en-US"] != old_verdict["verb"]["display"]["en-US"]
+    ext = now_[0]["result"]["extensions"]
+    assert ext["https://billing-trainer.invalid/xapi/extensions/overrides"] == {"overall": new_value}
+
+
+def test_the_lrs_panel_sends_in_the_background_and_shows_the_outbox_and_the_result(qtbot, store, library, lrs,
+                                                                                    tmp_path, monkeypatch):
+    from trainer.ui.lrs_panel import LRSPanel, LRSSettings
+
+    play(store, library, "Dana", seed=1)
+    outbox = Outbox(tmp_path / "outbox")
+    outbox.enqueue([{"id": "not-a-statement"}])
+    lrs.reject_with = (400, b'{"detail": "statement id is not a UUID"}')
+    outbox.flush(LRSClient(lrs.url, USER, PASSWORD))
+    lrs.reject_with = None
+    saved = []
+    monkeypatch.setenv("PANEL_TEST_KEY", PASSWORD)
+    panel = LRSPanel(LRSSettings("", USER, "PANEL_TEST_KEY"), saved.append,
+                     lambda s: send_now(store.path, outbox, s.endpoint, s.key_env, user=s.user),
+                     outbox.status, outbox.retry_rejected)
+    qtbot.addWidget(panel)
+    assert "1 batch(es) rejected by the LRS; its reason: HTTP 400: statement id is not a UUID" in panel.outbox_label.text()
+    panel.send_now()
+    assert "Enter the LRS endpoint" in panel.result_label.text() and saved == []
+    panel.endpoint.setText(lrs.url)
+    panel.send_now()
+    qtbot.waitUntil(lambda: panel.send_button.isEnabled(), timeout=20000)
+    assert panel.result_label.text().startswith("Sent ") and len(lrs.statements) > 2, panel.result_label.text()
+    assert saved == [LRSSettings(lrs.url, USER, "PANEL_TEST_KEY")]
+    assert "Outbox: 0 batch(es), 0 statement(s) waiting." in panel.outbox_label.text()

@@ -1,34 +1,32 @@
-"""xAPI (Experience API 1.0.3) statements for finished calls, and a client for a Learning Record Store.
+"""xAPI (Experience API 1.0.3) statements for finished calls, queued for a Learning Record Store.
 
 Each finished session (completed or abandoned) becomes:
   - one "completed" (or "terminated", when the trainee hung up) statement with the call's result,
   - one "passed" or "failed" statement with the same score,
   - one "answered" statement per reply (unless include_turns=False).
-Statement ids are derived from the session, turn and end time, so sending a statement twice is
-harmless: the LRS keeps one. Statements to send wait in an outbox folder (one JSON file per batch,
-written atomically) until the LRS takes them; a batch that fails for lack of network stays there.
-See docs/classroom-data.md.
+Statement ids are derived from the session, turn and end time (and the supervisor overrides applied, if
+any), so sending a statement twice is harmless: the LRS keeps one. A supervisor's override changes a
+result: the call is queued again with new ids, and "voided" statements withdraw the ones sent before.
+Sending (the client and the outbox folder) is in xapi_lrs.py. See docs/classroom-data.md.
 """
 from __future__ import annotations
 
-import base64
 import datetime as dt
+import hashlib
 import json
 import os
-import time
-import urllib.error
+import sqlite3
 import urllib.parse
-import urllib.request
 import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..verdict import effective_scores, passed as call_passed
 from .db import connection, now
-from .queries import PASS_MARK
+from .xapi_lrs import (BATCH_SIZE, OUTBOX_FOLDER, XAPI_VERSION, FlushResult, LRSClient, LRSError, Outbox,  # noqa: F401
+                       OutboxStatus, credentials_from_env)
 
-XAPI_VERSION = "1.0.3"
 DEFAULT_IRI_BASE = "https://billing-trainer.invalid"  # not a real site: set your organisation's with iri_base
 PLATFORM = "Billing Conversation Trainer"
 VERBS = {
@@ -37,12 +35,11 @@ VERBS = {
     "passed": "http://adlnet.gov/expapi/verbs/passed",
     "failed": "http://adlnet.gov/expapi/verbs/failed",
     "answered": "http://adlnet.gov/expapi/verbs/answered",
+    "voided": "http://adlnet.gov/expapi/verbs/voided",
 }
 SIMULATION = "http://adlnet.gov/expapi/activities/simulation"
 INTERACTION = "http://adlnet.gov/expapi/activities/interaction"
 ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://billing-trainer.invalid/xapi/statements")
-BATCH_SIZE = 200  # statements per outbox file (one POST each)
-OUTBOX_FOLDER = "xapi-outbox"
 FINISHED = ("completed", "abandoned")
 
 
@@ -60,9 +57,33 @@ def _duration(start: str | None, end: str | None) -> str | None:
     return f"PT{max(0, round(seconds))}S"
 
 
-def session_statements(db, session_id: str, *, include_turns: bool = True,
-                       iri_base: str = DEFAULT_IRI_BASE) -> list[dict[str, Any]]:
-    """The statements for one finished session ([] if it is not finished)."""
+def _revision(override_ids: Iterable[str]) -> str:
+    """A short, stable name for a set of applied overrides (part of the ids of the statements they change)."""
+    return hashlib.sha256(",".join(sorted(override_ids)).encode()).hexdigest()[:16]
+
+
+def _overrides(conn, session_id: str, applied: Iterable[str] | None) -> tuple[dict, dict[str, dict]]:
+    """The latest value of each overridden dimension, with the ids of the overrides behind it:
+    ({dimension: value, "ids": [...]}, {turn_id: same}). applied limits them to those annotation ids
+    (the set an earlier send used); None means every override the database holds."""
+    allowed = None if applied is None else set(applied)
+    session: dict = {}
+    turns: dict[str, dict] = {}
+    for aid, turn_id, dim, value in conn.execute(
+            "SELECT id, turn_id, dimension, value FROM annotations WHERE session_id = ? AND kind = 'override' "
+            "ORDER BY created_at, rowid", [session_id]):
+        if allowed is not None and aid not in allowed:
+            continue
+        target = session if turn_id is None else turns.setdefault(turn_id, {})
+        target[dim] = value
+        target.setdefault("ids", []).append(aid)
+    return session, turns
+
+
+def session_statements(db, session_id: str, *, include_turns: bool = True, iri_base: str = DEFAULT_IRI_BASE,
+                       overrides: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """The statements for one finished session ([] if it is not finished), with the supervisor overrides
+    applied (all of them, or only the annotation ids in overrides)."""
     conn = connection(db)
     cur = conn.execute("""SELECT s.*, t.name AS trainee_name FROM sessions s JOIN trainees t ON t.id = s.trainee_id
                           WHERE s.id = ?""", [session_id])
@@ -72,10 +93,24 @@ def session_statements(db, session_id: str, *, include_turns: bool = True,
     s = dict(zip([d[0] for d in cur.description], row))
     if s["status"] not in FINISHED:
         return []
-    return list(_statements(conn, s, include_turns, iri_base))
+    return list(_statements(conn, s, include_turns, iri_base, _overrides(conn, session_id, overrides)))
 
 
-def _statements(conn, s: dict, include_turns: bool, iri_base: str) -> Iterator[dict[str, Any]]:
+def _apply(scores: dict, blocked: bool, override: dict, ext: str) -> tuple[dict, bool]:
+    """(scores, blocker still standing) with a supervisor's override applied by the app's one rule
+    (trainer.verdict); the automatic scores are kept beside them in extensions. Nothing changes (byte for
+    byte) without an override: an id already sent must keep its content."""
+    if not override:
+        return scores, blocked
+    dims = {k: v for k, v in override.items() if k != "ids"}
+    out, standing = effective_scores(scores, blocked, dims)
+    out["extensions"] = {f"{ext}/automatic": dict(scores), f"{ext}/overrides": dims}
+    return out, standing
+
+
+def _statements(conn, s: dict, include_turns: bool, iri_base: str,
+                overrides: tuple[dict, dict[str, dict]]) -> Iterator[dict[str, Any]]:
+    session_override, turn_overrides = overrides
     base = iri_base.rstrip("/")
     ext = f"{base}/xapi/extensions"
     actor = {"objectType": "Agent", "name": s["trainee_name"],
@@ -97,15 +132,21 @@ def _statements(conn, s: dict, include_turns: bool, iri_base: str) -> Iterator[d
     }
     blockers = [r[0] for r in conn.execute("SELECT DISTINCT rule_id FROM score_blockers WHERE session_id = ? "
                                            "ORDER BY rule_id", [s["id"]])]
-    overall = s["overall"] if s["overall"] is not None else 0
-    passed = bool(overall >= PASS_MARK and not s["blocked"])
+    auto = {"empathy": s["empathy"], "clarity": s["clarity"], "compliance": s["compliance"], "overall": s["overall"]}
+    scores, _ = _apply(auto, bool(s["blocked"]), session_override, ext)
+    overall = scores["overall"] if scores["overall"] is not None else 0
+    # the one verdict (trainer.verdict, as sessions.passed) worked out with the overrides applied here: an
+    # earlier send's statements, being voided, had fewer
+    replies = conn.execute("SELECT COUNT(*) FROM turns WHERE session_id = ?", [s["id"]]).fetchone()[0]
+    passed = call_passed(s["status"], replies, auto, bool(s["blocked"]),
+                         {k: v for k, v in session_override.items() if k != "ids"})
     result = {
         "score": {"scaled": round(overall / 100, 4), "raw": overall, "min": 0, "max": 100},
         "success": passed,
         "completion": s["status"] == "completed",
-        "extensions": {f"{ext}/empathy": s["empathy"], f"{ext}/clarity": s["clarity"],
-                       f"{ext}/compliance": s["compliance"], f"{ext}/blockers": blockers,
-                       f"{ext}/ending": s["ending"]},
+        "extensions": {f"{ext}/empathy": scores["empathy"], f"{ext}/clarity": scores["clarity"],
+                       f"{ext}/compliance": scores["compliance"], f"{ext}/blockers": blockers,
+                       f"{ext}/ending": s["ending"], **scores.get("extensions", {})},
     }
     duration = _duration(s["started_at"], s["ended_at"])
     if duration:
@@ -118,6 +159,8 @@ def _statements(conn, s: dict, include_turns: bool, iri_base: str) -> Iterator[d
                 "object": obj, "result": res, "context": ctx, "timestamp": timestamp}
 
     key = f"session/{s['id']}/{stamp}"
+    if session_override:
+        key += f"/overrides/{_revision(session_override['ids'])}"
     yield statement("completed" if s["status"] == "completed" else "terminated", scenario, result, context, key, stamp)
     outcome = {k: v for k, v in result.items() if k in ("score", "success", "duration")}
     yield statement("passed" if passed else "failed", scenario, outcome, context, key, stamp)
@@ -138,12 +181,16 @@ def _statements(conn, s: dict, include_turns: bool, iri_base: str) -> Iterator[d
                 "definition": {"name": {"en-US": f"{s['scenario_title']}: reply {idx + 1}"},
                                "description": {"en-US": patient}, "type": INTERACTION,
                                "interactionType": "fill-in"}}
-        res = {"score": {"scaled": round(o / 100, 4), "raw": o, "min": 0, "max": 100},
-               "success": not blocked, "response": reply,
-               "extensions": {f"{ext}/empathy": e, f"{ext}/clarity": c, f"{ext}/compliance": p,
+        override = turn_overrides.get(tid, {})
+        sc, standing = _apply({"empathy": e, "clarity": c, "compliance": p, "overall": o}, bool(blocked), override, ext)
+        res = {"score": {"scaled": round(sc["overall"] / 100, 4), "raw": sc["overall"], "min": 0, "max": 100},
+               "success": not standing, "response": reply,
+               "extensions": {f"{ext}/empathy": sc["empathy"], f"{ext}/clarity": sc["clarity"],
+                              f"{ext}/compliance": sc["compliance"],
                               f"{ext}/blockers": rules.split() if rules else [], f"{ext}/attempt": attempt,
-                              f"{ext}/node": node}}
-        yield statement("answered", line, res, turn_context, f"turn/{tid}", created)
+                              f"{ext}/node": node, **sc.get("extensions", {})}}
+        turn_key = f"turn/{tid}" + (f"/overrides/{_revision(override['ids'])}" if override else "")
+        yield statement("answered", line, res, turn_context, turn_key, created)
 
 
 def finished_sessions(db, since: str | None = None) -> list[str]:
@@ -182,168 +229,108 @@ def write_statements(db, path: str | os.PathLike, **options) -> int:
     return n
 
 
-# ---------------------------------------------------------------------------------------------- the LRS
-
-class LRSError(Exception):
-    """The LRS did not take a batch. kind: 'offline' (try later), 'auth' (fix the credentials), 'rejected'."""
-
-    def __init__(self, message: str, kind: str):
-        super().__init__(message)
-        self.kind = kind
-
-
-class LRSClient:
-    """POSTs statements to an LRS's statements resource, with basic auth, retrying when it cannot be reached."""
-
-    def __init__(self, endpoint: str, user: str = "", password: str = "", *, timeout: float = 10.0,
-                 retries: int = 3, backoff: float = 0.5):
-        parsed = urllib.parse.urlparse(endpoint)
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise ValueError(f"the LRS endpoint must be an http:// or https:// address, not {endpoint!r}")
-        self.url = endpoint if endpoint.rstrip("/").endswith("/statements") else endpoint.rstrip("/") + "/statements"
-        self.url = self.url.rstrip("/")
-        self.timeout, self.retries, self.backoff = timeout, retries, backoff
-        token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-        self.headers = {"Content-Type": "application/json", "X-Experience-API-Version": XAPI_VERSION,
-                        "Authorization": f"Basic {token}"}
-
-    def post(self, statements: list[dict]) -> None:
-        body = json.dumps(statements, ensure_ascii=False).encode("utf-8")
-        last: Exception | str = ""
-        for attempt in range(self.retries + 1):
-            if attempt:
-                time.sleep(self.backoff * 2 ** (attempt - 1))
-            request = urllib.request.Request(self.url, data=body, method="POST", headers=self.headers)
-            try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                    response.read()
-                    return
-            except urllib.error.HTTPError as e:
-                detail = e.read()[:300].decode("utf-8", "replace").strip()
-                if e.code in (401, 403):
-                    raise LRSError(f"the LRS at {self.url} refused the credentials (HTTP {e.code}); check the "
-                                   "user and password. The statements stay queued.", "auth") from e
-                if e.code == 429 or e.code >= 500:
-                    last = f"HTTP {e.code} {detail}"
-                    continue
-                raise LRSError(f"the LRS at {self.url} rejected the batch (HTTP {e.code}: {detail})", "rejected") from e
-            except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as e:
-                last = getattr(e, "reason", None) or e
-        raise LRSError(f"the LRS at {self.url} could not be reached after {self.retries + 1} tries ({last}); "
-                       "the statements stay queued", "offline")
-
-
 # ---------------------------------------------------------------------------------------------- the outbox
 
-@dataclass
-class FlushResult:
-    sent_batches: int = 0
-    sent_statements: int = 0
-    rejected: list[Path] = field(default_factory=list)
-    remaining: int = 0
-    error: str | None = None
+def void_statement(target_id: str, timestamp: str, iri_base: str = DEFAULT_IRI_BASE) -> dict[str, Any]:
+    """A statement withdrawing an earlier one (xAPI "voided"); its id and content depend only on the arguments,
+    so queuing it twice is harmless."""
+    base = iri_base.rstrip("/")
+    return {"id": statement_id("void", target_id),
+            "actor": {"objectType": "Agent", "name": PLATFORM, "account": {"homePage": base, "name": "billing-trainer"}},
+            "verb": {"id": VERBS["voided"], "display": {"en-US": "voided"}},
+            "object": {"objectType": "StatementRef", "id": target_id}, "timestamp": timestamp}
 
 
-class Outbox:
-    """Batches of statements waiting for the LRS: <folder>/<time>-<id>.json, oldest first.
+def _queue_key(ended_at: str | None, override_ids: list[str]) -> str | None:
+    """What xapi_queue.ended_at records: the end queued for, and the overrides applied then (if any).
+    A call finished again, or overridden since, has another key and is queued again."""
+    return ended_at if not override_ids else f"{ended_at or ''}#{json.dumps(sorted(override_ids))}"
 
-    Batches the LRS rejects (malformed, or in conflict with statements it holds) move to
-    <folder>/rejected/ with a .reason.txt beside them, so one bad batch never blocks the rest.
-    """
 
-    def __init__(self, folder: str | os.PathLike):
-        self.folder = Path(folder)
+def _parse_key(key: str | None) -> tuple[str | None, list[str]]:
+    if key is None or "#" not in key:
+        return key, []
+    ended, _, ids = key.partition("#")
+    try:
+        parsed = json.loads(ids)
+    except ValueError:
+        return ended or None, []
+    return ended or None, [i for i in parsed if isinstance(i, str)] if isinstance(parsed, list) else []
 
-    @classmethod
-    def beside(cls, database_path: str | os.PathLike) -> "Outbox":
-        """The outbox next to a database file (the data folder's xapi-outbox)."""
-        return cls(Path(database_path).parent / OUTBOX_FOLDER)
 
-    def pending(self) -> list[Path]:
-        return sorted(self.folder.glob("*.json")) if self.folder.is_dir() else []
-
-    def pending_statements(self) -> int:
-        return sum(len(self._read(p) or []) for p in self.pending())
-
-    def enqueue(self, statements: Iterable[dict], batch_size: int = BATCH_SIZE) -> list[Path]:
-        """Write the statements as batch files (each written to a temporary name, flushed, then renamed)."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        written, batch = [], []
-        for st in statements:
-            batch.append(st)
-            if len(batch) >= batch_size:
-                written.append(self._write(batch))
-                batch = []
-        if batch:
-            written.append(self._write(batch))
-        return written
-
-    def _write(self, batch: list[dict]) -> Path:
-        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%f")
-        path = self.folder / f"{stamp}-{uuid.uuid4().hex[:8]}.json"
-        tmp = self.folder / f".{path.name}.partial"
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(batch, f, ensure_ascii=False)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-        return path
-
-    @staticmethod
-    def _read(path: Path) -> list[dict] | None:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-            return None
-        return data if isinstance(data, list) else None
-
-    def _reject(self, path: Path, reason: str) -> Path:
-        folder = self.folder / "rejected"
-        folder.mkdir(exist_ok=True)
-        target = folder / path.name
-        os.replace(path, target)
-        target.with_name(target.name + ".reason.txt").write_text(reason + "\n", encoding="utf-8")
-        return target
-
-    def flush(self, client: LRSClient) -> FlushResult:
-        """Send the batches, oldest first, until the outbox is empty or the LRS cannot be reached."""
-        result = FlushResult()
-        for path in self.pending():
-            batch = self._read(path)
-            if batch is None:
-                result.rejected.append(self._reject(path, "the batch file could not be read"))
-                continue
-            try:
-                client.post(batch)
-            except LRSError as e:
-                if e.kind == "rejected":
-                    result.rejected.append(self._reject(path, str(e)))
-                    continue
-                result.error = str(e)
-                break
-            path.unlink()
-            result.sent_batches += 1
-            result.sent_statements += len(batch)
-        result.remaining = len(self.pending())
-        return result
+def _voids(conn, sid: str, old_key: str | None, ended: str | None, new: list[dict], include_turns: bool,
+           iri_base: str) -> list[dict[str, Any]]:
+    """Voiding statements for what an earlier send of the same ending said and this one does not."""
+    old_end, old_ids = _parse_key(old_key)
+    if old_key is None or old_end != ended:
+        return []  # never sent, or sent for an earlier ending (that ending's statements stay true)
+    keep = {st["id"] for st in new}
+    old = session_statements(conn, sid, include_turns=include_turns, iri_base=iri_base, overrides=old_ids)
+    stamp = conn.execute("SELECT max(created_at) FROM annotations WHERE session_id = ? AND kind = 'override'",
+                         [sid]).fetchone()[0] or ended or now()
+    return [void_statement(st["id"], stamp, iri_base) for st in old if st["id"] not in keep]
 
 
 def queue_finished_sessions(db, outbox: Outbox, *, include_turns: bool = True,
                             iri_base: str = DEFAULT_IRI_BASE, sessions_per_batch: int = 20) -> int:
-    """Put the statements of every finished session not queued yet (or finished again since) in the outbox;
-    returns how many sessions were queued."""
+    """Put the statements of every finished session not queued yet (or finished again, or overridden since)
+    in the outbox, with "voided" statements for what an override changed; returns how many sessions."""
     conn = connection(db)
-    rows = conn.execute("""SELECT s.id, s.ended_at FROM sessions s LEFT JOIN xapi_queue q ON q.session_id = s.id
-                           WHERE s.status IN ('completed', 'abandoned') AND (q.session_id IS NULL
-                                 OR q.ended_at IS NOT s.ended_at)
+    rows = conn.execute("""SELECT s.id, s.ended_at, q.ended_at,
+                                  (SELECT json_group_array(a.id) FROM annotations a
+                                   WHERE a.session_id = s.id AND a.kind = 'override')
+                           FROM sessions s LEFT JOIN xapi_queue q ON q.session_id = s.id
+                           WHERE s.status IN ('completed', 'abandoned')
                            ORDER BY s.ended_at, s.id""").fetchall()
-    for i in range(0, len(rows), sessions_per_batch):
-        chunk = rows[i:i + sessions_per_batch]
-        statements = [st for sid, _ in chunk
-                      for st in session_statements(conn, sid, include_turns=include_turns, iri_base=iri_base)]
+    todo = []
+    for sid, ended, queued, ids in rows:
+        key = _queue_key(ended, json.loads(ids) if ids else [])
+        if key != queued:
+            todo.append((sid, ended, queued, key))
+    for i in range(0, len(todo), sessions_per_batch):
+        chunk = todo[i:i + sessions_per_batch]
+        statements = []
+        for sid, ended, queued, _ in chunk:
+            new = session_statements(conn, sid, include_turns=include_turns, iri_base=iri_base)
+            statements += new + _voids(conn, sid, queued, ended, new, include_turns, iri_base)
         outbox.enqueue(statements, batch_size=max(BATCH_SIZE, len(statements)))
         with conn:
             conn.executemany("INSERT INTO xapi_queue (session_id, ended_at, queued_at) VALUES (?, ?, ?) "
                              "ON CONFLICT(session_id) DO UPDATE SET ended_at = excluded.ended_at, "
-                             "queued_at = excluded.queued_at", [(sid, ended, now()) for sid, ended in chunk])
-    return len(rows)
+                             "queued_at = excluded.queued_at", [(sid, key, now()) for sid, _, _, key in chunk])
+    return len(todo)
+
+
+# ---------------------------------------------------------------------------------------------- "Send now"
+
+SETTING_ENDPOINT, SETTING_USER, SETTING_KEY_ENV = "lrs_endpoint", "lrs_user", "lrs_key_env"
+DEFAULT_KEY_ENV = "BILLING_TRAINER_LRS_PASSWORD"
+
+
+def send_now(db, outbox: Outbox, endpoint: str, key_env: str = DEFAULT_KEY_ENV, *, user: str = "",
+             include_turns: bool = True, iri_base: str = DEFAULT_IRI_BASE, retries: int = 3, timeout: float = 10.0,
+             environ=None) -> FlushResult:
+    """Queue every finished call not sent yet, then send the outbox to the LRS at endpoint, with the key read
+    from the environment variable named key_env (the key itself is never stored). Problems come back in the
+    result (error, rejected, reasons), never as exceptions, so a window can show them.
+
+    db is a Store or connection, or a database file (opened here: a worker thread needs its own connection)."""
+    if not (endpoint or "").strip():
+        return FlushResult(error="no LRS endpoint is set", remaining=len(outbox.pending()))
+    try:
+        name, secret = credentials_from_env(key_env, user, environ)
+        client = LRSClient(endpoint.strip(), name, secret, retries=retries, timeout=timeout)
+    except ValueError as e:
+        return FlushResult(error=str(e), remaining=len(outbox.pending()))
+    own = isinstance(db, (str, os.PathLike))
+    conn = sqlite3.connect(Path(db), timeout=30) if own else connection(db)
+    try:
+        queued = queue_finished_sessions(conn, outbox, include_turns=include_turns, iri_base=iri_base)
+    except (sqlite3.Error, OSError) as e:
+        return FlushResult(error=f"could not queue the calls: {e}", remaining=len(outbox.pending()))
+    finally:
+        if own:
+            conn.close()
+    result = outbox.flush(client)
+    result.queued_sessions = queued
+    return result
