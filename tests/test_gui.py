@@ -494,3 +494,17 @@ def test_the_class_summary_shows_means_topics_scenarios_and_blockers(qtbot, stor
     assert TOPIC_LABELS[dispute.crcr_topics[0]] in text and dispute.title in text
     rule = store.db.execute("SELECT rule_id FROM score_blockers LIMIT 1").fetchone()[0]
     assert f"{RULES[rule].title}: " in text
+
+
+def test_the_supervisor_area_keeps_the_lrs_settings_and_sends_on_request(qtbot, window, store):
+    from trainer.ui.lrs_panel import LRSPanel
+    window.open_supervisor()  # no PIN set: open
+    window.supervisor.open_lrs()
+    panel = window.supervisor._lrs_dialog.findChild(LRSPanel)
+    assert panel is not None and panel.key_env.text() == "BILLING_TRAINER_LRS_PASSWORD"
+    panel.endpoint.setText("http://127.0.0.1:9/xapi/")  # nothing listens there
+    panel.send_now()
+    qtbot.waitUntil(lambda: panel.send_button.isEnabled() and panel.result_label.text() != "", timeout=30000)
+    assert store.setting("lrs_endpoint") == "http://127.0.0.1:9/xapi/"  # saved, key name only
+    assert "BILLING_TRAINER_LRS_PASSWORD" in panel.result_label.text()  # says which key is missing
+    window.supervisor._lrs_dialog.close()

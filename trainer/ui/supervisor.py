@@ -63,8 +63,11 @@ class SupervisorPage(QWidget):
         self.export_csv = button("Export CSV…", "Export every session and turn as CSV files", self.choose_csv_folder)
         self.export_pdf = button("Report card (PDF)…", "Export a PDF report card for the selected trainee",
                                  self.choose_pdf_file)
+        self.lrs = button("Learning record store…", "Where finished calls are sent as xAPI statements; send now",
+                          self.open_lrs)
         close = button("Close supervisor area", "Close the supervisor area", self.close_requested)
-        for w in (self.summary, self.import_bundle, self.export_bundle, self.export_csv, self.export_pdf, close):
+        for w in (self.summary, self.import_bundle, self.export_bundle, self.export_csv, self.export_pdf, self.lrs,
+                  close):
             top.addWidget(w)
         box.addLayout(top)
         self.status = label("", "muted")
@@ -267,6 +270,35 @@ class SupervisorPage(QWidget):
             self._failed(f"Could not write {path}: {e.strerror or e}")
             return
         self.note_hint.setText(f"Saved the report card to {path}.")
+
+    def open_lrs(self) -> None:
+        """The LRS settings (the key stays in the environment), the outbox and a Send now button."""
+        from PySide6.QtWidgets import QDialog, QDialogButtonBox
+
+        from ..store import xapi
+        from .lrs_panel import LRSPanel, LRSSettings
+
+        def read(store) -> LRSSettings:
+            return LRSSettings(store.setting(xapi.SETTING_ENDPOINT) or "", store.setting(xapi.SETTING_USER) or "",
+                               store.setting(xapi.SETTING_KEY_ENV) or xapi.DEFAULT_KEY_ENV)
+
+        def save(s: LRSSettings) -> None:
+            self.data.call(lambda store: [store.set_setting(k, v) for k, v in (
+                (xapi.SETTING_ENDPOINT, s.endpoint), (xapi.SETTING_USER, s.user), (xapi.SETTING_KEY_ENV, s.key_env))])
+
+        outbox = xapi.Outbox.beside(self.store.path)
+        panel = LRSPanel(self.data.call(read), save,
+                         lambda s: self.data.call(xapi.send_now, outbox, s.endpoint, s.key_env, user=s.user),
+                         outbox.status, outbox.retry_rejected)
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Learning record store")
+        box = QVBoxLayout(dialog)
+        box.addWidget(panel)
+        buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        buttons.rejected.connect(dialog.reject)
+        box.addWidget(buttons)
+        self._lrs_dialog = dialog  # kept for tests and for a second look
+        dialog.open()
 
     def show_class_summary(self) -> None:
         topics = {s.scenario.id: list(s.scenario.crcr_topics) for s in self.library.scenarios}
