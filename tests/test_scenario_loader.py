@@ -112,4 +112,5 @@ def test_unknown_yaml_tags_are_reported(tmp_path):
     path = tmp_path / "tag.yaml"
     path.write_text("id: x\ntitle: !python/object:os.system echo\n")
     loaded, problems = load_file(path)
-    assert loaded is None and "not valid YAML" in str(problems[0]) and problems[0].line == 2
+    assert loaded is None and problems[0].line == 2 and problems[0].field == "title"
+    assert "YAML tag '!python/object:os.system' is not allowed" in str(problems[0])

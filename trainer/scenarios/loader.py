@@ -2,23 +2,21 @@
 from __future__ import annotations
 
 import hashlib
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 import pydantic
-import yaml
 
 from ..config import BUILTIN_SCENARIOS_DIR
 from .schema import Scenario
+from .strict_yaml import YamlRefused, read_yaml
 from .validator import check_graph
 
 MAX_FILE_BYTES = 1_000_000  # a long scenario is ~30 kB
+MAX_PROBLEMS = 50  # per file: enough to fix, not a wall of text for a file that is not a scenario at all
 SUFFIXES = (".yaml", ".yml")
-
-try:  # libyaml is ~10x faster; PyYAML wheels ship it
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
 
 
 @dataclass(frozen=True)
@@ -27,9 +25,11 @@ class Problem:
     line: int | None
     field: str
     message: str
+    column: int | None = None  # given for a character-level mistake
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
+        where += f":{self.column}" if self.line and self.column else ""
         return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
 
 
@@ -57,13 +57,19 @@ def load_file(path: str | Path) -> tuple[LoadedScenario | None, list[Problem]]:
         return None, [Problem(name, line, field, message)]
 
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return fail(f"file is {size / 1e6:.1f} MB; a scenario file may be at most "
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a pipe or a device could block or never end
+            return fail("not a regular file")
+        if info.st_size > MAX_FILE_BYTES:
+            return fail(f"file is {info.st_size / 1e6:.1f} MB; a scenario file may be at most "
                         f"{MAX_FILE_BYTES / 1e6:.0f} MB")
-        raw = path.read_bytes()
-    except OSError as e:
-        return fail(f"cannot read file: {e.strerror or e}")
+        with path.open("rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)  # bounded, in case the file grew since stat
+        if len(raw) > MAX_FILE_BYTES:
+            return fail(f"file is over {MAX_FILE_BYTES / 1e6:.0f} MB; a scenario file may be at most "
+                        f"{MAX_FILE_BYTES / 1e6:.0f} MB")
+    except (OSError, ValueError) as e:  # ValueError: a path with a NUL byte in it
+        return fail(f"cannot read file: {getattr(e, 'strerror', None) or e}")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -71,31 +77,19 @@ def load_file(path: str | Path) -> tuple[LoadedScenario | None, list[Problem]]:
         return fail(f"not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start}); "
                     "save the file as UTF-8", line)
     try:
-        root = yaml.compose(text, Loader=_Loader)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        what = getattr(e, "problem", None) or str(e)
-        return fail(f"not valid YAML: {what}", mark.line + 1 if mark else None)
-    if root is None:
+        data, lines = read_yaml(text)
+    except YamlRefused as e:
+        return None, [Problem(name, e.line, _dotted(e.path), e.message, e.column)]
+    if data is None:
         return fail("file is empty")
-    alias_line = _first_alias_line(root)
-    if alias_line:
-        return fail("YAML anchors and aliases (&name / *name) are not supported in scenarios", alias_line)
-    try:
-        data = yaml.constructor.SafeConstructor().construct_document(root)
-    except yaml.YAMLError as e:  # e.g. an unknown tag such as !python/object
-        mark = getattr(e, "problem_mark", None)
-        return fail(f"not valid YAML: {getattr(e, 'problem', None) or e}", mark.line + 1 if mark else None)
     if not isinstance(data, dict):
         return fail("the top level must be a mapping of fields (id, title, persona, nodes …)", 1)
     try:
         scenario = Scenario.model_validate(data)
     except pydantic.ValidationError as e:
-        return None, [
-            Problem(name, _line_of(root, err["loc"]), _dotted(err["loc"]), _message(err))
-            for err in e.errors()
-        ]
-    problems = [Problem(name, _line_of(root, loc), _dotted(loc), msg) for loc, msg in check_graph(scenario)]
+        found = [(err["loc"], _message(err)) for err in e.errors()]
+        return None, _problems(name, lines, found)
+    problems = _problems(name, lines, check_graph(scenario))
     if problems:
         return None, problems
     return LoadedScenario(scenario, path, hashlib.sha256(raw).hexdigest()), []
@@ -125,36 +119,19 @@ def load_library(*paths: str | Path) -> Library:
     return library
 
 
-def _first_alias_line(root: yaml.Node) -> int | None:
-    """Line of a node reached twice (an alias); None when the tree has none."""
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            return node.start_mark.line + 1
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                stack += [k, v]
-        elif isinstance(node, yaml.SequenceNode):
-            stack += node.value
-    return None
+def _problems(name: str, lines: dict[tuple, int], found: list[tuple[tuple, str]]) -> list[Problem]:
+    problems = [Problem(name, _line_of(lines, loc), _dotted(loc), msg) for loc, msg in found[:MAX_PROBLEMS]]
+    if len(found) > MAX_PROBLEMS:
+        problems.append(Problem(name, None, "", f"… and {len(found) - MAX_PROBLEMS} more problem(s)"))
+    return problems
 
 
-def _line_of(root: yaml.Node, loc: tuple) -> int:
-    """Line of the deepest YAML node that the error path reaches."""
-    node = root
-    for key in loc:
-        child = None
-        if isinstance(node, yaml.MappingNode):
-            child = next((v for k, v in node.value if k.value == str(key)), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-            child = node.value[key]
-        if child is None:
-            break
-        node = child
-    return node.start_mark.line + 1
+def _line_of(lines: dict[tuple, int], loc: tuple) -> int:
+    """Line of the deepest key or value in the file that the error path reaches."""
+    for end in range(len(loc), 0, -1):
+        if loc[:end] in lines:
+            return lines[loc[:end]]
+    return 1
 
 
 def _dotted(loc: tuple) -> str:
@@ -165,12 +142,39 @@ def _dotted(loc: tuple) -> str:
 
 
 def _message(err: dict) -> str:
-    if err["type"] == "missing":
+    kind, given = err["type"], err.get("input")
+    if kind == "missing":
         return "required field is missing"
-    if err["type"] == "extra_forbidden":
+    if kind == "extra_forbidden":
         return "unknown field (check the spelling)"
+    if kind == "string_type" and (given is None or isinstance(given, (bool, int, float))):
+        return f"expected text, found {_as_yaml(given)}; put the text in quotes"
+    if kind in ("int_type", "float_type") and isinstance(given, bool):
+        return f"expected a number, found {_as_yaml(given)}"
+    if kind == "bool_type":
+        return "expected true or false"
     msg = err["msg"]
+    should = _SHOULD.match(msg)
+    if should:  # "step must be greater than 0" reads better than "Input should be greater than 0"
+        return f"{_subject(err['loc'])} must {should.group(1)}"
     return msg[len("Value error, "):] if msg.startswith("Value error, ") else msg
+
+
+_SHOULD = re.compile(r"(?:Input|String|List|Dictionary|Tuple|Value) should (.*)", re.DOTALL)
+
+
+def _subject(loc: tuple) -> str:
+    """The field an error is about, with any list index after it: `step`, `choices[1]`."""
+    names = [i for i, key in enumerate(loc) if isinstance(key, str) and not key.startswith("[")]
+    return _dotted(loc[names[-1]:]) if names else "value"
+
+
+def _as_yaml(value: object) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
 
 
 def builtin_library(*extra_paths: Path | str) -> Library:

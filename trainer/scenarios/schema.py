@@ -1,9 +1,11 @@
 """The shape of a scenario file, checked field by field with pydantic."""
 from __future__ import annotations
 
-from typing import Literal
+import math
+import re
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationInfo, field_validator, model_validator
 
 from ..domain import DIMENSIONS, ROLES, CallState
 
@@ -29,6 +31,7 @@ PFC_STAGES = ("scheduled-pre-service", "time-of-service", "emergency-department"
               "collections")
 STATE_FIELDS = tuple(CallState.__dataclass_fields__)
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
+MAX_ID_CHARS = 80  # ids are stored with every session and shown in reports
 
 TOPIC_LABELS = {
     "patient-financial-communications": "Patient financial communications",
@@ -50,20 +53,82 @@ CrcrDomain = Literal[CRCR_DOMAINS]  # type: ignore[valid-type]
 PfcStage = Literal[PFC_STAGES]  # type: ignore[valid-type]
 
 
+# Bounds that keep every drawn value printable: a date within datetime's range, a number a few dozen
+# characters long, a choice short enough that filling it many times cannot blow up a text.
+MAX_DAYS = 55_000  # about 150 years either way of today
+MAX_MAGNITUDE = 1e9
+MAX_STEPS = 10**9
+MAX_CHOICE_CHARS = 200
+
+
+def _text_or_number(value: object) -> str | int | float:
+    """An account or fact value: text or a finite number (true/false and null are mistakes here)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ValueError(f"expected text or a number, found {_kind_of(value)}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("expected a finite number")
+    return value
+
+
+def _kind_of(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return {type(None): "nothing (null)", list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+
+
+TextOrNumber = Annotated[str | int | float, PlainValidator(_text_or_number)]
+Bounded = Annotated[float, Field(ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE)]
+
+
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: `difficulty: true` is not 1 and `age: "40"` is not 40; no NaN or infinity anywhere
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class Variable(Strict):
     """A value drawn afresh for every attempt, so a call cannot be memorised."""
 
-    choices: list[str] | None = None
-    min: float | None = None
-    max: float | None = None
-    step: float = 1
-    days_ago: tuple[int, int] | None = None
-    days_ahead: tuple[int, int] | None = None
+    choices: list[Annotated[str, Field(max_length=MAX_CHOICE_CHARS)]] | None = None
+    min: Bounded | None = None
+    max: Bounded | None = None
+    step: float = Field(1, gt=0)
+    days_ago: list[int] | None = Field(None, min_length=2, max_length=2)
+    days_ahead: list[int] | None = Field(None, min_length=2, max_length=2)
     format: Literal["text", "money", "int", "date"] = "text"
+
+    @field_validator("choices")
+    @classmethod
+    def _plain_choices(cls, choices: list[str] | None) -> list[str] | None:
+        if choices is not None and not choices:
+            raise ValueError("choices is empty")
+        for choice in choices or ():
+            if "{" in choice or "}" in choice:
+                raise ValueError(f"choice '{choice}' holds a brace: a drawn value is not filled in again")
+        return choices
+
+    @field_validator("max")
+    @classmethod
+    def _max_not_below_min(cls, value: float | None, info: ValidationInfo) -> float | None:
+        low = info.data.get("min")
+        if value is not None and low is not None and low > value:
+            raise ValueError(f"max ({value:g}) is smaller than min ({low:g})")
+        return value
+
+    @field_validator("step")
+    @classmethod
+    def _few_enough_steps(cls, step: float, info: ValidationInfo) -> float:
+        low, high = info.data.get("min"), info.data.get("max")
+        if low is not None and high is not None and (high - low) / step > MAX_STEPS:
+            raise ValueError(f"step is too small: more than {MAX_STEPS:,} values between min and max")
+        return step
+
+    @field_validator("days_ago", "days_ahead")
+    @classmethod
+    def _ordered_days(cls, pair: list[int] | None) -> list[int] | None:
+        if pair is not None and not 0 <= pair[0] <= pair[1] <= MAX_DAYS:
+            raise ValueError(f"day range must be [low, high] with 0 <= low <= high <= {MAX_DAYS:,} "
+                             "(about 150 years)")
+        return pair
 
     @model_validator(mode="after")
     def _one_kind(self) -> "Variable":
@@ -73,13 +138,6 @@ class Variable(Strict):
             raise ValueError("give exactly one of: choices, min+max, days_ago, days_ahead")
         if (self.min is None) != (self.max is None):
             raise ValueError("min and max go together")
-        if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError("min is larger than max")
-        if self.choices is not None and not self.choices:
-            raise ValueError("choices is empty")
-        for pair in (self.days_ago, self.days_ahead):
-            if pair is not None and not 0 <= pair[0] <= pair[1]:
-                raise ValueError("day range must be [low, high] with 0 <= low <= high")
         return self
 
 
@@ -90,7 +148,7 @@ class Voice(Strict):
 
 
 class HiddenConcern(Strict):
-    id: str = Field(pattern=ID_PATTERN)
+    id: str = Field(pattern=ID_PATTERN, max_length=MAX_ID_CHARS)
     text: str = Field(min_length=1)
     revealed_by: list[str] = Field(min_length=1)  # moves that draw it out
 
@@ -105,7 +163,7 @@ class Persona(Strict):
 
 
 class Line(Strict):
-    id: str = Field(pattern=ID_PATTERN)
+    id: str = Field(pattern=ID_PATTERN, max_length=MAX_ID_CHARS)
     text: str = Field(min_length=1, max_length=1200)
 
 
@@ -140,7 +198,7 @@ class Node(Strict):
 class Facts(Strict):
     """What is true on this account, for the scorer's fact checks (placeholders allowed)."""
 
-    amounts: dict[str, str | int | float] = {}  # every figure a rep may quote: name -> amount
+    amounts: dict[str, TextOrNumber] = {}  # every figure a rep may quote: name -> amount
     insurer_paid: bool | None = None  # the insurer paid its share of the claim
     in_network: bool | None = None  # the care was billed at in-network cost sharing
     emergency: bool | None = None  # the care was emergency care
@@ -155,7 +213,7 @@ class Mood(Strict):
 
 
 class Scenario(Strict):
-    id: str = Field(pattern=ID_PATTERN)
+    id: str = Field(pattern=ID_PATTERN, max_length=MAX_ID_CHARS)
     title: str = Field(min_length=1)
     summary: str = Field(min_length=1)
     version: int = 1
@@ -169,9 +227,9 @@ class Scenario(Strict):
     sources: list[str] = []
     objectives: list[str] = Field(min_length=1)
     initial_state: dict[StateField, bool] = {}
-    variables: dict[str, Variable] = {}
+    variables: dict[str, Variable] = {}  # names checked in the validator: each must be writable as {name}
     persona: Persona
-    account: dict[str, str | int | float] = {}
+    account: dict[str, TextOrNumber] = {}
     facts: Facts = Facts()
     mood: Mood = Mood()
     max_turns: int = Field(12, ge=1, le=60)
@@ -181,9 +239,9 @@ class Scenario(Strict):
     @field_validator("nodes")
     @classmethod
     def _node_ids(cls, nodes: dict[str, Node]) -> dict[str, Node]:
-        import re
-
-        bad = [k for k in nodes if not re.match(ID_PATTERN, k)]
+        bad = [k for k in nodes if not re.match(ID_PATTERN, k) or len(k) > MAX_ID_CHARS]
         if bad:
-            raise ValueError(f"node ids must be lower-case letters, digits, '_', '-', '.': {bad}")
+            shown = ", ".join(repr(k[:MAX_ID_CHARS]) for k in bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
+            raise ValueError(f"node ids must be lower-case letters, digits, '_', '-', '.', at most {MAX_ID_CHARS} "
+                             f"characters: {shown}")
         return nodes

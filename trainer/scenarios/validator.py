@@ -1,28 +1,24 @@
-"""Checks a schema-valid scenario as a graph: every node reachable, every path ends."""
+"""Checks a schema-valid scenario: every name it uses is known, every text fills safely, every node is
+reachable and every path ends."""
 from __future__ import annotations
-
-import string
 
 from ..domain import MOVES
 from ..glossary import glossary
 from ..scoring.regulatory_facts import REGULATORY_FACTS
 from ..scoring.rules import RULES
 from .schema import Scenario
+from .templates import NAME_PATTERN, placeholders, template_mistakes, texts_of
+from .variables import longest_value
 
 Finding = tuple[tuple, str]  # (path into the file, message)
+MISTAKES_PER_TEXT = 3  # a text full of stray braces is reported, not listed brace by brace
+MAX_FILLED_CHARS = 20_000
 
 
 def known_move(move: str) -> bool:
     if move.startswith("explained:"):
         return move.split(":", 1)[1] in glossary().by_term
     return move in MOVES
-
-
-def placeholders(text: str) -> list[str]:
-    try:
-        return [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
-    except ValueError:
-        return ["{"]  # an unbalanced brace
 
 
 def check_graph(sc: Scenario) -> list[Finding]:
@@ -45,14 +41,6 @@ def check_graph(sc: Scenario) -> list[Finding]:
     for i, term in enumerate(sc.facts.definitions):
         if term not in glossary().by_term:
             out.append((("facts", "definitions", i), f"'{term}' is not a glossary term"))
-    # every text a trainee or a language model sees is checked for unfilled placeholders
-    persona = sc.persona
-    texts: list[tuple[tuple, str]] = [(("persona", f), getattr(persona, f)) for f in ("name", "situation", "temperament")]
-    texts += [(("persona", "hidden_concerns", i, "text"), c.text) for i, c in enumerate(persona.hidden_concerns)]
-    texts += [(("title",), sc.title), (("summary",), sc.summary)]
-    texts += [(("objectives", i), o) for i, o in enumerate(sc.objectives)]
-    texts += [(("account", k), v) for k, v in sc.account.items() if isinstance(v, str)]
-    texts += [(("facts", "amounts", k), v) for k, v in sc.facts.amounts.items() if isinstance(v, str)]
     for nid, node in nodes.items():
         if node.ending and node.next:
             out.append((("nodes", nid, "next"), "an ending node cannot have 'next' edges"))
@@ -68,9 +56,6 @@ def check_graph(sc: Scenario) -> list[Finding]:
             if line.id in line_ids:
                 out.append((("nodes", nid, "say", k, "id"), f"line id '{line.id}' is also used in node '{line_ids[line.id]}'"))
             line_ids[line.id] = nid
-            texts.append((("nodes", nid, "say", k, "text"), line.text))
-        texts.append((("nodes", nid, "model_answer"), node.model_answer))
-        texts.append((("nodes", nid, "intent"), node.intent))
         for k, edge in enumerate(node.next):
             if edge.goto not in nodes:
                 out.append((("nodes", nid, "next", k, "goto"), f"goes to '{edge.goto}', which is not a node"))
@@ -80,10 +65,7 @@ def check_graph(sc: Scenario) -> list[Finding]:
                         if not known_move(move):
                             out.append((("nodes", nid, "next", k, "when", field, j), f"unknown move '{move}'"))
 
-    for loc, text in texts:
-        for name in placeholders(text):
-            if name not in sc.variables:
-                out.append((loc, f"placeholder '{{{name}}}' is not a declared variable"))
+    out += check_texts(sc)
 
     if out:  # graph walks below assume the edges point at real nodes
         return out
@@ -92,7 +74,7 @@ def check_graph(sc: Scenario) -> list[Finding]:
         out.append((("nodes",), "no ending: at least one node needs 'ending'"))
     if sc.mood.hang_up_below is not None and not any(nodes[e].ending == "hung_up" for e in endings):
         out.append((("mood", "hang_up_below"), "set, but no node has 'ending: hung_up'"))
-    reachable = _reach(sc.start, lambda n: [e.goto for e in nodes[n].next])
+    reachable = _reach(sc.start, neighbours=lambda n: [e.goto for e in nodes[n].next])
     for nid in nodes:
         if nid not in reachable:
             out.append((("nodes", nid), f"unreachable: no path from start '{sc.start}' leads here"))
@@ -100,17 +82,35 @@ def check_graph(sc: Scenario) -> list[Finding]:
     for nid, node in nodes.items():
         for e in node.next:
             incoming[e.goto].append(nid)
-    can_end = set()
-    for e in endings:
-        can_end |= _reach(e, lambda n: incoming[n])
+    can_end = _reach(*endings, neighbours=lambda n: incoming[n]) if endings else set()
     for nid in nodes:
         if nid in reachable and nid not in can_end:
             out.append((("nodes", nid), "loops forever: no path from here reaches an ending"))
     return out
 
 
-def _reach(start: str, neighbours) -> set[str]:
-    seen, stack = {start}, [start]
+def check_texts(sc: Scenario) -> list[Finding]:
+    """Every text in the file (found field by field, so a new field is never missed) uses only {name}
+    placeholders of declared variables, and cannot grow past MAX_FILLED_CHARS when they are filled."""
+    out: list[Finding] = []
+    for name in sc.variables:
+        if not NAME_PATTERN.fullmatch(name):
+            out.append((("variables", name), f"variable name '{name}' must be letters, digits and '_', "
+                                             "not starting with a digit, so it can be written as {name}"))
+    longest = {name: longest_value(var) for name, var in sc.variables.items()}
+    for loc, text in texts_of(sc):
+        if loc[0] == "variables":  # choices are values, checked by the schema (no braces at all)
+            continue
+        mistakes = template_mistakes(text, sc.variables, MISTAKES_PER_TEXT)
+        out += [(loc, m) for m in mistakes]
+        if not mistakes and len(text) + sum(longest[n] for n in placeholders(text)) > MAX_FILLED_CHARS:
+            out.append((loc, f"with its placeholders filled this text can be longer than {MAX_FILLED_CHARS:,} "
+                             "characters; shorten it or the choices it uses"))
+    return out
+
+
+def _reach(*starts: str, neighbours) -> set[str]:
+    seen, stack = set(starts), list(starts)
     while stack:
         for nxt in neighbours(stack.pop()):
             if nxt not in seen:

@@ -5,6 +5,13 @@ import datetime as dt
 import random
 
 from .schema import Scenario, Variable
+from .templates import fill
+
+__all__ = ["draw", "fill", "longest_value"]
+
+# "September 30, 2026": the longest month name, a two-digit day and a four-digit year
+_LONGEST_DATE = len("September 30, 2026")
+_LONGEST_NUMBER = len("$-1,000,000,000.00")
 
 
 def draw(scenario: Scenario, rng: random.Random, today: dt.date) -> dict[str, str]:
@@ -19,8 +26,8 @@ def _draw_one(var: Variable, rng: random.Random, today: dt.date) -> str:
         days = rng.randint(lo, hi)
         day = today - dt.timedelta(days=days) if var.days_ago else today + dt.timedelta(days=days)
         return f"{day:%B} {day.day}, {day.year}"
-    steps = int((var.max - var.min) // var.step)
-    value = var.min + var.step * rng.randint(0, steps)
+    steps = int((var.max - var.min) // var.step)  # the schema bounds min, max and the number of steps
+    value = min(var.min + var.step * rng.randint(0, steps), var.max)
     if var.format == "money":
         return f"${value:,.2f}"
     if var.format == "int":
@@ -28,5 +35,8 @@ def _draw_one(var: Variable, rng: random.Random, today: dt.date) -> str:
     return f"{value:g}"
 
 
-def fill(text: str, values: dict[str, str]) -> str:
-    return text.format_map(values) if "{" in text else text
+def longest_value(var: Variable) -> int:
+    """The most characters a drawn value can have, to bound how long a filled text can grow."""
+    if var.choices is not None:
+        return max(map(len, var.choices))
+    return _LONGEST_DATE if var.min is None else _LONGEST_NUMBER
