@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication
 from trainer.cli import library_for, build_parser
 from trainer.config import database_path
 from trainer.store.store import Store
+from trainer.store.worker import StoreThread
 from trainer.settings import load_settings
 from trainer.ui.main_window import MainWindow
 from trainer.ui.theme import build_style
@@ -25,7 +26,7 @@ app = QApplication([])
 args = build_parser().parse_args(["--data-dir", sys.argv[3]])
 settings, _ = load_settings(sys.argv[3])
 app.setStyleSheet(build_style(settings.text_size, settings.high_contrast))
-w = MainWindow(library_for(args), Store(database_path(args.data_dir)), settings, sys.argv[3])
+w = MainWindow(library_for(args), StoreThread(lambda: Store(database_path(args.data_dir))), settings, sys.argv[3])
 w.show()
 QTimer.singleShot(0, lambda: (print(f"{time.time() - t0:.3f}"), app.quit()))
 app.exec()

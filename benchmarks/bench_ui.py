@@ -24,13 +24,14 @@ def main() -> None:
     from trainer.scenarios.loader import load_library
     from trainer.settings import Settings
     from trainer.store.store import Store
+    from trainer.store.worker import StoreThread
     from trainer.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
     library = load_library(BUILTIN_SCENARIOS_DIR)
     with tempfile.TemporaryDirectory() as tmp:
-        store = Store(Path(tmp) / "trainer.db")
-        window = MainWindow(library, store, Settings(), Path(tmp))
+        data = StoreThread(lambda: Store(Path(tmp) / "trainer.db"))
+        window = MainWindow(library, data, Settings(), Path(tmp))
         window.show()
         window.sign_in.name.setText("Bench")
         window.sign_in.submit()
@@ -44,6 +45,9 @@ def main() -> None:
             last[0] = now
 
         def step():
+            if window.call.controller.busy or (window.session is not None and window.session.current is None
+                                               and not window.session.finished):
+                return  # the turn runs off the GUI thread; wait for the patient's line
             if window.stack.currentWidget() is window.call:
                 window.call.reply.setPlainText(window.session.current.model_answer or "Thank you.")
                 QApplication.postEvent(window.call.reply, QKeyEvent(QEvent.KeyPress, Qt.Key_Return, Qt.ControlModifier))
@@ -64,7 +68,7 @@ def main() -> None:
         driver.stop()
         window._closing_allowed = True
         window.close()
-        store.close()
+        data.close()
     gaps.sort()
     print(f"   {len(library.scenarios)} scripted calls, {replies[0]} replies through the window: largest "
           f"event-loop gap {gaps[-1] * 1000:.1f} ms, p99 {gaps[int(len(gaps) * 0.99)] * 1000:.1f} ms (target <= 50 ms)")

@@ -39,5 +39,5 @@ def data(store):
 
 def settle(qtbot, window, timeout=15000):
     """Wait until the call's turn (run off the GUI thread) has finished and its events have arrived."""
-    qtbot.waitUntil(lambda: not window.call.controller.busy, timeout=timeout)
+    qtbot.waitUntil(lambda: window.call.controller.pending == 0, timeout=timeout)
     qtbot.wait(10)

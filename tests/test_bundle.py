@@ -157,7 +157,7 @@ def test_supervisor_notes_in_a_bundle_are_counted_not_imported(kiosks, superviso
     a, b, usb = kiosks
     import_bundles(supervisor, [export_bundle(a, usb).path])
     sid = supervisor.db.execute("SELECT id FROM sessions ORDER BY id LIMIT 1").fetchone()[0]
-    turn = supervisor.turns(sid)[0]["id"]
+    turn = supervisor.turns(sid)[0].id
     note = supervisor.add_annotation(sid, "Ms Ortiz", "override", "Fine in context", turn_id=turn,
                                      dimension="compliance", value=90)
     out = tmp_path / "from-supervisor"
@@ -387,4 +387,4 @@ def test_a_place_held_by_a_stray_turn_is_a_conflict_not_a_crash(kiosks, supervis
     t = report.totals()
     assert t["sessions"].new == 2 and t["turns"].conflicts == 1
     assert "another turn is already at reply 1, attempt 1" in report.bundles[0].conflicts[0]
-    assert supervisor.turns(sid)[0]["reply"] == "a turn left without its call"  # the one here was kept
+    assert supervisor.turns(sid)[0].reply == "a turn left without its call"  # the one here was kept

@@ -105,10 +105,10 @@ def test_every_acknowledged_turn_survives_sigkill_20_times(tmp_path, library):
         assert store.integrity == "ok"
         assert store.session(sid)["status"] == "interrupted"
         turns = store.turns(sid)
-        stored = [t["reply"] for t in turns]
+        stored = [t.reply for t in turns]
         assert acknowledged <= len(stored) <= acknowledged + int(in_flight), (round_, acknowledged, len(stored))
         assert stored == replies[:len(stored)]  # in order, nothing half-written
-        assert all(t["overall"] is not None and t["detail"] for t in turns)  # each turn with its score
+        assert all(t.overall is not None and t.score is not None for t in turns)  # each turn with its score
         store.end_run()
         store.close()
         passed += 1

@@ -78,7 +78,7 @@ def test_whole_call_from_sign_in_to_debrief_is_stored(qtbot, window, store):
     assert "What to practise next" in window.debrief.next_label.text()
     settle(qtbot, window)
     rows = store.turns(window.session.id)
-    assert [r["reply"] for r in rows] == REPLIES[:len(rows)]
+    assert [r.reply for r in rows] == REPLIES[:len(rows)]
     assert store.session(window.session.id)["status"] == "completed"
 
 
@@ -129,7 +129,7 @@ def test_score_card_evidence_suggestion_model_answer_and_retry(qtbot, window, st
     window.call.submit()
     settle(qtbot, window)
     rows = store.turns(window.session.id)
-    assert [(r["idx"], r["attempt"]) for r in rows] == [(0, 1), (0, 2)]
+    assert [(r.idx, r.attempt) for r in rows] == [(0, 1), (0, 2)]
     assert "attempt 2" in window.call.transcript.toPlainText()
 
 
@@ -401,7 +401,7 @@ def test_the_judge_shows_a_second_opinion_and_changes_no_score(qtbot, make_windo
         qtbot.waitUntil(lambda: card.opinion.text().startswith("Second opinion"), timeout=10000)
         assert card.opinion.isVisible() and "empathy 100" in card.opinion.text(), card.opinion.text()
         stored = store.turns(window.session.id)[0]
-        assert stored["empathy"] < 40 and int(card.bars["empathy"][1].text()) == stored["empathy"]
+        assert stored.empathy < 40 and int(card.bars["empathy"][1].text()) == stored.empathy
 
 
 def test_a_chosen_gguf_file_is_served_locally_and_voices_the_patient(qtbot, make_window):

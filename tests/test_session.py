@@ -50,8 +50,8 @@ def test_a_good_call_reaches_a_good_ending_and_every_turn_is_committed_first(lib
     assert row["status"] == "completed" and row["ending"] == session.ending
     assert row["overall"] == session.summary().overall
     stored = store.turns(session.id)
-    assert [t["reply"] for t in stored] == [t.reply for t in session.turns]
-    assert all(t["rubric_version"] for t in stored)
+    assert [t.reply for t in stored] == [t.reply for t in session.turns]
+    assert all(t.rubric_version and t.score == s.score for t, s in zip(stored, session.turns))  # read back whole
 
 
 def test_a_breach_fails_the_call(library, store):
@@ -114,7 +114,7 @@ def test_retry_keeps_both_attempts_and_replays_the_same_line(library, store):
     assert good.turn.index == 0 and good.turn.attempt == 2
     assert [t.reply for t in session.attempts] == [bad.turn.reply, good.turn.reply]
     rows = store.turns(session.id)
-    assert [(r["idx"], r["attempt"]) for r in rows] == [(0, 1), (0, 2)]
+    assert [(r.idx, r.attempt) for r in rows] == [(0, 1), (0, 2)]
     assert session.summary().overall >= session.first_attempts_summary().overall
     assert not session.can_retry or session.turns  # one retry per answer
 

@@ -48,5 +48,5 @@ def test_a_damaged_detail_in_the_database_still_lets_the_call_be_reviewed(store,
     with store.db.conn:
         store.db.execute("UPDATE turns SET detail = X'01FFFF' WHERE session_id = ? AND idx = 0", [sid])
     first, second = store.turns(sid)[:2]
-    assert "cannot be read: damaged score detail" in json.loads(first["detail"])["notices"][0]
-    assert first["reply"] and json.loads(second["detail"])["rubric_version"]
+    assert "cannot be read: damaged score detail" in first.problem and first.score is None
+    assert first.reply and second.score is not None and second.score.rubric_version

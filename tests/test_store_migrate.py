@@ -5,6 +5,7 @@ import sqlite3
 import pytest
 
 from trainer.store.db import StoreError
+from trainer.store.detail import unpack
 from trainer.store.schema import CURRENT_VERSION, MIGRATIONS
 from trainer.store.store import Store
 
@@ -42,8 +43,9 @@ def test_a_version_1_database_is_backed_up_then_upgraded_in_place(tmp_path):
     assert store.db.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == CURRENT_VERSION
     assert store.db.execute("SELECT status, overall FROM sessions").fetchone() == ("completed", 0)
     turns = store.turns("s1")
-    assert [t["reply"] for t in turns] == ["Hello", "Hello"] and turns[0]["overall"] == 0 and turns[0]["blocked"] == 1
-    assert json.loads(turns[0]["detail"]) == DETAIL  # packed by the upgrade, read back the same
+    assert [t.reply for t in turns] == ["Hello", "Hello"] and turns[0].overall == 0 and turns[0].blocked
+    raw = store.db.execute("SELECT detail FROM turns WHERE id = ?", [turns[0].id]).fetchone()[0]
+    assert json.loads(unpack(raw)) == DETAIL  # packed by the upgrade, read back the same
     assert isinstance(store.db.execute("SELECT detail FROM turns").fetchone()[0], bytes)
     assert "scores" not in store.db.table_names()  # each score now lives in its turn's row
     assert sorted(store.db.execute("SELECT rule_id FROM score_blockers").fetchall()) == [
@@ -135,9 +137,10 @@ def test_the_window_shows_a_notice_while_it_upgrades(tmp_path, qtbot, monkeypatc
 
     monkeypatch.setattr(app.UpgradeNotice, "close", seen_then_closed)
     make_v1(tmp_path / "trainer.db")
-    store = app.open_store_or_explain(tmp_path / "trainer.db")
-    assert shown == [True] and store.db.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == CURRENT_VERSION
-    store.close()
+    data = app.open_store_or_explain(tmp_path / "trainer.db")
+    version = data.call(lambda store: store.db.execute("SELECT MAX(version) FROM schema_version").fetchone()[0])
+    assert shown == [True] and version == CURRENT_VERSION
+    data.close()
 
 
 def test_the_space_an_upgrade_frees_is_given_back(tmp_path):

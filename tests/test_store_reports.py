@@ -17,7 +17,7 @@ def test_csv_files_have_the_documented_columns_and_one_row_per_session_and_turn(
     bad = play(store, library, "Eli Cruz", "collector-dispute", seed=2, breach=True)
     play(store, library, "Eli Cruz", seed=3, replies=1, finish=False)
     store.add_annotation(good, "Ms Ortiz", "override", "Kind and clear", dimension="overall", value=88)
-    turn = store.turns(bad)[0]["id"]
+    turn = store.turns(bad)[0].id
     store.add_annotation(bad, "Ms Ortiz", "comment", "=HYPERLINK(\"http://x\")", turn_id=turn)
     written = write_csv_reports(store, tmp_path / "out")
     assert {p.name: n for p, n in written.items()} == {"sessions.csv": 3, "turns.csv": sum(

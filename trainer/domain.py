@@ -5,7 +5,9 @@ between them so that none of them needs to know another.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
+from typing import Any
 
 DIMENSIONS = ("empathy", "clarity", "compliance")
 
@@ -105,11 +107,34 @@ class Score:
         vals = [d.score for d in self.dimensions() if d.applicable]
         return round(sum(vals) / len(vals)) if vals else 0
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["moves"] = sorted(self.moves)
         d["overall"] = self.overall
         return d
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "Score":
+        """A stored score read back (to_dict's inverse). Raises ValueError when it is not one: the
+        detail may come from a damaged file or another kiosk's bundle."""
+        try:
+            dims = {n: _dimension(d[n]) for n in DIMENSIONS}
+            blockers = [Blocker(str(b["rule_id"]), str(b["title"]), str(b["source"]), int(b.get("start", 0)),
+                                int(b.get("end", 0))) for b in d.get("blockers") or []]
+            return cls(dims["empathy"], dims["clarity"], dims["compliance"], str(d.get("rubric_version", "")),
+                       blockers, frozenset(str(m) for m in d.get("moves") or []),
+                       [str(n) for n in d.get("notices") or []], bool(d.get("empty", False)))
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            raise ValueError(f"not a stored score ({type(e).__name__}: {e})") from e
+
+
+def _dimension(d: Mapping[str, Any]) -> DimensionScore:
+    return DimensionScore(
+        str(d["name"]), int(d["score"]), bool(d.get("applicable", True)),
+        {str(k): int(v) for k, v in (d.get("subscores") or {}).items()},
+        [Evidence(int(e["start"]), int(e["end"]), str(e["dimension"]), int(e["points"]), str(e["reason"]))
+         for e in d.get("evidence") or []],
+        str(d.get("suggestion", "")), [str(r) for r in d.get("reasons") or []])
 
 
 @dataclass(frozen=True)

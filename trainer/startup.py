@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .scenarios.loader import Library, builtin_library
+from .store.db import move_aside  # noqa: F401  (the window offers it for a damaged file)
 from .store.migrate import UpgradeNotice
 from .store.store import Store
 

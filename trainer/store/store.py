@@ -10,7 +10,8 @@ from pathlib import Path
 from .. import __version__
 from ..domain import Turn
 from .db import StoreError, now, open_database
-from .detail import DetailError, pack, unpack
+from .detail import pack
+from .records import StoredTurn
 from .migrate import UpgradeNotice
 from . import verdicts
 
@@ -237,14 +238,8 @@ class Store:
         return list(self.db.query("SELECT * FROM sessions WHERE trainee_id = ? ORDER BY started_at DESC",
                                   [trainee_id]))
 
-    def turns(self, session_id: str) -> list[dict]:
-        """The session's turns in order, each with its score; 'detail' is the score's JSON text.
-
-        A detail that cannot be read (a damaged file) becomes one that says so; the turn still shows."""
-        rows = list(self.db.query("SELECT * FROM turns WHERE session_id = ? ORDER BY idx, attempt", [session_id]))
-        for row in rows:
-            try:
-                row["detail"] = unpack(row["detail"])
-            except DetailError as e:
-                row["detail"] = json.dumps({"blockers": [], "notices": [f"The score's detail cannot be read: {e}."]})
-        return rows
+    def turns(self, session_id: str) -> list[StoredTurn]:
+        """The session's turns in order, each with its score (None, with the reason, when its stored
+        detail cannot be read: the turn still shows)."""
+        return [StoredTurn.from_row(row) for row in
+                self.db.query("SELECT * FROM turns WHERE session_id = ? ORDER BY idx, attempt", [session_id])]

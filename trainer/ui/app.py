@@ -54,8 +54,7 @@ def open_store_or_explain(path):
     bad file aside. An upgrade runs first, here, so its notice can show."""
     from PySide6.QtWidgets import QMessageBox
 
-    from ..startup import open_store
-    from ..store.db import move_aside
+    from ..startup import move_aside, open_store
     from ..store.errors import StoreError
     from ..store.worker import StoreThread
 

@@ -26,6 +26,7 @@ class CallController(QObject):
         super().__init__(parent)
         self.session: CallSession | None = None
         self.busy = False
+        self.pending = 0  # requests still running off the GUI thread (a turn, a hang-up)
 
     def attach(self, session: CallSession) -> None:
         """Follow this session from now on; events of an earlier one are dropped."""
@@ -67,21 +68,29 @@ class CallController(QObject):
         session = self.session
         if session is None or session.finished:
             return
-        run_in_background(lambda cancel: session.hang_up(), lambda _: None, self.failed.emit)
+        self.pending += 1
+
+        def settled(*_) -> None:
+            self.pending -= 1
+
+        run_in_background(lambda cancel: session.hang_up(), settled, lambda message: (settled(), self.failed.emit(message)))
 
     def _turn(self, work, on_done=None) -> None:
         session = self.session
         if session is None or self.busy:
             return
         self._set_busy(True)
+        self.pending += 1
 
         def done(result) -> None:
+            self.pending -= 1
             if session is self.session:
                 self._set_busy(False)
                 if on_done is not None:
                     on_done(result)
 
         def failed(message: str) -> None:
+            self.pending -= 1
             if session is self.session:
                 self._set_busy(False)
                 self.failed.emit(message)

@@ -2,7 +2,6 @@
 exports, and kiosk bundles (export this database's calls; import other kiosks')."""
 from __future__ import annotations
 
-import json
 import threading
 from pathlib import Path
 
@@ -213,13 +212,13 @@ class SupervisorPage(QWidget):
             html.append(f"<p style='background:#fff4d6; padding:4px'><b>{escape(note['author'])}</b> ({what}): "
                         f"{escape(note.get('text') or '')}</p>")
         for t in self.store.turns(session_id):
-            detail = json.loads(t["detail"])
-            blockers = detail.get("blockers") or []
-            html.append(f"<p><b>Patient:</b> {escape(t['patient_text'])}<br>"
-                        f"<b>Trainee</b> (try {t['attempt']}): {escape(t['reply'])}<br>"
-                        f"<span style='color:{theme.MUTED}'>empathy {t['empathy']} · clarity {t['clarity']} · "
-                        f"compliance {t['compliance']} · overall {t['overall']}</span>"
-                        + "".join(f"<br><b style='color:{theme.BAD}'>Blocker: {escape(b['title'])} ({escape(b['source'])})</b>"
+            blockers = t.score.blockers if t.score else []
+            problem = f"<br><i>{escape(t.problem)}</i>" if t.problem else ""
+            html.append(f"<p><b>Patient:</b> {escape(t.patient_text)}<br>"
+                        f"<b>Trainee</b> (try {t.attempt}): {escape(t.reply)}<br>"
+                        f"<span style='color:{theme.MUTED}'>empathy {t.empathy} · clarity {t.clarity} · "
+                        f"compliance {t.compliance} · overall {t.overall}</span>{problem}"
+                        + "".join(f"<br><b style='color:{theme.BAD}'>Blocker: {escape(b.title)} ({escape(b.source)})</b>"
                                   for b in blockers) + "</p>")
         self.detail.setHtml("".join(html))
 
