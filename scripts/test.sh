@@ -6,4 +6,6 @@ bash scripts/setup.sh
 export QT_QPA_PLATFORM=offscreen
 # lint first (pyflakes and bugbear, settings in pyproject.toml): a likely bug fails the run like a test
 .venv/bin/python -m ruff check trainer tests scripts benchmarks main.py
+# import contracts (pyproject.toml): the core never imports Qt, layers, the window runs no SQL
+.venv/bin/lint-imports --no-cache
 exec .venv/bin/python -m pytest "$@"

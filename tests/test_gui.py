@@ -508,3 +508,15 @@ def test_the_supervisor_area_keeps_the_lrs_settings_and_sends_on_request(qtbot, 
     assert store.setting("lrs_endpoint") == "http://127.0.0.1:9/xapi/"  # saved, key name only
     assert "BILLING_TRAINER_LRS_PASSWORD" in panel.result_label.text()  # says which key is missing
     window.supervisor._lrs_dialog.close()
+
+
+def test_a_call_that_cannot_start_says_so_and_goes_back_home(qtbot, window, monkeypatch):
+    from trainer.personas.scripted import ScriptedPersona
+    seen = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: seen.append((title, text)))
+    monkeypatch.setattr(ScriptedPersona, "open", lambda self: (_ for _ in ()).throw(ValueError("no such line")))
+    sign_in(window)
+    window.start_call("surprise-deductible")
+    qtbot.waitUntil(lambda: bool(seen), timeout=10000)
+    assert seen[0][0] == "This call could not start" and "no such line" in seen[0][1]
+    assert window.stack.currentWidget() is window.catalogue and window.session is None

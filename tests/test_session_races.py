@@ -103,3 +103,16 @@ def test_events_tell_the_terminal_and_the_window_the_same_story(library, store):
     assert events[2] == PatientSpoke(result.patient, first=False)
     session.hang_up()
     assert events[-1] == CallEnded("abandoned", None)
+
+
+class BrokenPersona(ScriptedPersona):
+    def open(self):
+        raise ValueError("the first line names a variable this call does not have")
+
+
+def test_a_call_whose_patient_cannot_speak_is_not_left_active(library, store):
+    session = CallSession(library.get("surprise-deductible"), store, store.sign_in("T"), seed=1,
+                          persona_factory=BrokenPersona)
+    with pytest.raises(ValueError):
+        session.open()
+    assert store.session(session.id)["status"] == "abandoned" and not session.busy

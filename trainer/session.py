@@ -135,7 +135,12 @@ class CallSession:
                     self.trainee_id, self.scenario.id, self.scenario.title, self.loaded.content_hash,
                     self.scorer.rubric_version, self.persona.mode, self.seed, topics=list(self.scenario.crcr_topics))
                 self.status = "active"
-            return self._hear(self.persona.open(), first=True)
+            try:
+                first = self.persona.open()
+            except Exception:
+                self.hang_up()  # never leave an 'active' call behind a patient who could not speak
+                raise
+            return self._hear(first, first=True)
 
     def submit(self, reply: str) -> TurnResult:
         """Score and store the reply, then hear the patient's answer (the slow part with a model voice)."""

@@ -33,6 +33,7 @@ class ReplyEdit(QPlainTextEdit):
 
 class CallPage(QWidget):
     finished = Signal()  # the call ended (patient's closing line, or the trainee hung up)
+    could_not_start = Signal(str)  # the call failed before the patient said anything; the words say why
 
     def __init__(self, voice=None, transcriber=None):
         super().__init__()
@@ -229,6 +230,10 @@ class CallPage(QWidget):
 
     def _failed(self, message: str) -> None:
         """A request failed: say so in words; the reply (if any) is still in the box."""
+        if self.session is not None and self.session.current is None:
+            self._ticker.stop()
+            self.could_not_start.emit(message or "The call could not start.")
+            return
         self._note(message if message else "That did not work; your reply is still in the box.")
 
     def _heard(self, event: PatientSpoke) -> None:

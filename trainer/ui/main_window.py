@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         self.sign_in.supervisor_requested.connect(self.open_supervisor)
         self.catalogue.start_requested.connect(self.start_call)
         self.call.finished.connect(self.on_call_finished)
+        self.call.could_not_start.connect(self._call_could_not_start)
         self.debrief.home_requested.connect(self.show_catalogue)
         self.debrief.again_requested.connect(lambda: self.start_call(self.session.scenario.id))
         self.debrief.next_requested.connect(self.start_call)
@@ -250,6 +251,13 @@ class MainWindow(QMainWindow):
         if not self.settings.llm_judge:
             return None
         return model_judge(self._endpoint())
+
+    def _call_could_not_start(self, message: str) -> None:
+        QMessageBox.warning(self, "This call could not start",
+                            f"{message}\n\nNothing was scored; choose another call or tell your supervisor.")
+        self.session = None
+        self.call.reset()
+        self.show_catalogue()
 
     def on_call_finished(self) -> None:
         self.debrief.show_session(self.session, self._pick())
