@@ -271,7 +271,7 @@ def test_supervisor_exports_csv_and_pdf_and_reports_an_unwritable_folder(qtbot, 
     sup.table.selectRow(0)
     sup.export_pdf_to(tmp_path / "card.pdf")
     assert (tmp_path / "card.pdf").read_bytes()[:4] == b"%PDF"
-    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: None)
+    monkeypatch.setattr("trainer.ui.supervisor.plain_message", lambda *a, **k: None)
     sup.export_csv_to(tmp_path / "csv")
     qtbot.waitUntil(lambda: "Exported" in sup.note_hint.text() or "fail" in sup.note_hint.text().lower(), timeout=10000)
     assert any((tmp_path / "csv").glob("*.csv"))
@@ -466,8 +466,8 @@ def test_supervisor_exports_this_kiosk_and_imports_others(qtbot, make_window, li
     bad = usb / "half-copied.trainer-bundle"
     bad.write_bytes(theirs.read_bytes()[:5000])
     asked, warned = [], []
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.Yes)
-    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warned.append(a[2]))
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: asked.append(box.text()) or QMessageBox.Yes)
+    monkeypatch.setattr("trainer.ui.supervisor.plain_message", lambda *a, **k: warned.append(a[2]))
     sup.import_bundles_from([bad, theirs, ours])
     qtbot.waitUntil(lambda: sup.note_hint.text().startswith("Imported 2 bundle(s)"), timeout=20000)
     assert "half-copied.trainer-bundle" in asked[0] and "Import the other 2 file(s)?" in asked[0]
@@ -513,7 +513,7 @@ def test_the_supervisor_area_keeps_the_lrs_settings_and_sends_on_request(qtbot, 
 def test_a_call_that_cannot_start_says_so_and_goes_back_home(qtbot, window, monkeypatch):
     from trainer.personas.scripted import ScriptedPersona
     seen = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: seen.append((title, text)))
+    monkeypatch.setattr("trainer.ui.main_window.plain_message", lambda parent, title, text, *a: seen.append((title, text)))
     monkeypatch.setattr(ScriptedPersona, "open", lambda self: (_ for _ in ()).throw(ValueError("no such line")))
     sign_in(window)
     window.start_call("surprise-deductible")

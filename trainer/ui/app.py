@@ -24,13 +24,12 @@ def run_gui(args) -> int:
         return 2
     from PySide6.QtWidgets import QApplication
 
-    from PySide6.QtWidgets import QMessageBox
-
     from ..config import data_dir, database_path
     from ..settings import load_settings
     from ..startup import library
     from .main_window import MainWindow
     from .theme import build_style
+    from .widgets import plain_message
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Billing Conversation Trainer")
@@ -43,7 +42,7 @@ def run_gui(args) -> int:
     window = MainWindow(library(args.scenarios), data, settings, folder, kiosk=True if args.kiosk else None)
     window.show()
     if warning:
-        QMessageBox.warning(window, "Settings", warning)
+        plain_message(window, "Settings", warning)
     code = app.exec()
     data.close()  # the store's thread finishes its work and ends the run cleanly
     return code
@@ -52,11 +51,13 @@ def run_gui(args) -> int:
 def open_store_or_explain(path):
     """Open the database on the store's own thread; on failure explain in a dialog, offering to move a
     bad file aside. An upgrade runs first, here, so its notice can show."""
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QMessageBox
 
     from ..startup import move_aside, open_store
     from ..store.errors import StoreError
     from ..store.worker import StoreThread
+    from .widgets import plain_message
 
     while True:
         notice = UpgradeNotice()
@@ -77,6 +78,7 @@ def open_store_or_explain(path):
         except StoreError as e:
             notice.close()
             box = QMessageBox(QMessageBox.Critical, "Cannot open the trainer's data", str(e))
+            box.setTextFormat(Qt.PlainText)  # the message quotes a path, which may hold anything
             move = box.addButton("Move it aside and start fresh", QMessageBox.AcceptRole) if e.can_move_aside else None
             box.addButton("Quit", QMessageBox.RejectRole)
             box.exec()
@@ -84,7 +86,7 @@ def open_store_or_explain(path):
                 print(f"billing-trainer: {e}", file=sys.stderr)
                 return None
             moved = move_aside(path)
-            QMessageBox.information(None, "Moved aside", f"The old file is kept as {moved}.")
+            plain_message(None, "Moved aside", f"The old file is kept as {moved}.", QMessageBox.Information)
 
 
 class UpgradeNotice:

@@ -10,7 +10,7 @@ from ..progress import ScenarioStats
 from ..scenarios.loader import Library
 from ..scenarios.schema import CRCR_DOMAIN_LABELS, CRCR_DOMAINS, CRCR_TOPICS, TOPIC_LABELS
 from . import theme
-from .widgets import escape, label
+from .widgets import escape, label, plain_tip
 
 ROLE_NAMES = {"hospital_billing": "Hospital billing office", "physician_office": "Physician practice",
               "patient_access": "Patient access / registration", "collection_agency": "Third-party collector"}
@@ -85,8 +85,7 @@ class CataloguePage(QWidget):
         box.setContentsMargins(28, 18, 28, 18)
         self.greeting = label("", "h1")
         box.addWidget(self.greeting)
-        self.pick_label = label("", "pick")
-        self.pick_label.setTextFormat(Qt.RichText)
+        self.pick_label = label("", "pick", rich=True)
         pick_row = QHBoxLayout()
         pick_row.addWidget(self.pick_label, 1)
         self.pick_button = QPushButton("Practise this next")
@@ -100,7 +99,7 @@ class CataloguePage(QWidget):
         self.warning.setVisible(bool(library.problems))
         if library.problems:
             self.warning.setText(problems_summary(library))
-            self.warning.setToolTip("\n".join(map(str, library.problems)))
+            plain_tip(self.warning, "\n".join(map(str, library.problems)))
         box.addWidget(self.warning)
 
         filters = QHBoxLayout()

@@ -12,7 +12,7 @@ from ..session import CallSession
 from ..verdict import verdict_words
 from . import theme
 from .score_card import set_bar_colour
-from .widgets import card, escape, label
+from .widgets import card, escape, label, plain_tip
 
 ENDINGS = {"resolved": "Resolved", "payment_plan": "Payment plan agreed", "escalated": "Escalated to a supervisor",
            "hung_up": "The patient hung up", None: "You hung up"}
@@ -62,8 +62,7 @@ class DebriefPage(QWidget):
         scores.layout().addWidget(self.blockers)
         self.concerns = label("", "muted")
         scores.layout().addWidget(self.concerns)
-        self.next_label = label("", "pick")
-        self.next_label.setTextFormat(Qt.RichText)
+        self.next_label = label("", "pick", rich=True)
         scores.layout().addWidget(self.next_label)
         box.addWidget(scores)
         self.table = QTableWidget(0, 7)
@@ -151,7 +150,7 @@ class DebriefPage(QWidget):
                     item.setTextAlignment(Qt.AlignCenter)
                 if c >= 4 and text.isdigit():
                     item.setForeground(Qt.GlobalColor.black)
-                    item.setToolTip("; ".join(turn.score.dimensions()[c - 4].reasons))
+                    plain_tip(item, "; ".join(turn.score.dimensions()[c - 4].reasons))
                 self.table.setItem(r, c, item)
         self.table.resizeColumnToContents(0)
         self.table.resizeColumnToContents(1)

@@ -30,7 +30,7 @@ from .settings_dialog import SettingsDialog
 from .sign_in import SignInPage
 from .supervisor import SupervisorPage
 from .theme import build_style
-from .widgets import label
+from .widgets import label, plain_message, plain_tip
 
 
 class _ServerReady(QObject):
@@ -160,7 +160,7 @@ class MainWindow(QMainWindow):
         self.trainee_id = self.store.sign_in(name)
         self.trainee_name = name
         self.who.setText(name)
-        self.who.setToolTip(name)
+        plain_tip(self.who, name)
         if self.kiosk:
             self.idle.start()
         self.show_catalogue()
@@ -233,7 +233,7 @@ class MainWindow(QMainWindow):
         if error is not None:
             self.local_server.stop()
             self.local_server = None
-            QMessageBox.warning(self, "Local model", f"The local model could not start ({error}). "
+            plain_message(self, "Local model", f"The local model could not start ({error}). "
                                 "This call uses the scripted patient.")
             self.settings.llm_enabled = self.settings.llm_judge = False
         scenario_id, self._pending_call = self._pending_call, None
@@ -253,7 +253,7 @@ class MainWindow(QMainWindow):
         return model_judge(self._endpoint())
 
     def _call_could_not_start(self, message: str) -> None:
-        QMessageBox.warning(self, "This call could not start",
+        plain_message(self, "This call could not start",
                             f"{message}\n\nNothing was scored; choose another call or tell your supervisor.")
         self.session = None
         self.call.reset()
@@ -297,7 +297,7 @@ class MainWindow(QMainWindow):
         try:
             save_settings(self.data_dir, self.settings)
         except OSError as e:
-            QMessageBox.warning(self, "Settings not saved", f"Could not write the settings to {self.data_dir}: {e}")
+            plain_message(self, "Settings not saved", f"Could not write the settings to {self.data_dir}: {e}")
 
     def open_supervisor(self) -> None:
         if ask_pin(self, self.settings, self._save_settings, "Enter the supervisor PIN to open the supervisor area."):
@@ -320,7 +320,8 @@ class MainWindow(QMainWindow):
         self._save_settings()
         if dialog.new_data_dir and dialog.new_data_dir != self.data_dir:
             remember_data_dir(dialog.new_data_dir)
-            QMessageBox.information(self, "Data folder", f"The app will use {dialog.new_data_dir} from its next start.")
+            plain_message(self, "Data folder", f"The app will use {dialog.new_data_dir} from its next start.",
+                          QMessageBox.Information)
         self.apply_settings()
 
     def apply_settings(self) -> None:

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QProgre
 
 from ..domain import DIMENSIONS, Score
 from . import theme
-from .widgets import escape, label
+from .widgets import escape, label, plain_tip
 
 
 def set_bar_colour(bar, colour: str) -> None:
@@ -160,5 +160,5 @@ class ScoreCard(QFrame):
             index = int(text[3:])
             if index < len(self._reasons):
                 QToolTip.showText(QCursor.pos(), self._reasons[index], self.reply)
-                self.reply.setToolTip(self._reasons[index])
+                plain_tip(self.reply, self._reasons[index])
                 self.reply.setAccessibleDescription(self._reasons[index])

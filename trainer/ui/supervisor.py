@@ -18,7 +18,7 @@ from ..store.report_data import report_card_data
 from ..store.worker import StoreThread
 from . import theme
 from .class_summary import ClassSummaryDialog
-from .widgets import button, card, escape, label
+from .widgets import FlowLayout, button, card, escape, label, plain_message, plain_tip
 from .workers import Cancelled, on_store
 
 TABLE_LIMIT = 2000  # rows shown at once; the search box narrows a larger class
@@ -53,6 +53,7 @@ class SupervisorPage(QWidget):
         box.setContentsMargins(20, 14, 20, 14)
         top = QHBoxLayout()
         top.addWidget(label("Supervisor", "h1"), 1)
+        actions = FlowLayout()  # wraps onto a second line rather than widen the window (large text)
         self.summary = button("Class summary", "Means per dimension, CRCR topic and scenario, and the most common "
                               "blockers", self.show_class_summary)
         self.import_bundle = button("Import bundles…", "Import bundle files exported on other kiosks",
@@ -65,10 +66,11 @@ class SupervisorPage(QWidget):
         self.lrs = button("Learning record store…", "Where finished calls are sent as xAPI statements; send now",
                           self.open_lrs)
         close = button("Close supervisor area", "Close the supervisor area", self.close_requested)
-        for w in (self.summary, self.import_bundle, self.export_bundle, self.export_csv, self.export_pdf, self.lrs,
-                  close):
-            top.addWidget(w)
+        top.addWidget(close, 0, Qt.AlignTop)
+        for w in (self.summary, self.import_bundle, self.export_bundle, self.export_csv, self.export_pdf, self.lrs):
+            actions.addWidget(w)
         box.addLayout(top)
+        box.addLayout(actions)
         self.status = label("", "muted")
         box.addWidget(self.status)
 
@@ -90,7 +92,10 @@ class SupervisorPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.setAccessibleName("Trainees: sort by any column; select one to see their calls")
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setTextElideMode(Qt.ElideRight)  # a long name is cut with …, the scores always show
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.table.setMinimumHeight(120)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
         self.table.selectionModel().selectionChanged.connect(self._trainee_selected)
         left = QWidget()
         lbox = QVBoxLayout(left)
@@ -104,6 +109,9 @@ class SupervisorPage(QWidget):
         self.sessions.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.sessions.setSelectionMode(QAbstractItemView.SingleSelection)
         self.sessions.verticalHeader().hide()
+        self.sessions.setWordWrap(False)
+        self.sessions.setTextElideMode(Qt.ElideRight)  # long call titles end in …; the tooltip has them whole
+        self.sessions.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.sessions.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
         self.sessions.setAccessibleName("The selected trainee's calls; select one to review it")
         self.sessions.itemSelectionChanged.connect(self._session_selected)
@@ -134,13 +142,23 @@ class SupervisorPage(QWidget):
         right.layout().addLayout(form)
         right.layout().addWidget(self.note_hint)
 
-        split = QSplitter()
-        split.addWidget(left)
+        # trainees across the whole width (every score column shows at 1280 px), their calls and the
+        # selected call's review side by side below
         middle = card(label("Calls", "h2"), self.sessions)
-        split.addWidget(middle)
-        split.addWidget(right)
-        split.setSizes([560, 300, 420])
+        middle.setMinimumWidth(300)
+        right.setMinimumWidth(340)
+        below = QSplitter(Qt.Horizontal)
+        below.addWidget(middle)
+        below.addWidget(right)
+        below.setSizes([560, 680])
+        below.setChildrenCollapsible(False)
+        split = QSplitter(Qt.Vertical)
+        split.addWidget(left)
+        split.addWidget(below)
+        split.setSizes([240, 420])
+        split.setChildrenCollapsible(False)
         box.addWidget(split, 1)
+        self.split = split
         self.lock()
 
     # opening and closing
@@ -190,6 +208,8 @@ class SupervisorPage(QWidget):
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.UserRole, s["id"])
+                if c == 1:
+                    plain_tip(item, text)
                 self.sessions.setItem(r, c, item)
         self.detail.clear()
         self.session_id = None
@@ -334,18 +354,20 @@ class SupervisorPage(QWidget):
         self.reload()
         if report.committed:
             if report.rejected:
-                QMessageBox.warning(self, "Import", format_import_report(report))
+                plain_message(self, "Import", format_import_report(report))
             return format_import_report(report).splitlines()[-1]
         bad = {e.path for e in report.rejected}
         good = [f for f in files if f not in bad]
         problems = "\n".join(str(e) for e in report.rejected)
-        if good and QMessageBox.question(
-                self, "Import", f"{problems}\n\nNothing was imported yet. Import the other {len(good)} file(s)?"
-                ) == QMessageBox.Yes:
+        ask = QMessageBox(QMessageBox.Question, "Import",
+                          f"{problems}\n\nNothing was imported yet. Import the other {len(good)} file(s)?",
+                          QMessageBox.Yes | QMessageBox.No, self)
+        ask.setTextFormat(Qt.PlainText)  # bundle names and problems come from outside
+        if good and ask.exec() == QMessageBox.Yes:
             self.import_bundles_from(good, skip_bad=True)
             return f"Importing the other {len(good)} file(s)…"
         if not good:
-            QMessageBox.warning(self, "Import", f"{problems}\n\nNothing was imported: the database is unchanged.")
+            plain_message(self, "Import", f"{problems}\n\nNothing was imported: the database is unchanged.")
         return "Nothing was imported: the database is unchanged."
 
     def _run(self, title: str, job, describe) -> None:
@@ -360,4 +382,4 @@ class SupervisorPage(QWidget):
 
     def _failed(self, message: str) -> None:
         self.note_hint.setText(message)
-        QMessageBox.warning(self, "Could not finish", message)
+        plain_message(self, "Could not finish", message)
