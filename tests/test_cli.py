@@ -91,7 +91,7 @@ def test_practice_commands_are_never_sent_to_the_patient(tmp_path):
     out = run("--data-dir", str(tmp_path), "practice", "surprise-deductible", "--seed", "1", "--name", "Ana",
               stdin="/help\n/nonsense\n/hangup\n")
     assert out.returncode == 0, out.stderr
-    assert "commands: /hangup ends the call" in out.stdout and "unknown command '/nonsense'" in out.stdout
+    assert "/hangup ends the call" in out.stdout and "unknown command '/nonsense'" in out.stdout
     assert "Call over: you hung up  (0 replies)" in out.stdout
     import sqlite3
     assert sqlite3.connect(tmp_path / "trainer.db").execute("SELECT COUNT(*) FROM turns").fetchone()[0] == 0
@@ -100,3 +100,40 @@ def test_practice_commands_are_never_sent_to_the_patient(tmp_path):
 def test_one_reply_is_one_reply():
     from trainer.console import replies
     assert (replies(0), replies(1), replies(2)) == ("0 replies", "1 reply", "2 replies")
+
+
+def test_practice_shows_the_patient_card_the_reasons_and_answers_hint_and_retry(tmp_path):
+    replies = "\n".join(["/hint", "Calm down. You should have read your policy.", "/retry",
+                         "Hi, I'm Sam in billing. I'm sorry this was a surprise. Can I have your full name and date of birth?",
+                         "/hangup"]) + "\n"
+    out = run("--data-dir", str(tmp_path), "practice", "surprise-deductible", "--seed", "1", "--name", "Ana", stdin=replies)
+    assert out.returncode == 0, out.stderr
+    assert "Your goals on this call:" in out.stdout and "Account:" in out.stdout  # the patient card
+    assert "Try starting like this" in out.stdout  # /hint
+    assert "blames the patient" in out.stdout  # the reasons behind a score, not only the "try" line
+    assert "Answer that line again" in out.stdout  # /retry
+    import sqlite3
+    rows = sqlite3.connect(tmp_path / "trainer.db").execute("SELECT idx, attempt FROM turns ORDER BY rowid").fetchall()
+    assert rows == [(0, 1), (0, 2)]
+
+
+def test_practice_wraps_long_lines_at_word_boundaries(tmp_path):
+    env = dict(os.environ, COLUMNS="50")
+    out = run("--data-dir", str(tmp_path), "practice", "surprise-deductible", "--seed", "1", "--name", "Ana",
+              stdin="/hangup\n", env=env)
+    lines = out.stdout.splitlines()
+    assert max(len(x) for x in lines if not x.startswith("=")) <= 50
+    words = set(out.stdout.split())
+    assert "deductible" in " ".join(lines).replace("\n", " ")  # words arrive whole
+    assert all(len(w) < 40 for w in words if set(w) != {"="})
+
+
+def test_invalid_utf8_on_stdin_is_stored_with_a_marker_not_a_crash(tmp_path):
+    proc = subprocess.run([sys.executable, str(ROOT / "main.py"), "--data-dir", str(tmp_path), "practice",
+                           "surprise-deductible", "--seed", "1", "--name", "Ana"],
+                          input=b"Hello \xff\xfe there, can I have your date of birth?\n/hangup\n",
+                          capture_output=True, timeout=120, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    import sqlite3
+    [(reply,)] = sqlite3.connect(tmp_path / "trainer.db").execute("SELECT reply FROM turns").fetchall()
+    assert reply.startswith("Hello \ufffd") and "date of birth" in reply

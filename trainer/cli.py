@@ -4,7 +4,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
+import textwrap
 from pathlib import Path
 
 from . import __version__
@@ -69,8 +71,90 @@ def run_command(args, pdf_writer=None) -> int:
     return commands[args.command](args)
 
 
-PRACTICE_HELP = ("commands: /hangup ends the call (Ctrl+C or Ctrl+D too); /help shows this. "
-                 "Anything else is your reply to the patient.")
+PRACTICE_HELP = ("commands: /hint a nudge (costs points) · /retry answer the last line again · /hangup ends the "
+                 "call (Ctrl+C or Ctrl+D too) · /help this list. Anything else is your reply to the patient.")
+
+
+def say(text: str = "") -> None:
+    """Print wrapped at word boundaries to the terminal's width (a word is never cut in two)."""
+    width = max(40, min(100, shutil.get_terminal_size((100, 24)).columns - 1))
+    for para in text.split("\n"):
+        indent = para[:len(para) - len(para.lstrip())]
+        print(textwrap.fill(para, width, subsequent_indent=indent + "  ", break_long_words=False,
+                            break_on_hyphens=False) if para.strip() else para)
+
+
+def say_patient(line) -> None:
+    say(f"PATIENT: {line.text}" + ("   [scripted line]" if line.fallback else "") + "\n")
+
+
+def patient_card(session) -> str:
+    s = session.scenario
+    facts = [f"  {k.replace('_', ' ').capitalize()}: {v}" for k, v in session.account.items()]
+    goals = [f"  - {o}" for o in s.objectives]
+    return "\n".join([s.title, s.summary, f"You are: {s.organisation}.",
+                      f"Patient: {session.persona_name}, {s.persona.age}. {s.persona.situation}",
+                      "Account:", *facts, "Your goals on this call:", *goals, ""])
+
+
+def practise(session, line, auto: bool) -> None:
+    """The call's turns: a reply, its scores with the reasons, the patient's answer; commands between."""
+    from .session import Busy, EmptyReply, ReplyNotSaved
+
+    unsent = ""  # a reply the store could not save: Enter on an empty line sends it again
+    while not session.finished:
+        try:
+            reply = line.model_answer if auto else input("YOU (Enter sends your last reply again)> " if unsent else "YOU> ")
+            if auto:
+                say(f"YOU (model answer)> {reply}")
+        except (EOFError, KeyboardInterrupt):  # Ctrl+D or Ctrl+C hangs up, keeping what was said
+            print()
+            session.hang_up()
+            return
+        if unsent and not reply.strip():
+            reply = unsent
+        command = reply.strip().lower()
+        if command == "/hangup":
+            session.hang_up()
+            return
+        if command.startswith("/"):  # a command is never sent to the patient
+            line = _command(session, command, line)
+            continue
+        try:
+            result = session.submit(reply)
+        except EmptyReply as e:
+            say(str(e))
+            continue
+        except (ReplyNotSaved, Busy) as e:
+            unsent = reply
+            say(f"not saved: {e}")
+            continue
+        unsent = ""
+        for notice in result.notices:
+            say(f"note: {notice}")
+        say(format_score(result.turn.score, result.turn.reply))
+        if line.model_answer:
+            say(f"  A strong reply: {line.model_answer}\n")
+        line = result.patient
+        say_patient(line)
+
+
+def _command(session, command: str, line):
+    if command == "/hint":
+        try:
+            say(session.hint())
+        except RuntimeError as e:
+            say(str(e))
+    elif command == "/retry":
+        if session.can_retry:
+            line = session.retry()
+            say("Answer that line again (your first try stays in the record).")
+            say_patient(line)
+        else:
+            say("There is no reply to retry yet.")
+    else:
+        say(PRACTICE_HELP if command in ("/help", "/?") else f"unknown command {command!r}\n{PRACTICE_HELP}")
+    return line
 
 
 def library_for(args) -> Library:
@@ -150,7 +234,7 @@ def _parse_state(item: str) -> tuple[str, bool]:
 
 
 def cmd_practice(args) -> int:
-    from .session import CallSession, EmptyReply
+    from .session import CallSession
     from .store.errors import StoreError
 
     library = library_for(args)
@@ -176,40 +260,21 @@ def cmd_practice(args) -> int:
     factory = _llm_persona_factory(args) if args.llm else None
     session = CallSession(loaded, store, store.sign_in(args.name), seed=args.seed,
                           **({"persona_factory": factory} if factory else {}))
-    s = session.scenario
-    print(f"{s.title}\n{s.summary}\nYou are: {s.organisation}.  Type your reply and press Enter; "
-          "type /help for commands.\n")
-    line = session.open()
-    print(f"PATIENT: {line.text}" + ("   [scripted line]" if line.fallback else "") + "\n")
-    while not session.finished:
-        try:
-            reply = line.model_answer if args.auto else input("YOU> ")
-            if args.auto:
-                print(f"YOU (model answer)> {reply}")
-        except (EOFError, KeyboardInterrupt):  # Ctrl+D or Ctrl+C hangs up, keeping what was said
-            print()
-            session.hang_up()
-            break
-        command = reply.strip().lower()
-        if command == "/hangup":
-            session.hang_up()
-            break
-        if command.startswith("/"):  # a command is never sent to the patient
-            print(PRACTICE_HELP if command in ("/help", "/?") else f"unknown command {command!r}\n{PRACTICE_HELP}")
-            continue
-        try:
-            result = session.submit(reply)
-        except EmptyReply as e:
-            print(str(e))
-            continue
-        for notice in result.notices:
-            print(f"note: {notice}")
-        print(format_score(result.turn.score, result.turn.reply, brief=True))
-        if line.model_answer:
-            print(f"  A strong reply: {line.model_answer}\n")
-        line = result.patient
-        print(f"PATIENT: {line.text}" + ("   [scripted line]" if line.fallback else "") + "\n")
-    print(format_debrief(session))
+    if hasattr(sys.stdin, "reconfigure"):
+        sys.stdin.reconfigure(errors="replace")  # bytes that are not UTF-8 become U+FFFD, never a crash
+    say(patient_card(session))
+    say("Type your reply and press Enter; type /help for commands.\n")
+    try:
+        line = session.open()
+        say_patient(line)
+        practise(session, line, args.auto)
+    except KeyboardInterrupt:  # Ctrl+C during the patient's line: the call ends cleanly, what was said is kept
+        print()
+        session.hang_up()
+    except StoreError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    say(format_debrief(session))
     store.end_run()
     store.close()
     return 0

@@ -5,6 +5,7 @@ between them so that none of them needs to know another.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
@@ -14,12 +15,16 @@ DIMENSIONS = ("empathy", "clarity", "compliance")
 # Who is calling the patient (or taking the call). Compliance rules depend on it.
 ROLES = ("hospital_billing", "physician_office", "patient_access", "collection_agency")
 
+_SURROGATE = re.compile("[\ud800-\udfff]")  # half of a character: not storable as UTF-8
+
 # Longest reply the app keeps and scores; a spoken reply is rarely past 1,500.
 MAX_REPLY_CHARS = 4000
 
 
 def cap_reply(reply: str) -> tuple[str, str | None]:
-    """The part of a reply the app keeps and scores, and a notice when it had to cut it."""
+    """The part of a reply the app keeps and scores, and a notice when it had to cut it. Text that is not
+    valid Unicode (a lone surrogate from a paste or a bad terminal) is kept with U+FFFD in its place."""
+    reply = _SURROGATE.sub("\ufffd", reply)
     if len(reply) <= MAX_REPLY_CHARS:
         return reply, None
     return reply[:MAX_REPLY_CHARS], (f"Your reply was {len(reply):,} characters; only the first "

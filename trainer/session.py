@@ -9,11 +9,13 @@ arrives after the trainee hung up is dropped, so a finished call never changes.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import random
 import threading
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 from .call_events import CallEnded, CallEvent, Listener, PatientSpoke, ReplyScored, Token
 from .domain import CallState, PatientLine, Turn, cap_reply
@@ -26,6 +28,7 @@ from .scoring.context import FactSheet
 from .scoring.fact_check import money_values
 from .scoring.moves import patient_cues
 from .scoring.session_score import SessionScore, combine
+from .store.errors import StoreError
 from .store.store import Store
 from .verdict import passed
 
@@ -36,6 +39,14 @@ HINT_COST = 5  # points off the call's overall for each hint taken
 
 class EmptyReply(ValueError):
     """A reply with nothing in it; it is not sent."""
+
+
+class ReplyNotSaved(RuntimeError):
+    """The reply could not be stored (a full disk, a lock): nothing changed in the call, the reply is kept
+    in a recovery file beside the database, and it can be sent again."""
+
+
+RECOVERY_FILE = "unsaved-replies.jsonl"
 
 
 class Busy(RuntimeError):
@@ -215,7 +226,13 @@ class CallSession:
             index = retry_of.index if retry_of else len(self.turns)
             attempt = retry_of.attempt + 1 if retry_of else 1
             turn = Turn(index, asked, reply, score, attempt, hints=self._hints)
-            turn.id = self.store.add_turn(self.id, turn)
+            try:
+                turn.id = self.store.add_turn(self.id, turn)
+            except StoreError as e:
+                self._retry_of = retry_of  # nothing changed: the same reply can be sent again
+                kept = self._keep_unsaved(reply)
+                raise ReplyNotSaved(f"{e} Your reply was not lost: it is still in the box"
+                                    f"{f' and copied to {kept}' if kept else ''}; send it again.") from e
             self._hints = 0
             self._before_last = (self.persona.snapshot(), self.state, self.current)
             self.turns.append(turn)
@@ -246,6 +263,18 @@ class CallSession:
                 return line
         self._emit(PatientSpoke(line, first))
         return line
+
+    def _keep_unsaved(self, reply: str) -> Path | None:
+        """Append the reply to the recovery file beside the database (best effort: the disk may be full)."""
+        path = Path(self.store.path).parent / RECOVERY_FILE
+        record = {"at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "session": self.id,
+                  "trainee": self.trainee_id, "scenario": self.scenario.id, "reply": reply}
+        try:
+            with path.open("a", encoding="utf-8") as f:
+                f.write(json.dumps(record) + "\n")
+        except OSError:
+            return None
+        return path
 
     @property
     def can_retry(self) -> bool:

@@ -4,12 +4,16 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sqlite3
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .. import __version__
 from ..domain import Turn
 from .db import StoreError, now, open_database
+from .errors import busy_or_full
 from .detail import pack
 from .records import StoredTurn
 from .migrate import UpgradeNotice
@@ -46,6 +50,20 @@ class Store:
         self.integrity: str | None = None  # what PRAGMA integrity_check said at begin_run, when it ran
         self.interrupted_at_start = 0  # calls begin_run found left open and marked interrupted
         self._kiosk_id: str | None = None
+
+    @contextmanager
+    def _writing(self, what: str) -> Iterator[None]:
+        """One transaction; an SQLite failure becomes a StoreError that says in words what was not saved."""
+        try:
+            with self.db.conn:
+                yield
+        except sqlite3.Error as e:
+            kind = busy_or_full(e) or "write"
+            words = {"full": f"The disk is full, so {what} could not be saved in {self.path}. Free some space.",
+                     "locked": f"Another program is holding {self.path}, so {what} could not be saved. "
+                               "Try again in a moment."}
+            raise StoreError(words.get(kind, f"{what.capitalize()} could not be saved in {self.path} ({e})."),
+                             self.path, kind) from e
 
     def close(self) -> None:
         """Close the database; an open run (begin_run) is ended cleanly first."""
@@ -132,7 +150,7 @@ class Store:
         if row:
             return row[0]
         tid = new_id()
-        with self.db.conn:
+        with self._writing("the sign-in"):
             self.db["trainees"].insert({"id": tid, "name": name, "badge": badge, "created_at": now(),
                                         "kiosk_id": self.kiosk_id})
         return tid
@@ -143,7 +161,7 @@ class Store:
         """A new 'active' session; topics are the scenario's CRCR topics (kept for the class summary)."""
         sid = new_id()
         kiosk = self.kiosk_id
-        with self.db.conn:
+        with self._writing("the new call"):
             self.db["sessions"].insert({
                 "id": sid, "trainee_id": trainee_id, "scenario_id": scenario_id, "scenario_title": scenario_title,
                 "scenario_hash": scenario_hash, "rubric_version": rubric_version, "persona_mode": persona_mode,
@@ -156,7 +174,7 @@ class Store:
         """Commit one answered turn with its score; returns the turn's id."""
         tid = new_id()
         sc = turn.score
-        with self.db.conn:
+        with self._writing("your reply"):
             self.db.execute(
                 "INSERT INTO turns (id, session_id, idx, attempt, patient_node, patient_line_id, patient_text, reply, "
                 "created_at, rubric_version, empathy, clarity, compliance, overall, blocked, detail) "
@@ -171,7 +189,7 @@ class Store:
         return tid
 
     def finish_session(self, session_id: str, status: str, ending: str | None, summary: dict) -> None:
-        with self.db.conn:
+        with self._writing("the end of the call"):
             self.db["sessions"].update(session_id, {
                 "status": status, "ending": ending, "ended_at": now(),
                 "empathy": summary.get("empathy"), "clarity": summary.get("clarity"),
@@ -182,7 +200,7 @@ class Store:
 
     def reopen_session(self, session_id: str) -> None:
         """A finished call taken up again (the trainee retries the reply that ended it): 'active' once more."""
-        with self.db.conn:
+        with self._writing("the retry"):
             self.db.execute("UPDATE sessions SET status = 'active', ending = NULL, ended_at = NULL, empathy = NULL, "
                             "clarity = NULL, compliance = NULL, overall = NULL, blocked = 0, passed = 0, run_id = ? "
                             "WHERE id = ?", [self.run_id, session_id])
@@ -215,7 +233,7 @@ class Store:
                                                    [turn_id, session_id]).fetchone() is None:
             raise ValueError(f"turn {turn_id} is not a turn of session {session_id}")
         aid = new_id()
-        with self.db.conn:
+        with self._writing("the note"):
             self.db["annotations"].insert({
                 "id": aid, "session_id": session_id, "turn_id": turn_id, "author": author.strip(), "kind": kind,
                 "dimension": dimension, "value": value, "text": text or "", "created_at": now(),
