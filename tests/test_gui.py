@@ -520,3 +520,21 @@ def test_a_call_that_cannot_start_says_so_and_goes_back_home(qtbot, window, monk
     qtbot.waitUntil(lambda: bool(seen), timeout=10000)
     assert seen[0][0] == "This call could not start" and "no such line" in seen[0][1]
     assert window.stack.currentWidget() is window.catalogue and window.session is None
+
+
+def test_the_supervisor_reviews_a_real_call_and_saves_it_redacted(qtbot, window, store, tmp_path):
+    from trainer.store.reviews import list_reviews
+    path = tmp_path / "call.txt"
+    path.write_text("Agent: Hi, this is Priya from billing. Can I have your date of birth?\n"
+                    "Patient: It's 04/12/1961. I can't pay this bill, I lost my job.\n"
+                    "Agent: I'm sorry. We have financial assistance based on income; I'll mail the form today.\n",
+                    encoding="utf-8")
+    window.open_supervisor()
+    window.supervisor.open_review()
+    dialog = window.supervisor._review_dialog
+    assert dialog.open_file(path)
+    qtbot.waitUntil(lambda: dialog.review is not None, timeout=20000)
+    dialog.save_button.click()
+    [saved] = list_reviews(store)
+    assert "Priya" not in str(saved) and "1961" not in str(saved)
+    dialog.close()

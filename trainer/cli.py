@@ -13,6 +13,7 @@ from . import __version__
 from .config import BUILTIN_SCENARIOS_DIR, database_path
 from .domain import ROLES, CallState
 from .cli_data import add_commands
+from .cli_review import add_review_command
 from .console import format_debrief, format_score
 from .scenarios.loader import Library, load_library
 from .startup import library, model_persona_factory, open_store, upgrade_notice_on_stderr
@@ -57,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     va.add_argument("paths", nargs="*", help="files or folders (default: the built-in scenarios)")
     sub.add_parser("list", help="list the scenarios")
     add_commands(sub)  # classroom data: bundles, reports, xAPI
+    add_review_command(sub)  # review-call: score a real call's transcript, redacted first
     return p
 
 

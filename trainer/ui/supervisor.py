@@ -6,10 +6,9 @@ import threading
 from pathlib import Path
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLineEdit,
                                QMessageBox, QProgressDialog, QPushButton, QSpinBox, QSplitter, QTableView,
-                               QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget)
+                               QTextBrowser, QVBoxLayout, QWidget)
 
 from ..domain import DIMENSIONS
 from ..store import queries
@@ -18,23 +17,11 @@ from ..store.report_data import report_card_data
 from ..store.worker import StoreThread
 from . import theme
 from .class_summary import ClassSummaryDialog
-from .widgets import FlowLayout, button, card, escape, label, plain_message, plain_tip
+from .supervisor_tables import KEYS, ColumnFitter, calls_table, fill_calls, trainee_item, trainee_model
+from .widgets import FlowLayout, button, card, escape, label, plain_message
 from .workers import Cancelled, on_store
 
 TABLE_LIMIT = 2000  # rows shown at once; the search box narrows a larger class
-COLUMNS = ("Name", "Badge", "Calls", "Last active", "Empathy", "Clarity", "Compliance", "Overall", "Blocked")
-KEYS = ("name", "badge", "sessions", "last_active", "empathy", "clarity", "compliance", "overall", "blocked")
-
-
-def _item(value, numeric: bool = False) -> QStandardItem:
-    item = QStandardItem("" if value is None else str(value))
-    item.setEditable(False)
-    if numeric:
-        item.setData(-1 if value is None else value, Qt.UserRole + 1)  # sort numbers as numbers
-        item.setTextAlignment(Qt.AlignCenter)
-    else:
-        item.setData(str(value or "").lower(), Qt.UserRole + 1)
-    return item
 
 
 class SupervisorPage(QWidget):
@@ -63,11 +50,14 @@ class SupervisorPage(QWidget):
         self.export_csv = button("Export CSV…", "Export every session and turn as CSV files", self.choose_csv_folder)
         self.export_pdf = button("Report card (PDF)…", "Export a PDF report card for the selected trainee",
                                  self.choose_pdf_file)
+        self.review = button("Review a real call…", "Score a real call's transcript with the same scorer; names, "
+                             "dates and numbers are redacted first and nothing leaves this computer", self.open_review)
         self.lrs = button("Learning record store…", "Where finished calls are sent as xAPI statements; send now",
                           self.open_lrs)
         close = button("Close supervisor area", "Close the supervisor area", self.close_requested)
         top.addWidget(close, 0, Qt.AlignTop)
-        for w in (self.summary, self.import_bundle, self.export_bundle, self.export_csv, self.export_pdf, self.lrs):
+        for w in (self.summary, self.import_bundle, self.export_bundle, self.export_csv, self.export_pdf, self.review,
+                  self.lrs):
             actions.addWidget(w)
         box.addLayout(top)
         box.addLayout(actions)
@@ -80,8 +70,7 @@ class SupervisorPage(QWidget):
         self._search_timer = QTimer(self, singleShot=True, interval=250)
         self._search_timer.timeout.connect(self.reload)
         self.search.textChanged.connect(lambda _: self._search_timer.start())
-        self.model = QStandardItemModel(0, len(COLUMNS))
-        self.model.setHorizontalHeaderLabels(COLUMNS)
+        self.model = trainee_model()
         self.proxy = QSortFilterProxyModel()
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(Qt.UserRole + 1)
@@ -95,6 +84,7 @@ class SupervisorPage(QWidget):
         self.table.setTextElideMode(Qt.ElideRight)  # a long name is cut with …, the scores always show
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.table.setMinimumHeight(120)
+        self.fitter = ColumnFitter(self.table, self.model)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
         self.table.selectionModel().selectionChanged.connect(self._trainee_selected)
         left = QWidget()
@@ -103,17 +93,7 @@ class SupervisorPage(QWidget):
         lbox.addWidget(self.search)
         lbox.addWidget(self.table, 1)
 
-        self.sessions = QTableWidget(0, 6)
-        self.sessions.setHorizontalHeaderLabels(["Started", "Call", "Status", "Ending", "Overall", "Blocked"])
-        self.sessions.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.sessions.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.sessions.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.sessions.verticalHeader().hide()
-        self.sessions.setWordWrap(False)
-        self.sessions.setTextElideMode(Qt.ElideRight)  # long call titles end in …; the tooltip has them whole
-        self.sessions.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.sessions.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
-        self.sessions.setAccessibleName("The selected trainee's calls; select one to review it")
+        self.sessions = calls_table()
         self.sessions.itemSelectionChanged.connect(self._session_selected)
 
         self.detail = QTextBrowser()
@@ -155,7 +135,8 @@ class SupervisorPage(QWidget):
         split = QSplitter(Qt.Vertical)
         split.addWidget(left)
         split.addWidget(below)
-        split.setSizes([240, 420])
+        split.setSizes([200, 460])  # most of the height for reading a call
+        split.setStretchFactor(1, 2)
         split.setChildrenCollapsible(False)
         box.addWidget(split, 1)
         self.split = split
@@ -185,11 +166,11 @@ class SupervisorPage(QWidget):
         for row in rows:
             shown = {k: round(v) if isinstance(v, float) else v for k, v in row.items()}
             shown["last_active"] = (row.get("last_active") or "")[:10]
-            items = [_item(shown.get(k), numeric=k not in ("name", "badge", "last_active")) for k in KEYS]
+            items = [trainee_item(shown.get(k), numeric=k not in ("name", "badge", "last_active")) for k in KEYS]
             items[0].setData(row["id"], Qt.UserRole + 2)
             self.model.appendRow(items)
         self.table.sortByColumn(0, Qt.AscendingOrder)
-        self.table.resizeColumnsToContents()
+        self.fitter.fit()
         more = f" (showing the first {TABLE_LIMIT}; search to narrow)" if len(rows) >= TABLE_LIMIT else ""
         self.status.setText(f"{len(rows)} trainee(s){more}." if rows else "No trainees match." if self.search.text()
                             else "No trainees yet: their calls appear here once they have practised.")
@@ -201,16 +182,7 @@ class SupervisorPage(QWidget):
             return
         self.trainee_id = self.proxy.index(rows[0].row(), 0).data(Qt.UserRole + 2)
         history = self.data.call(queries.trainee_history, self.trainee_id)
-        self.sessions.setRowCount(len(history))
-        for r, s in enumerate(history):
-            cells = [s["started_at"][:16].replace("T", " "), s["scenario_title"], s["status"], s.get("ending") or "",
-                     "" if s.get("overall") is None else str(s["overall"]), "yes" if s.get("blocked") else ""]
-            for c, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.UserRole, s["id"])
-                if c == 1:
-                    plain_tip(item, text)
-                self.sessions.setItem(r, c, item)
+        fill_calls(self.sessions, history)
         self.detail.clear()
         self.session_id = None
 
@@ -289,6 +261,15 @@ class SupervisorPage(QWidget):
             self._failed(f"Could not write {path}: {e.strerror or e}")
             return
         self.note_hint.setText(f"Saved the report card to {path}.")
+
+    def open_review(self) -> None:
+        """A real call's transcript, redacted, every staff turn scored; saved (redacted) on the store's thread."""
+        from ..store.reviews import save_review
+        from .review_view import ReviewDialog
+
+        dialog = ReviewDialog(save=lambda review: self.data.call(save_review, review, "supervisor"), parent=self)
+        self._review_dialog = dialog
+        dialog.open()
 
     def open_lrs(self) -> None:
         """The LRS settings (the key stays in the environment), the outbox and a Send now button."""
