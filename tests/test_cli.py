@@ -109,7 +109,7 @@ def test_practice_shows_the_patient_card_the_reasons_and_answers_hint_and_retry(
     out = run("--data-dir", str(tmp_path), "practice", "surprise-deductible", "--seed", "1", "--name", "Ana", stdin=replies)
     assert out.returncode == 0, out.stderr
     assert "Your goals on this call:" in out.stdout and "Account:" in out.stdout  # the patient card
-    assert "Try starting like this" in out.stdout  # /hint
+    assert "Why:" in out.stdout  # /hint names a move and its reason
     assert "blames the patient" in out.stdout  # the reasons behind a score, not only the "try" line
     assert "Answer that line again" in out.stdout  # /retry
     import sqlite3

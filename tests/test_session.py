@@ -130,11 +130,26 @@ def test_retrying_the_reply_that_ended_the_call_reopens_it(library, store):
     assert session.status == "active" and store.session(session.id)["status"] == "active"
 
 
+@pytest.mark.parametrize("scenario_id, expected", [
+    ("collector-dispute", "attempt to collect a debt"),  # a collector's first duty
+    ("job-loss-financial-assistance", "financial assistance"),
+    ("limited-english-interpreter", "interpreter"),
+])
+def test_the_hint_names_the_move_the_call_needs_now(library, store, scenario_id, expected):
+    session = CallSession(library.get(scenario_id), store, store.sign_in("T"), seed=1)
+    session.open()
+    if expected != "attempt to collect a debt":
+        session.state = session.state.updated(identity_verified=True, first_turn=False)
+        session.state = session.state.updated(hardship_voiced=expected == "financial assistance")
+    assert expected in session.hint()
+
+
 def test_a_hint_costs_points_and_says_so(library, store):
     session = CallSession(library.get("surprise-deductible"), store, store.sign_in("T"), seed=2)
     session.open()
     hint = session.hint()
-    assert hint.startswith("Try starting like this")
+    assert "feeling" in hint and "Why:" in hint  # the patient is upset about a surprise bill: the feeling first
+    assert "Thank you" not in hint and not hint.startswith("Try starting like this")  # a move, not a greeting
     result = session.submit("I'm sorry this was a surprise. Can I have your date of birth first?")
     assert result.turn.hints == 1 and any("Hint used" in n for n in result.turn.score.notices)
     plain = combine([result.turn.score], "r").overall

@@ -26,6 +26,7 @@ from .scenarios.variables import draw, fill
 from .scoring import ScoreContext, Scorer
 from .scoring.context import FactSheet
 from .scoring.fact_check import money_values
+from .scoring.hints import next_move
 from .scoring.moves import patient_cues
 from .scoring.session_score import SessionScore, combine
 from .store.errors import StoreError
@@ -175,14 +176,13 @@ class CallSession:
             return self.current
 
     def hint(self) -> str:
-        """A nudge toward a strong reply to the current line; it costs HINT_COST points."""
+        """The move the patient's line calls for and why (from the scorer's reading of the call); it costs
+        HINT_COST points on the call's overall."""
         with self._running():
             if self.status != "active" or self.current is None:
                 raise RuntimeError("there is no line to answer")
             self._hints += 1
-            answer = self.current.model_answer
-            first = answer.split(". ")[0].rstrip(".") + "." if answer else "Acknowledge the feeling, then explain one thing."
-            return f"Try starting like this: \"{first}\""
+            return str(next_move(self.context()))
 
     def hang_up(self) -> None:
         """The trainee ends the call early; allowed while a turn runs (its late answer is then dropped)."""
