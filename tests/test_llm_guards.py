@@ -3,7 +3,8 @@ import pytest
 
 from trainer.llm import guards as g
 
-CTX = g.GuardContext.build(["$1,250.00", "March 3rd, 1982", "2026-10-04", "Blue Shield", "I owe $1,250?"],
+CTX = g.GuardContext.build(["$1,250.00", "March 3rd, 1982", "2026-10-04", "Blue Shield", "I owe $1,250?",
+                            "MRI of the left knee"],
                            persona_name="Maria Alvarez")
 
 

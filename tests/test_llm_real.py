@@ -90,7 +90,7 @@ def test_a_timeout_against_the_real_server_falls_back_in_time(server, library, s
     session = CallSession(library.get("surprise-deductible"), store, store.sign_in("Slow"), seed=2,
                           persona_factory=lambda scenario, values, rng: LLMPersona(scenario, values, rng, client))
     t = time.monotonic()
-    line = session.start()
+    line = session.open()
     assert line.fallback and time.monotonic() - t < 0.05 + 1.0
     assert session.persona.last_outcome.reason.startswith("timeout")
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 DEFAULT_TIMEOUT = 8.0      # seconds for a whole reply, first byte to last
+DEFAULT_FIRST_WORD = 2.5   # seconds: no word by then and the scripted line is shown at once
+STYLES = ("auto", "paraphrase", "lead_in")  # lead_in: the model adds a few words, the line is the script's
 DEFAULT_RETRIES = 1        # extra tries after a failed connection / 429 / 5xx, before any token arrived
 LOCAL_KEY = "sk-no-key-needed"  # local servers (llama.cpp, Ollama, vLLM, LM Studio) accept any key
 
@@ -22,11 +24,14 @@ class EndpointConfig:
     api_key: str = field(default="", repr=False)  # never printed, never stored
     timeout: float = DEFAULT_TIMEOUT
     max_retries: int = DEFAULT_RETRIES
+    first_word_timeout: float | None = DEFAULT_FIRST_WORD
+    style: str = "auto"
 
     def __repr__(self) -> str:  # the key stays out of logs and tracebacks
         return (f"EndpointConfig(base_url={self.base_url!r}, model={self.model!r}, "
                 f"api_key={'set' if self.api_key else 'unset'}, timeout={self.timeout}, "
-                f"max_retries={self.max_retries})")
+                f"max_retries={self.max_retries}, first_word_timeout={self.first_word_timeout}, "
+                f"style={self.style!r})")
 
     __str__ = __repr__
 
@@ -42,7 +47,23 @@ class EndpointConfig:
         base = (getattr(settings, "llm_base_url", "") or env.get("OPENAI_BASE_URL", "") or cls.base_url).strip()
         model = (getattr(settings, "llm_model", "") or env.get("OPENAI_MODEL", "")).strip()
         key = api_key if api_key else env.get("OPENAI_API_KEY", "")
-        return cls(base_url=normalise_base_url(base), model=model, api_key=key, **overrides)
+        return cls(base_url=normalise_base_url(base), model=model, api_key=key,
+                   **{**timing_from_settings(settings), **overrides})
+
+
+def timing_from_settings(settings: object | None) -> dict:
+    """The deadline, first-word wait and style from Settings, clamped: a hand-edited settings file
+    cannot make a line wait a minute or give up before a server could answer."""
+    deadline = _number(getattr(settings, "llm_deadline", DEFAULT_TIMEOUT), DEFAULT_TIMEOUT, 2.0, 30.0)
+    first = _number(getattr(settings, "llm_first_word", DEFAULT_FIRST_WORD), DEFAULT_FIRST_WORD, 0.5, deadline)
+    style = getattr(settings, "llm_style", "auto")
+    return {"timeout": deadline, "first_word_timeout": first, "style": style if style in STYLES else "auto"}
+
+
+def _number(value: object, default: float, low: float, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        return default
+    return float(min(max(value, low), high))
 
 
 def normalise_base_url(url: str) -> str:
@@ -75,8 +96,11 @@ def test_connection(config: EndpointConfig, timeout: float = 5.0) -> ConnectionR
     """Reachable? Which models does it list? Is the chosen one among them? One short sentence each."""
     import openai
 
+    from .transport import bounded_http_client
+
+    http = bounded_http_client(timeout)
     client = openai.OpenAI(base_url=config.base_url, api_key=config.key_for_client,
-                           timeout=timeout, max_retries=0)
+                           timeout=timeout, max_retries=0, http_client=http)
     t0 = time.perf_counter()
     try:
         models = sorted(m.id for m in client.models.list())
@@ -97,6 +121,7 @@ def test_connection(config: EndpointConfig, timeout: float = 5.0) -> ConnectionR
                                 f"server ({type(e).__name__}).", time.perf_counter() - t0)
     finally:
         client.close()
+        http.close()
     secs = time.perf_counter() - t0
     shown = ", ".join(models[:8]) + (f" and {len(models) - 8} more" if len(models) > 8 else "")
     if not config.model:

@@ -8,34 +8,63 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable, Iterable
 
+from .facts import amounts, answer, dates, ids, missing_facts, names, negation_count, numbers
+from .role_checks import ROLE_PATTERNS, repeats, role_problem, similar
+
+__all__ = ["amounts", "dates", "GuardContext", "GuardResult", "StreamGuard", "check_prefix", "check_reply",
+           "check_lead_in", "clean", "whole_sentences"]
 MAX_CHARS = 600          # a patient's turn on the phone; longer is a lecture, not a line
 MIN_CHARS = 2
 
-_MONTHS = ("january february march april may june july august september october november december").split()
-_MON = {m[:3]: i + 1 for i, m in enumerate(_MONTHS)}
-
-
 @dataclass(frozen=True)
 class GuardContext:
-    """What the reply may say: the account's facts and the scripted line it voices."""
+    """What the reply may say: the account's facts and the scripted line it voices.
+
+    gist: the scripted line; every fact in it must reach the trainee unchanged. earlier: the patient's
+    lines so far (a repeat is a loop). heard: what the trainee said (a name they gave may be used)."""
 
     facts: tuple[str, ...] = ()          # account values, drawn variables, the scripted gist
     persona_name: str = ""
     max_chars: int = MAX_CHARS
+    gist: str = ""
+    earlier: tuple[str, ...] = ()
+    heard: str = ""
 
     @classmethod
-    def build(cls, facts: Iterable[str], persona_name: str = "", max_chars: int = MAX_CHARS) -> "GuardContext":
-        return cls(tuple(str(f) for f in facts if f is not None), persona_name, max_chars)
+    def build(cls, facts: Iterable[str], persona_name: str = "", max_chars: int = MAX_CHARS, *,
+              gist: str = "", earlier: Iterable[str] = (), heard: str = "") -> "GuardContext":
+        facts = tuple(str(f) for f in facts if f is not None) + ((gist,) if gist else ())
+        return cls(facts, persona_name, max_chars, gist, tuple(earlier), heard)
 
-    @property
+    @cached_property
     def allowed_amounts(self) -> set[int]:
         return {a for f in self.facts for a in amounts(f)}
 
-    @property
+    @cached_property
     def allowed_dates(self) -> set[tuple]:
         return {d for f in self.facts for d in dates(f)}
+
+    @cached_property
+    def allowed_numbers(self) -> set[float]:
+        return {n for f in self.facts for n in numbers(f)}
+
+    @cached_property
+    def allowed_ids(self) -> set[str]:
+        return {i for f in self.facts for i in ids(f)}
+
+    @cached_property
+    def allowed_words(self) -> set[str]:
+        return set(re.findall(r"[A-Za-z]+(?:['’][A-Za-z]+)?", " ".join(self.facts + (self.persona_name, self.heard))))
+
+    @cached_property
+    def known_names(self) -> set[str]:
+        """The persona's name and the account's name-like values ('Northwind Health PPO', 'Dana'):
+        names even at a sentence start. Sentences (the situation, the gist) give none."""
+        short = [f for f in self.facts if f != self.gist and len(f.split()) <= 5] + [self.persona_name]
+        return {w for f in short for w in re.findall(r"[A-Z][A-Za-z]+", f)}
 
 
 @dataclass(frozen=True)
@@ -85,45 +114,6 @@ _UNSAFE = re.compile(
     r"fuck\w*|shit\w*|bitch\w*|cunt\w*|asshole\w*|bastard\w*|motherf\w*|"
     r"nigg\w*|fag+ot\w*|retard\w*|spic\b|kike\w*|chink\w*|"
     r"porn\w*|sex(ual|ually)? (act|favou?r|content)|naked|nude)", re.I)
-
-_MONEY = re.compile(r"\$\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?|\b(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{2}))?\s?(?:dollars|usd)\b", re.I)
-_DATE_NAMED = re.compile(r"\b(" + "|".join(m[:3] for m in _MONTHS) + r")[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?\b", re.I)
-_DATE_DAY_FIRST = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(" + "|".join(m[:3] for m in _MONTHS) + r")[a-z]*\.?(?:,?\s+(\d{4}))?\b", re.I)
-_DATE_NUMERIC = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{2,4})\b|\b(\d{4})-(\d{2})-(\d{2})\b")
-
-
-def amounts(text: str) -> set[int]:
-    """Money in the text, in cents."""
-    found = set()
-    for m in _MONEY.finditer(text):
-        whole = (m.group(1) or m.group(3) or "0").replace(",", "")
-        frac = (m.group(2) or m.group(4) or "0").ljust(2, "0")
-        found.add(int(whole) * 100 + int(frac))
-    return found
-
-
-def dates(text: str) -> set[tuple]:
-    """Dates in the text as (month, day) and, when a year is given, (year, month, day)."""
-    found: set[tuple] = set()
-
-    def add(y, mo, d):
-        if 1 <= mo <= 12 and 1 <= d <= 31:
-            found.add((mo, d))
-            if y:
-                y = int(y)
-                found.add((y + 2000 if y < 100 else y, mo, d))
-
-    for m in _DATE_NAMED.finditer(text):
-        add(m.group(3), _MON[m.group(1)[:3].lower()], int(m.group(2)))
-    for m in _DATE_DAY_FIRST.finditer(text):
-        add(m.group(3), _MON[m.group(2)[:3].lower()], int(m.group(1)))
-    for m in _DATE_NUMERIC.finditer(text):
-        if m.group(1):
-            add(m.group(3), int(m.group(1)), int(m.group(2)))
-        else:
-            add(m.group(4), int(m.group(5)), int(m.group(6)))
-    return found
-
 
 def too_long(text: str, ctx: GuardContext) -> str | None:
     if len(text) > ctx.max_chars:
@@ -185,6 +175,42 @@ def contradicts_dates(text: str, ctx: GuardContext) -> str | None:
     return None
 
 
+def _role_check(name: str) -> Callable[[str, GuardContext], str | None]:
+    """One check per pattern of role_checks (refusal, billing voice, meta, stage, score talk, abuse, self-id)."""
+    def check(text: str, ctx: GuardContext) -> str | None:
+        found = role_problem(text, ctx.gist, only=name)
+        return found[1] if found else None
+    check.__name__ = name
+    return check
+
+
+def adds_numbers(text: str, ctx: GuardContext) -> str | None:
+    """A number or id that no fact holds: the model made it up."""
+    extra = numbers(text) - ctx.allowed_numbers
+    if extra:
+        return f"says a number the account does not have ({', '.join(f'{n:g}' for n in sorted(extra))})"
+    extra_ids = ids(text) - ctx.allowed_ids
+    return f"says an id the account does not have ({', '.join(sorted(extra_ids))})" if extra_ids else None
+
+
+def adds_names(text: str, ctx: GuardContext) -> str | None:
+    extra = names(text) - ctx.allowed_words
+    return f"names someone or something the account does not have ({', '.join(sorted(extra))})" if extra else None
+
+
+def drops_gist_facts(text: str, ctx: GuardContext) -> str | None:
+    """Every fact of the scripted line (amounts, dates, numbers, ids, names, yes/no, negation) unchanged."""
+    if not ctx.gist:
+        return None
+    missing = missing_facts(ctx.gist, text, ctx.known_names)
+    return f"drops or changes {', '.join(missing[:4])} of the scripted line" if missing else None
+
+
+def repeats_earlier(text: str, ctx: GuardContext) -> str | None:
+    line = repeats(text, ctx.earlier, ctx.gist)
+    return f"repeats an earlier line ('{line[:60]}')" if line else None
+
+
 def empty(text: str, ctx: GuardContext) -> str | None:
     return "empty reply" if len(text.strip()) < MIN_CHARS else None
 
@@ -196,11 +222,12 @@ def unfinished_markup(text: str, ctx: GuardContext) -> str | None:
 # Order matters only for which reason is reported first.
 PREFIX_CHECKS: list[tuple[str, Callable[[str, GuardContext], str | None]]] = [
     ("length", too_long), ("no_ai_talk", says_it_is_an_ai), ("in_character", out_of_character),
-    ("first_person", narrates),
+    ("first_person", narrates), *((name, _role_check(name)) for name, _, _ in ROLE_PATTERNS),
     ("no_coaching", coaches_the_trainee), ("safe", unsafe), ("amounts", contradicts_amounts),
-    ("dates", contradicts_dates), ("no_markup", unfinished_markup),
+    ("dates", contradicts_dates), ("numbers", adds_numbers), ("names", adds_names), ("no_markup", unfinished_markup),
 ]
-FINAL_CHECKS = [("not_empty", empty)] + PREFIX_CHECKS
+FINAL_CHECKS = [("not_empty", empty)] + PREFIX_CHECKS + [("gist_facts", drops_gist_facts),
+                                                         ("no_repeat", repeats_earlier)]
 
 
 def _run(checks, text: str, ctx: GuardContext) -> GuardResult:
@@ -219,6 +246,41 @@ def check_prefix(text: str, ctx: GuardContext) -> GuardResult:
 def check_reply(text: str, ctx: GuardContext) -> GuardResult:
     """Every check, on the finished reply."""
     return _run(FINAL_CHECKS, text, ctx)
+
+
+LEAD_IN_WORDS = 8
+# Words a lead-in may start with; any other capitalised first word is taken for a name.
+_OPENERS = set("""Oh Okay Ok OK Well Right Sure Thanks Thank Hmm Um Uh Ah Alright All I I'm I've It It's That That's
+So Really Wow Hold Wait Look Listen Huh Fine Great Good Got Let Let's Gosh Honestly Please Hi Hello Sorry You
+This What Why How Hey Ugh Geez Jeez My Now Just Actually Finally Seriously Understood Gotcha Sounds""".split())
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9']+", text.lower()))
+
+
+def check_lead_in(lead: str, ctx: GuardContext) -> GuardResult:
+    """A few words said before the scripted line: they may colour it, never change it, so they carry no
+    fact at all (no number, date, id, name, yes/no or negation) and pass every other check."""
+    words = lead.split()
+    if not words:
+        return GuardResult(False, "not_empty", "empty lead-in")
+    if len(words) > LEAD_IN_WORDS:
+        return GuardResult(False, "lead_in", f"a lead-in of {len(words)} words (at most {LEAD_IN_WORDS})")
+    heard = set(re.findall(r"[A-Za-z]+", ctx.heard))  # a name the trainee gave may be used ("Thanks, Sam.")
+    opener = re.findall(r"[A-Za-z']+", lead)[:1]
+    named = names(lead) | ({opener[0]} if opener and opener[0][0].isupper() and opener[0] not in _OPENERS else set())
+    fact = (numbers(lead) or ids(lead) or amounts(lead) or dates(lead) or answer(lead) or negation_count(lead)
+            or named - heard)
+    if fact:
+        return GuardResult(False, "lead_in", f"the lead-in says something of its own ('{lead}')")
+    first = re.findall(r"[a-z']+", ctx.gist.lower())[:1]
+    if first and re.findall(r"[a-z']+", lead.lower())[-1:] == first:
+        return GuardResult(False, "lead_in", f"the lead-in runs into the line ('{lead}')")
+    opening = re.split(r"(?<=[.!?])\s+", ctx.gist.strip())[0]
+    if similar(lead, opening) >= 0.5 or _norm(lead) in _norm(ctx.gist):  # a small model echoing its line
+        return GuardResult(False, "lead_in", f"the lead-in repeats the line ('{lead}')")
+    return _run(PREFIX_CHECKS, lead, ctx)
 
 
 def clean(text: str) -> str:

@@ -61,16 +61,37 @@ _INJECTION = re.compile(
     r"\b(new|updated) (instructions?|rules?)\b|\bjson\b|\"(empathy|clarity|compliance)\"\s*:|"
     r"TRAINEE_REPLY|<<<|>>>", re.I | re.S)
 
+# Any sentence that describes, asks for or hands out a score or grade, in any wording or language, is
+# not part of a reply to a patient: it is taken out before the judge reads the reply.
+_SCORE_TALK = re.compile(
+    r"(?<!credit )(?<!credit-)\b(scor(e|es|ed|ing)|grad(e|es|ed|er|ers|ing)|rubric|assessors?|"
+    r"evaluat\w* (of |for )?(this|the|my|that) (reply|response|answer|call)|"
+    r"rat(e|ing|ings) (this|the|my|that|it)\b|ratings?\b|dimensions?\b|marks?\b(?! (it|the|this|your) "
+    r"(account|bill|balance|claim|file)\b)|full marks|top marks|points?\b(?! (of|where|to))|"
+    r"one hundred percent|\d+\s*(/\s*\d+|out of \d+)|out of (ten|a hundred|one hundred)|a\+|5 stars|"
+    r"empathy|clarity|compliance|exemplary|flawless|perfect (score|reply|response|answer|ten|10|marks)|"
+    r"(judge|grader|evaluator|reviewer|examiner|marker|scorer)s?\b)|"
+    # other languages: score, grade, points, assessment, hundred, full marks
+    r"puntuaci[oó]n|calificaci[oó]n|\bpuntos\b|\bcalifica|\bcien\b|evaluaci[oó]n|"
+    r"\bnote (de|maximale|parfaite)|\bnoter\b|[ée]valuation|\bcent points\b|\bnotez\b|"
+    r"bewertung|\bpunkte\b|\bhundert\b|\bnote eins\b|"
+    r"pontua[cç][aã]o|avalia[cç][aã]o|\bnota\b|punteggio|valutazione|\bvoto\b|"
+    r"оценк|балл|满分|评分|分数|打分|満点|採点|点数|점수|만점", re.I)
+
+
+def addresses_the_grader(sentence: str) -> bool:
+    return bool(_INJECTION.search(sentence) or _SCORE_TALK.search(sentence))
+
 
 def split_sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+|(?<=[。！？])|\n+", text) if s.strip()]
 
 
 def sanitise(reply: str) -> tuple[str, list[str]]:
     """The reply without its sentences that address the grader, and those sentences."""
     kept, dropped = [], []
     for s in split_sentences(reply):
-        (dropped if _INJECTION.search(s) else kept).append(s)
+        (dropped if addresses_the_grader(s) else kept).append(s)
     return " ".join(kept), dropped
 
 

@@ -1,25 +1,29 @@
-"""The persona prompt: who the patient is, what the account says, how they feel, what they have not
-said yet, and what this line of the scenario must do (its intent, with the scripted line as the gist)."""
+"""The persona prompt, built so a server's prefix cache hits: the system prompt is the same for the whole
+call (who the patient is, the account, every concern, the rules), and each turn only appends the
+previous answer and one short message (what the rep said last, the mood, the scripted line to voice).
+Earlier turns are sent back exactly as they were sent, so only the new text is processed."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from ..scenarios.schema import Node, Scenario
+from ..scenarios.schema import Scenario
 from ..scenarios.variables import fill
 
-HISTORY_TURNS = 6  # the last exchanges sent along; older ones add tokens and little else
+HISTORY_CHARS = 5000   # past this the oldest half of the turns is dropped at once (one cache miss, not one a turn)
+HEARD_CHARS = 100      # of the trainee's reply: its last sentence or two is what the patient answers
 
 
 def mood_words(mood: int) -> str:
     if mood < 15:
-        return "furious and close to hanging up"
+        return "furious"
     if mood < 35:
-        return "upset and impatient"
+        return "upset"
     if mood < 55:
-        return "worried and guarded"
+        return "worried"
     if mood < 75:
-        return "calmer, cautiously cooperative"
-    return "at ease and grateful"
+        return "calmer"
+    return "at ease"
 
 
 @dataclass(frozen=True)
@@ -28,64 +32,90 @@ class Exchange:
     text: str
 
 
-def system_prompt(scenario: Scenario, values: dict[str, str], mood: int, revealed: list[str]) -> str:
+_PARAPHRASE_RULES = (
+    "Each message gives what the billing rep just said and the line you say next. Reply with that line "
+    "only, in your own words, as {first} would say it on the phone: first person, one to three short "
+    "sentences, keeping every name, number, date, yes and no exactly as given. Nothing else: no quotes, "
+    "labels, notes or stage directions. Never mention AI, models or scores.")
+_LEAD_IN_RULES = (
+    "Each message gives what the billing rep just said and how your next line starts. Reply with only the "
+    "two to six words {first} says just before that line: a short reaction to the rep, such as \"Oh, I "
+    "see.\", \"Hmm, alright.\", \"Right, thanks.\" or \"Ugh, honestly.\". Never repeat the line itself; it "
+    "follows on its own. No numbers, names, dates, yes or no. No quotes, labels or stage directions.")
+
+
+def system_prompt(scenario: Scenario, values: dict[str, str], style: str = "paraphrase") -> str:
+    """The same for every turn of a call (it holds nothing that changes as the call goes on)."""
     p = scenario.persona
     name = fill(p.name, values)
     facts = "\n".join(f"- {k.replace('_', ' ')}: {fill(str(v), values)}" for k, v in scenario.account.items())
-    hidden = [c for c in p.hidden_concerns if c.id not in revealed]
-    told = [c for c in p.hidden_concerns if c.id in revealed]
     lines = [
         f"You are {name}, {p.age}, a patient on the phone with {fill(scenario.organisation, values)}.",
-        f"Your situation: {fill(p.situation, values)}",
-        f"Your temperament: {fill(p.temperament, values)}",
-        f"Right now you feel {mood_words(mood)}.",
-        "The facts of your account (never change a number or date; say none that is not here):",
+        f"Situation: {fill(p.situation, values)}",
+        f"Temperament: {fill(p.temperament, values)}",
+        "Your account:",
         facts or "- (no details)",
     ]
-    if told:
-        lines.append("You have already shared: " + "; ".join(fill(c.text, values) for c in told))
-    if hidden:
-        lines.append("You have NOT said yet (hint at it only if asked kindly): "
-                     + "; ".join(fill(c.text, values) for c in hidden))
-    lines += [
-        "Rules: speak only as this patient, in the first person, one to three short spoken sentences.",
-        "Never mention AI, models, scripts, training or scores. Never advise the billing person on how to "
-        "do their job. No lists, labels, quotes or stage directions.",
-    ]
+    if p.hidden_concerns:
+        lines.append("Worries you share only when your line says so: "
+                     + "; ".join(fill(c.text, values) for c in p.hidden_concerns))
+    rules = _LEAD_IN_RULES if style == "lead_in" else _PARAPHRASE_RULES
+    lines.append(rules.format(first=name.split()[0] if name.split() else "the patient"))
     return "\n".join(lines)
 
 
-def line_instruction(node: Node, gist: str) -> str:
-    intent = node.intent.strip() or "Say what the line below says."
-    return (f"Your next line must do this: {intent}\n"
-            f"Say it in your own words, keeping its meaning and every number: \"{gist}\"")
+def heard_snippet(reply: str, limit: int = HEARD_CHARS) -> str:
+    """The end of the trainee's reply (what the patient answers), cut at a word, at most `limit` chars."""
+    text = re.sub(r"\s+", " ", reply).strip()
+    if len(text) <= limit:
+        return text
+    sentences = re.split(r"(?<=[.!?])\s+", text)
+    tail = ""
+    for s in reversed(sentences):
+        if len(s) + len(tail) + 1 > limit:
+            break
+        tail = f"{s} {tail}".strip()
+    if not tail:  # one long sentence: its last words
+        tail = "…" + text[-limit:].split(" ", 1)[-1]
+    return tail
 
 
-def build_messages(scenario: Scenario, values: dict[str, str], node: Node, gist: str, mood: int,
-                   revealed: list[str], history: list[Exchange]) -> list[dict]:
-    """Chat messages: the persona as system, the conversation so far, then the line to voice."""
-    msgs = [{"role": "system", "content": system_prompt(scenario, values, mood, revealed)}]
-    for ex in history[-2 * HISTORY_TURNS:]:
-        # The model plays the patient, so the patient's lines are the assistant's.
-        msgs.append({"role": "assistant" if ex.speaker == "patient" else "user", "content": ex.text})
-    lead = "(The call connects.)" if not history else "(That is what the billing person said.)"
-    msgs.append({"role": "user", "content": f"{lead} {line_instruction(node, gist)}"})
-    return _merge_consecutive(msgs)
+LEAD_IN_CHARS = 60     # a lead-in goes before the line's first words: those are all it needs to fit
 
 
-def _merge_consecutive(msgs: list[dict]) -> list[dict]:
-    """Some chat templates refuse two user turns in a row: join them."""
-    out: list[dict] = []
-    for m in msgs:
-        if out and out[-1]["role"] == m["role"] and m["role"] != "system":
-            out[-1] = {"role": m["role"], "content": out[-1]["content"] + "\n" + m["content"]}
-        else:
-            out.append(dict(m))
-    return out
+def turn_message(heard: str | None, gist: str, mood: int, style: str = "paraphrase") -> str:
+    """One short user message: the only new text of a turn (every token here is processed before the
+    first word can come, so a lead-in turn sends less: the start of the line and the end of the reply)."""
+    limit = LEAD_IN_CHARS if style == "lead_in" else HEARD_CHARS
+    said = f'Rep: "{heard_snippet(heard, limit)}"' if heard else "(The call connects.)"
+    if style == "lead_in":
+        first = re.split(r"(?<=[.!?])\s+", gist.strip())[0]
+        gist = first if len(first) <= LEAD_IN_CHARS else first[:LEAD_IN_CHARS].rsplit(" ", 1)[0] + "…"
+    return f'{said}\nYou ({mood_words(mood)}) say next: "{gist}"'
+
+
+@dataclass
+class Conversation:
+    """The messages of one call as they were sent, so each request starts with the previous one."""
+
+    system: str
+    turns: list[dict]
+
+    def request(self, message: str) -> list[dict]:
+        return [{"role": "system", "content": self.system}, *self.turns, {"role": "user", "content": message}]
+
+    def record(self, message: str, answer: str) -> None:
+        """What was asked and what the patient said (the model's own words when it spoke, so the server's
+        cache holds them already; the scripted line when it stood in)."""
+        self.turns += [{"role": "user", "content": message}, {"role": "assistant", "content": answer}]
+        if sum(len(t["content"]) for t in self.turns) > HISTORY_CHARS:
+            keep = len(self.turns) // 2
+            self.turns = self.turns[-(keep - keep % 2):] if keep > 1 else []
 
 
 def guard_facts(scenario: Scenario, values: dict[str, str], gist: str) -> list[str]:
     """What the reply may quote: account facts, drawn values, the scripted gist, the persona's own text."""
     p = scenario.persona
     return ([fill(str(v), values) for v in scenario.account.values()] + list(values.values()) + [gist]
-            + [fill(p.situation, values)] + [fill(c.text, values) for c in p.hidden_concerns])
+            + [fill(p.situation, values)] + [fill(c.text, values) for c in p.hidden_concerns]
+            + [fill(p.name, values)])

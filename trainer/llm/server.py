@@ -1,5 +1,6 @@
 """A llama.cpp server for a GGUF file the user picked: llama-cpp-python's `python -m llama_cpp.server`
-(the optional `llm` extra) on 127.0.0.1 at a free port, waited on until healthy, stopped at exit."""
+(the optional `llm` extra) on 127.0.0.1 at a free port, waited on until healthy, warmed up with one tiny
+request, stopped at exit. It generates on every core (llama-cpp-python's default is half of them)."""
 from __future__ import annotations
 
 import atexit
@@ -45,11 +46,14 @@ class LocalServer:
 
     def __init__(self, model_path: str | os.PathLike, *, port: int | None = None, n_ctx: int = 2048,
                  n_threads: int | None = None, python: str | None = None, model_alias: str | None = None,
-                 log_path: str | os.PathLike | None = None, extra_args: list[str] | None = None):
+                 log_path: str | os.PathLike | None = None, extra_args: list[str] | None = None,
+                 warm_up: bool = True):
         self.model_path = Path(model_path)
         self.port = port
         self.n_ctx = n_ctx
-        self.n_threads = n_threads
+        self.n_threads = n_threads or default_threads()
+        self.warm_up = warm_up
+        self.warm_up_seconds: float | None = None
         self.python = python or sys.executable
         self.model_alias = model_alias or self.model_path.stem
         self.log_path = Path(log_path) if log_path else None
@@ -69,8 +73,8 @@ class LocalServer:
         cmd = [self.python, "-m", "llama_cpp.server", "--model", str(self.model_path),
                "--host", "127.0.0.1", "--port", str(self.port), "--n_ctx", str(self.n_ctx),
                "--model_alias", self.model_alias]
-        if self.n_threads:
-            cmd += ["--n_threads", str(self.n_threads)]
+        # prompt processing (n_threads_batch) is most of a turn's wait on a CPU: both use every core
+        cmd += ["--n_threads", str(self.n_threads), "--n_threads_batch", str(self.n_threads)]
         return cmd + self.extra_args
 
     def start(self) -> "LocalServer":
@@ -113,6 +117,10 @@ class LocalServer:
                 with urllib.request.urlopen(url, timeout=1.0) as r:
                     data = json.loads(r.read())
                 if any(m.get("id") for m in data.get("data", [])):
+                    if self.warm_up:
+                        if progress:
+                            progress(0.97, "Warming up the model…")
+                        self._warm_up(max(5.0, timeout - elapsed))
                     if progress:
                         progress(1.0, "Model server ready.")
                     return
@@ -121,6 +129,21 @@ class LocalServer:
             if progress:
                 progress(min(0.95, elapsed / timeout), f"Loading {self.model_path.name}… {elapsed:.0f} s")
             time.sleep(0.1)
+
+    def _warm_up(self, timeout: float) -> None:
+        """One token, so the first patient line does not pay for paging in the weights."""
+        from .client import LLMClient, LLMError
+
+        client = LLMClient(self.endpoint(timeout=timeout, max_retries=0))
+        try:
+            self.warm_up_seconds = client.warm_up(timeout)
+        except LLMError as e:  # a server that cannot answer yet still answers the real request later
+            self.warm_up_seconds = None
+            if self.log_path:
+                with open(self.log_path, "a", encoding="utf-8") as f:
+                    f.write(f"warm-up failed: {e.kind}: {e}\n")
+        finally:
+            client.close()
 
     def stop(self, grace: float = 5.0) -> None:
         p, self.process = self.process, None
@@ -173,6 +196,14 @@ class LocalServer:
 def stop_all() -> None:
     for s in list(_RUNNING):
         s.stop(grace=2.0)
+
+
+def default_threads() -> int:
+    """Every core this process may use (a container's CPU set, not the host's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
 
 
 def find_bundled_model() -> Path | None:

@@ -1,55 +1,97 @@
 """The model-voiced patient. The scripted engine still decides everything that matters (mood, which
 node comes next, endings, what each line establishes); the model only says the chosen line in its own
-words. Any failure (guard, timeout, refused connection, HTTP error, malformed or cut-off stream, empty
-answer) gives the scripted line instead, marked `fallback=True`; the call goes on."""
+words. Any failure (guard, timeout, no first word in time, refused connection, HTTP error, malformed or
+cut-off stream, empty answer) gives the scripted line instead, marked `fallback=True`; the call goes on.
+
+Two styles. "paraphrase": the model says the line its own way, and the guard requires every fact of the
+scripted line (names, numbers, amounts, dates, ids, yes/no, negations) in what it said. "lead_in" (small
+models, chosen automatically below 3B parameters): the model adds at most eight fact-free words before
+the scripted line, which is shown as written, so no fact can change."""
 from __future__ import annotations
 
 import logging
 import random
+import re
+import threading
 import time
 from dataclasses import dataclass, replace
 from typing import Callable
 
 from ..domain import PatientLine, Score
-from ..llm.client import LLMClient, LLMError
-from ..llm.guards import GuardContext, StreamGuard, check_reply, clean, whole_sentences
-from ..llm.prompt import Exchange, build_messages, guard_facts
+from ..llm.client import PATIENT_STOPS, LLMClient, LLMError
+from ..llm.guards import GuardContext, StreamGuard, check_lead_in, check_reply, clean, whole_sentences
+from ..llm.prompt import Conversation, Exchange, guard_facts, system_prompt, turn_message
 from ..scenarios.schema import Scenario
 from ..scenarios.variables import fill
 from .scripted import ScriptedPersona
 
 log = logging.getLogger(__name__)
 
+SMALL_MODEL = 3e9          # parameters: below this a model only adds a lead-in
+MAX_TOKENS = {"paraphrase": 64, "lead_in": 12}
+# A lead-in is one short sentence: stopping at its end saves generating words that would be cut.
+LEAD_IN_STOPS = ("\n", ".", "!", "?")
+
+
+def is_local(base_url: str) -> bool:
+    """A server on this machine: its CPU is idle while the trainee types, so the history is sent ahead."""
+    host = re.sub(r"^[a-z]+://", "", base_url.lower()).split("/")[0].rsplit(":", 1)[0].strip("[]")
+    return host in ("127.0.0.1", "localhost", "::1")
+
+
+def model_size(name: str) -> float | None:
+    """Parameters from a model's name ('qwen2.5-coder-1.5b-instruct' -> 1.5e9, 'SmolLM2-135M' -> 1.35e8)."""
+    m = re.search(r"(?<![\d.])(\d+(?:\.\d+)?)\s*([bm])(?![a-z])", name.lower())
+    if not m:
+        return None
+    return float(m.group(1)) * (1e9 if m.group(2) == "b" else 1e6)
+
+
+def resolve_style(style: str, model: str) -> str:
+    """'auto' becomes 'lead_in' for a model known to be small, else 'paraphrase'."""
+    if style in ("paraphrase", "lead_in"):
+        return style
+    size = model_size(model or "")
+    return "lead_in" if size is not None and size < SMALL_MODEL else "paraphrase"
+
 
 @dataclass(frozen=True)
 class VoiceOutcome:
-    """What happened when the model voiced a line (for the UI's marker and for tests)."""
+    """What happened when the model voiced a line (for the UI's marker, tests and benchmarks)."""
 
     node_id: str
     fallback: bool
     reason: str = ""            # why the scripted line was used ("timeout", "guard:no_ai_talk: …")
     seconds: float = 0.0
     first_token_seconds: float | None = None
+    model_text: str = ""        # what the model said, shown or not
 
 
 class LLMPersona:
     mode = "llm"
 
     def __init__(self, scenario: Scenario, values: dict[str, str], rng: random.Random, client: LLMClient,
-                 on_token: Callable[[str], None] | None = None, max_tokens: int = 90,
-                 temperature: float = 0.7, seed: int | None = None):
+                 on_token: Callable[[str], None] | None = None, max_tokens: int | None = None,
+                 temperature: float = 0.7, seed: int | None = None, style: str | None = None,
+                 prefetch: bool | None = None):
         self.scripted = ScriptedPersona(scenario, values, rng)
         self.scenario = scenario
         self.values = values
         self.client = client
         self.on_token = on_token
-        self.max_tokens = max_tokens
+        self.style = resolve_style(style or getattr(client.config, "style", "auto"), client.config.model)
+        self.max_tokens = max_tokens or MAX_TOKENS[self.style]
         self.temperature = temperature
         self.seed = seed
         self.history: list[Exchange] = []
+        self.conversation = Conversation(system_prompt(scenario, values, self.style), [])
         self.last_outcome: VoiceOutcome | None = None
         self.outcomes: list[VoiceOutcome] = []
         self._gists: dict[str, str] = {}  # voiced text -> the scripted line it stands for
+        # after each line, send the conversation so far (one token back) so the server has it cached
+        # by the time the trainee's reply comes: then a turn processes only its own short message
+        self.prefetch = is_local(client.config.base_url) if prefetch is None else prefetch
+        self._prefetching: threading.Thread | None = None
 
     # -- the Persona protocol ---------------------------------------------------------------
     @property
@@ -61,12 +103,13 @@ class LLMPersona:
         return self.scripted.revealed_concerns
 
     def snapshot(self) -> tuple:
-        return self.scripted.snapshot(), tuple(self.history)
+        return self.scripted.snapshot(), tuple(self.history), tuple(self.conversation.turns)
 
     def restore(self, snapshot: tuple) -> None:
-        scripted, history = snapshot
+        scripted, history, turns = snapshot
         self.scripted.restore(scripted)
         self.history = list(history)
+        self.conversation.turns = list(turns)
 
     def open(self) -> PatientLine:
         return self._voice(self.scripted.open())
@@ -76,9 +119,30 @@ class LLMPersona:
         return self._voice(self.scripted.respond(reply, score))
 
     def gist_of(self, line: PatientLine) -> str:
-        """The scripted text a voiced line stands for. The session should score replies and read
-        patient cues (hardship…) from this, so a call branches the same whichever voice speaks."""
+        """The scripted text a voiced line stands for. The session scores replies and reads patient
+        cues (hardship…) from this; the guard has made sure the trainee saw every fact of it."""
         return self._gists.get(line.text, line.text)
+
+    def prime(self, timeout: float = 60.0) -> float:
+        """Send the call's system prompt once (one token back) so the server caches it before the
+        first line is needed, e.g. while the trainee reads the brief. Returns seconds; never raises."""
+        return self._send_ahead([{"role": "system", "content": self.conversation.system}], timeout)
+
+    def _send_ahead(self, messages: list[dict], timeout: float) -> float:
+        t0 = time.monotonic()
+        try:
+            self.client.complete(messages, max_tokens=1, temperature=0.0, deadline=t0 + timeout)
+        except LLMError as e:
+            log.info("sending the conversation ahead failed: %s", e)
+        return time.monotonic() - t0
+
+    def _prefetch(self) -> None:
+        if not self.prefetch or (self._prefetching is not None and self._prefetching.is_alive()):
+            return
+        messages = [{"role": "system", "content": self.conversation.system}, *self.conversation.turns]
+        self._prefetching = threading.Thread(target=self._send_ahead, args=(messages, 30.0), daemon=True,
+                                             name="llm-prefetch")
+        self._prefetching.start()
 
     # -- voicing ----------------------------------------------------------------------------
     def _voice(self, line: PatientLine) -> PatientLine:
@@ -86,45 +150,78 @@ class LLMPersona:
         t0 = time.monotonic()
         if node is None:  # the engine's own "time up" line: nothing to voice
             return self._done(line, VoiceOutcome(line.node_id, False, "engine line", 0.0))
-        messages = build_messages(self.scenario, self.values, node, line.text, line.mood,
-                                  self.scripted.revealed_concerns, self.history)
-        guard = StreamGuard(GuardContext.build(guard_facts(self.scenario, self.values, line.text),
-                                               fill(self.scenario.persona.name, self.values)))
+        heard = self.history[-1].text if self.history and self.history[-1].speaker == "trainee" else None
+        message = turn_message(heard, line.text, line.mood, self.style)
+        ctx = GuardContext.build(guard_facts(self.scenario, self.values, line.text),
+                                 fill(self.scenario.persona.name, self.values), gist=line.text,
+                                 earlier=[e.text for e in self.history if e.speaker == "patient"], heard=heard or "")
+        guard = StreamGuard(ctx)
+        lead_in = self.style == "lead_in"
         first = None
         try:
-            for piece in self.client.stream(messages, max_tokens=self.max_tokens,
-                                            temperature=self.temperature, seed=self.seed):
+            for piece in self.client.stream(self.conversation.request(message), max_tokens=self.max_tokens,
+                                            temperature=self.temperature, seed=self.seed,
+                                            stop=LEAD_IN_STOPS if lead_in else PATIENT_STOPS,
+                                            first_token_timeout=self.client.config.first_word_timeout):
                 if first is None:
                     first = time.monotonic() - t0
                 shown = guard.feed(piece)
                 if guard.failed:
                     break
-                if shown:
+                if shown and not lead_in:  # a lead-in is held whole: it is checked as one piece
                     self._emit(shown)
             result, rest = guard.finish()
         except LLMError as e:
-            return self._fallback(line, f"{e.kind}: {e}", t0, first)
+            return self._fallback(line, message, f"{e.kind}: {e}", t0, first, guard.text)
+        if lead_in:
+            return self._lead_in(line, message, guard.text, ctx, t0, first)
         if not result.ok:
-            return self._fallback(line, f"guard:{result.check}: {result.reason}", t0, first)
+            return self._fallback(line, message, f"guard:{result.check}: {result.reason}", t0, first, guard.text)
         text = whole_sentences(clean(guard.text))  # a reply cut at max_tokens loses its last half-sentence
-        final = check_reply(text, guard.ctx)
+        final = check_reply(text, ctx)
         if not final.ok:
-            return self._fallback(line, f"guard:{final.check}: {final.reason}", t0, first)
+            return self._fallback(line, message, f"guard:{final.check}: {final.reason}", t0, first, guard.text)
         if rest:
             self._emit(rest)
+        return self._spoken(line, message, text, text, t0, first)
+
+    def _lead_in(self, line: PatientLine, message: str, raw: str, ctx: GuardContext, t0: float,
+                 first: float | None) -> PatientLine:
+        lead = clean(raw).strip("\"“”'‘’ ")  # the stop at "." can cut a closing quote off: drop both
+        verdict = check_lead_in(lead, ctx)
+        if not verdict.ok and verdict.check == "lead_in":  # a small model often goes on: keep its first clause
+            head = re.match(r"[^,.!?…]*[,.!?…]", lead)
+            if head and head.group(0) != lead:
+                lead = head.group(0).strip()
+                verdict = check_lead_in(lead, ctx)
+        if not verdict.ok:
+            return self._fallback(line, message, f"guard:{verdict.check}: {verdict.reason}", t0, first, raw)
+        if lead[-1] not in ".,!?…":
+            lead += "."
+        text = f"{lead} {line.text}"
+        self._emit(text)
+        return self._spoken(line, message, text, raw.strip(), t0, first)
+
+    def _spoken(self, line: PatientLine, message: str, text: str, said: str, t0: float,
+                first: float | None) -> PatientLine:
+        self.conversation.record(message, said)
         self._gists[text] = line.text
         return self._done(replace(line, text=text, fallback=False),
-                          VoiceOutcome(line.node_id, False, "", time.monotonic() - t0, first))
+                          VoiceOutcome(line.node_id, False, "", time.monotonic() - t0, first, said))
 
-    def _fallback(self, line: PatientLine, reason: str, t0: float, first: float | None) -> PatientLine:
+    def _fallback(self, line: PatientLine, message: str, reason: str, t0: float, first: float | None,
+                  model_text: str = "") -> PatientLine:
         log.info("model line replaced by the scripted one at node %s: %s", line.node_id, reason)
+        self.conversation.record(message, line.text)
         return self._done(replace(line, fallback=True),
-                          VoiceOutcome(line.node_id, True, reason, time.monotonic() - t0, first))
+                          VoiceOutcome(line.node_id, True, reason, time.monotonic() - t0, first, model_text))
 
     def _done(self, line: PatientLine, outcome: VoiceOutcome) -> PatientLine:
         self.last_outcome = outcome
         self.outcomes.append(outcome)
         self.history.append(Exchange("patient", line.text))
+        if not line.ending:
+            self._prefetch()
         return line
 
     def _emit(self, text: str) -> None:
