@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..detail import CODEC_DEFLATE_1, DICTIONARY_1
+from ..assignments import KINDS, MAX_SCENARIOS
 from .format import (COLUMNS, MAX_DETAIL_BYTES, MAX_DETAIL_DEPTH, MAX_DETAIL_TEXT, MAX_ROWS, MAX_VALUE_BYTES,
-                     BundleError, printable)
+                     SINCE_SCHEMA, BundleError, printable)
 
 STATUSES = ("active", "completed", "abandoned", "interrupted")
 HEX = "[0-9a-fA-F]"
@@ -84,6 +85,24 @@ def date(c: str, null: bool = False) -> Field:
     return Field(c, f"NOT {ok}" if not null else f"{c} IS NOT NULL AND NOT {ok}", "is not an ISO date and time")
 
 
+def day(c: str) -> Field:
+    # '+0 days' makes SQLite carry 2099-02-30 over into March (date() alone lets it through)
+    return Field(c, f"NOT (typeof({c}) = 'text' AND length({c}) = 10 AND date({c}, '+0 days') IS {c})",
+                 "is not a date written YYYY-MM-DD")
+
+
+# An assignment lists scenarios (a JSON list of 1-100 short ids) exactly when it is of kind 'scenarios', and
+# names a domain exactly when it is of kind 'domain'. CASE: the list is read only once it is valid JSON.
+_LISTED = (f"CASE WHEN scenarios IS NULL OR NOT json_valid(scenarios) THEN 0 WHEN json_type(scenarios) != 'array' "
+           f"THEN 0 ELSE json_array_length(scenarios) BETWEEN 1 AND {MAX_SCENARIOS} AND NOT EXISTS (SELECT 1 FROM "
+           "json_each(scenarios) j WHERE j.type != 'text' OR length(j.value) NOT BETWEEN 1 AND 200) END")
+ASSIGNMENT_SHAPE = [
+    Field("scenarios", f"(kind = 'scenarios') != ({_LISTED})",
+          f"does not fit the kind (a JSON list of 1-{MAX_SCENARIOS} scenario ids for 'scenarios', else empty)"),
+    Field("domain", "(kind = 'domain') != (domain IS NOT NULL)", "does not fit the kind (given for 'domain' only)"),
+]
+
+
 def scores(null: bool) -> list[Field]:
     return [whole(c, 0, 100, null) for c in ("empathy", "clarity", "compliance", "overall")] + [whole("blocked", 0, 1)]
 
@@ -104,8 +123,14 @@ FIELDS: dict[str, list[Field]] = {
                     f"is not a packed score detail of at most {MAX_DETAIL_BYTES:,} bytes"),
               Field("detail", "detail_problem(detail) IS NOT NULL", "cannot be read")],
     "score_blockers": [uuid("session_id"), uuid("turn_id"), text("rule_id", 100)],
+    "assignments": [uuid("id"), date("created_at"), text("author", 200), uuid("kiosk_id", null=True),
+                    uuid("trainee_id", null=True), one_of("kind", KINDS), text("scenarios", 40_000, null=True),
+                    text("domain", 200, null=True), day("due"), whole("target", 0, 100), *ASSIGNMENT_SHAPE],
+    "assignment_withdrawals": [uuid("assignment_id"), date("withdrawn_at"), text("author", 200),
+                               uuid("kiosk_id", null=True)],
 }
-ROW_KEY = {"trainees": "id", "sessions": "id", "turns": "id", "score_blockers": "turn_id"}
+ROW_KEY = {"trainees": "id", "sessions": "id", "turns": "id", "score_blockers": "turn_id", "assignments": "id",
+           "assignment_withdrawals": "assignment_id"}
 
 
 def check_rows(conn: sqlite3.Connection, path: Path, manifest: dict) -> dict[str, int]:
@@ -114,6 +139,9 @@ def check_rows(conn: sqlite3.Connection, path: Path, manifest: dict) -> dict[str
     rows = {}
     for table, cols in COLUMNS.items():
         have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if not have and manifest["schema_version"] < SINCE_SCHEMA.get(table, 0):
+            rows[table] = 0  # made before bundles held it
+            continue
         if not have:
             raise BundleError(path, f"is damaged: it has no {table} table")
         missing = [c for c in cols if c not in have]
@@ -131,7 +159,8 @@ def check_rows(conn: sqlite3.Connection, path: Path, manifest: dict) -> dict[str
         if expected is not None and rows[table] != expected:
             raise BundleError(path, f"is damaged: the manifest lists {expected} {table} but it holds {rows[table]}")
     for table, fields in FIELDS.items():
-        _check_values(conn, path, table, fields)
+        if rows[table]:
+            _check_values(conn, path, table, fields)
     return rows
 
 

@@ -32,7 +32,8 @@ def export_bundle(db, dest: str | os.PathLike, *, since: str | None = None, orig
 
     since: only sessions started on or after this ISO date or time; origin: only sessions made on
     that kiosk (a kiosk id). Trainees come with their sessions (all trainees when nothing is
-    filtered), and turns (with their scores), blockers and annotations with theirs. The file is
+    filtered), and turns (with their scores), blockers and annotations with theirs. Every assignment and
+    withdrawal goes too, with the trainees they name. The file is
     written under a temporary name, flushed to disk, then renamed, so a half-written bundle is
     never left behind.
     """
@@ -94,9 +95,10 @@ def _write_data(conn: sqlite3.Connection, path: Path, since: str | None, origin:
         where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         conn.execute(f"INSERT INTO bundle_out.sessions ({cols['sessions']}) SELECT {cols['sessions']} "
                      f"FROM main.sessions {where} ORDER BY id", params)
-        if conditions:
+        if conditions:  # the trainees of the calls, and those named by an assignment (all of which travel)
             conn.execute(f"INSERT INTO bundle_out.trainees ({cols['trainees']}) SELECT {prefixed['trainees']} "
-                         "FROM main.trainees x WHERE x.id IN (SELECT trainee_id FROM bundle_out.sessions) ORDER BY x.id")
+                         "FROM main.trainees x WHERE x.id IN (SELECT trainee_id FROM bundle_out.sessions) "
+                         "OR x.id IN (SELECT trainee_id FROM main.assignments) ORDER BY x.id")
         else:
             conn.execute(f"INSERT INTO bundle_out.trainees ({cols['trainees']}) SELECT {cols['trainees']} "
                          "FROM main.trainees ORDER BY id")
@@ -109,6 +111,10 @@ def _write_data(conn: sqlite3.Connection, path: Path, since: str | None, origin:
                      "FROM bundle_out.sessions s CROSS JOIN main.score_blockers x ON x.session_id = s.id")
         conn.execute(f"INSERT INTO bundle_out.annotations ({cols['annotations']}) SELECT {prefixed['annotations']} "
                      "FROM bundle_out.sessions s CROSS JOIN main.annotations x ON x.session_id = s.id ORDER BY x.id")
+        # every assignment and withdrawal, whatever the filter: they are few, and a kiosk needs them all
+        for table, order in (("assignments", "id"), ("assignment_withdrawals", "assignment_id")):
+            conn.execute(f"INSERT INTO bundle_out.{table} ({cols[table]}) SELECT {cols[table]} FROM main.{table} "
+                         f"ORDER BY {order}")
         counts = {t: conn.execute(f"SELECT COUNT(*) FROM bundle_out.{t}").fetchone()[0] for t in COLUMNS}
         conn.commit()
     except BaseException:

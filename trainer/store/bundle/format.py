@@ -25,7 +25,8 @@ MAX_DETAIL_BYTES = 64 * 1024  # a packed score detail (honest ones are ~120 byte
 MAX_DETAIL_TEXT = 256 * 1024  # the detail's JSON once unpacked (honest ones are ~2 kB)
 MAX_DETAIL_DEPTH = 64  # nesting of the detail's JSON (honest ones: 4; json.loads fails near 1000)
 MAX_ROWS = {"trainees": 100_000, "trainee_aliases": 100_000, "sessions": 1_000_000, "turns": 5_000_000,
-            "score_blockers": 5_000_000, "annotations": 1_000_000}
+            "score_blockers": 5_000_000, "annotations": 1_000_000, "assignments": 100_000,
+            "assignment_withdrawals": 100_000}
 
 # The tables a bundle carries, with their columns (in the same names as the trainer's database).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -39,7 +40,12 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "score_blockers": ("session_id", "turn_id", "rule_id"),
     "annotations": ("id", "session_id", "turn_id", "author", "kind", "dimension", "value", "text", "created_at",
                     "kiosk_id"),
+    "assignments": ("id", "created_at", "author", "kiosk_id", "trainee_id", "kind", "scenarios", "domain", "due",
+                    "target"),
+    "assignment_withdrawals": ("assignment_id", "withdrawn_at", "author", "kiosk_id"),
 }
+# Tables that bundles hold from a schema version on (an older bundle lacks them: read as empty).
+SINCE_SCHEMA = {"assignments": 9, "assignment_withdrawals": 9}
 # A format-1 bundle: turns without their scores, which sit in a table of their own.
 FORMAT_1_TABLES = frozenset(COLUMNS) | {"scores"}
 BUNDLE_SCHEMA = """
@@ -59,6 +65,10 @@ CREATE TABLE score_blockers (session_id TEXT NOT NULL, turn_id TEXT NOT NULL, ru
     PRIMARY KEY (session_id, turn_id, rule_id)) WITHOUT ROWID;
 CREATE TABLE annotations (id TEXT PRIMARY KEY, session_id TEXT NOT NULL, turn_id TEXT, author TEXT NOT NULL,
     kind TEXT NOT NULL, dimension TEXT, value INTEGER, text TEXT NOT NULL, created_at TEXT NOT NULL, kiosk_id TEXT);
+CREATE TABLE assignments (id TEXT PRIMARY KEY, created_at TEXT NOT NULL, author TEXT NOT NULL, kiosk_id TEXT,
+    trainee_id TEXT, kind TEXT NOT NULL, scenarios TEXT, domain TEXT, due TEXT NOT NULL, target INTEGER NOT NULL);
+CREATE TABLE assignment_withdrawals (assignment_id TEXT PRIMARY KEY, withdrawn_at TEXT NOT NULL, author TEXT NOT NULL,
+    kiosk_id TEXT);
 """
 
 

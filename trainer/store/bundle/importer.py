@@ -160,6 +160,8 @@ def _stage(conn: sqlite3.Connection, checked: Checked, prefix: str) -> Staged | 
         for statement in schema_statements(STAGED, prefix):
             conn.execute(statement)
         for table, cols in COLUMNS.items():
+            if not checked.rows[table]:
+                continue  # empty, or a table the bundle was made before (its staged copy stays empty)
             order = " ORDER BY session_id, idx, attempt" if table == "turns" else ""
             conn.execute(f"INSERT INTO {STAGED}.{prefix}{table} ({', '.join(cols)}) "
                          f"SELECT {', '.join(cols)} FROM bundle_in.{table}{order}")

@@ -4,7 +4,7 @@ A trainee is matched by id alone (or by an alias this database made itself); a n
 trainee, even under a name that is here already (the report lists such pairs). A session whose id
 is here is skipped (a conflict when the bundle's copy differs), and so are its turns: a call here
 is never finished again, re-scored or extended. Supervisor notes and trainee aliases in a bundle
-are not taken in at all, only counted.
+are not taken in at all, only counted. Assignments and their withdrawals are added by id (merge_assignments).
 
 The bundle's rows are read from tables ``<source>trainees``, ``<source>sessions`` … (the staged copy).
 """
@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .format import COLUMNS, BundleError, printable
+from .merge_assignments import merge_assignments
 from .report import MAX_LISTED, BundleResult, Counts
 
 SESSION_FIXED = ("scenario_id", "scenario_hash", "rubric_version", "persona_mode", "seed", "started_at")
@@ -70,6 +71,7 @@ class BundleMerge:
         self.trainees()
         self.sessions()
         self.turns()
+        merge_assignments(self)
         self.result.notes_ignored = self.rows["annotations"]
         self.result.aliases_ignored = self.rows["trainee_aliases"]
         return self.result

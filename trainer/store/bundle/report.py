@@ -11,7 +11,8 @@ from pathlib import Path
 from .format import BundleError, printable
 
 MAX_LISTED = 20  # conflicts and same-name pairs listed per bundle (all are counted)
-MERGED_TABLES = ("trainees", "sessions", "turns")
+MERGED_TABLES = ("trainees", "sessions", "turns", "assignments", "assignment_withdrawals")
+QUIET_TABLES = ("assignments", "assignment_withdrawals")  # listed for a bundle only when it holds some
 
 
 @dataclass
@@ -63,7 +64,10 @@ def format_import_report(report: ImportReport) -> str:
         out.append(f"{printable(b.path.name, 120)}  (kiosk {b.kiosk}, exported "
                    f"{printable(b.manifest.get('created_at', '?'), 40)})")
         for table, c in b.counts.items():
-            out.append(f"  {table:<12} {c.new:>8} new {c.unchanged:>8} unchanged {c.conflicts:>4} conflicts")
+            if table in QUIET_TABLES and not (c.new or c.unchanged or c.conflicts):
+                continue
+            name = "withdrawals" if table == "assignment_withdrawals" else table
+            out.append(f"  {name:<12} {c.new:>8} new {c.unchanged:>8} unchanged {c.conflicts:>4} conflicts")
         if b.notes_ignored:
             out.append(f"  {b.notes_ignored} supervisor notes ignored (comments and overrides are made here, "
                        "not on a kiosk)")
@@ -75,8 +79,10 @@ def format_import_report(report: ImportReport) -> str:
         out.append(f"rejected: {printable(str(e), 600)}")
     if report.committed:
         t = report.totals()
+        assigned = (f"{t['assignments'].new} new assignment(s), {t['assignment_withdrawals'].new} withdrawal(s), "
+                    if t["assignments"].new or t["assignment_withdrawals"].new else "")
         out.append(f"Imported {len(report.bundles)} bundle(s): {t['sessions'].new} new session(s), "
-                   f"{t['turns'].new} new turn(s), {t['trainees'].new} new trainee(s), "
+                   f"{t['turns'].new} new turn(s), {t['trainees'].new} new trainee(s), {assigned}"
                    f"{sum(c.conflicts for c in t.values())} conflict(s) (the records here were kept).")
     elif report.rejected:
         out.append("Nothing was imported: the database is unchanged. Remove or replace the file(s) above "

@@ -12,7 +12,7 @@ from pathlib import Path
 from .. import relabel
 from ..detail import pack
 from ..schema import PAGE_SIZE
-from .format import COLUMNS, MAX_VALUE_BYTES, BundleError, printable, schema_statements
+from .format import COLUMNS, MAX_VALUE_BYTES, SINCE_SCHEMA, BundleError, printable, schema_statements
 
 
 def needs_copy(conn: sqlite3.Connection, manifest: dict) -> bool:
@@ -37,7 +37,10 @@ def upgrade(path: Path, manifest: dict, source: Path, target: Path) -> None:
         conn.execute("BEGIN")
         for statement in schema_statements():
             conn.execute(statement)
+        present = {r[0] for r in conn.execute("SELECT name FROM old.sqlite_master WHERE type = 'table'")}
         for table, cols in COLUMNS.items():
+            if table not in present and manifest["schema_version"] < SINCE_SCHEMA.get(table, 0):
+                continue  # made before bundles held it: left empty
             if table != "turns" or manifest["format_version"] != 1:
                 conn.execute(f"INSERT INTO main.{table} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM old.{table}")
         if manifest["format_version"] == 1:
