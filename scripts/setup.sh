@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 DEBIAN_PACKAGES=(python3-venv espeak-ng ffmpeg libegl1 libgl1 libfontconfig1 libxkbcommon0
   libxkbcommon-x11-0 libdbus-1-3 libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
   libxcb-image0 libxcb-render-util0 libxcb-shape0 libpulse0 fonts-dejavu-core
+  fonts-noto-color-emoji  # names and model replies may hold emoji (🙏, 👍🏽): drawn in colour, not as boxes
   poppler-utils)  # poppler-utils: the tests read the PDF report cards back
 
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -19,8 +20,10 @@ if command -v dpkg-query >/dev/null 2>&1; then
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then
       echo "Installing Debian packages: ${missing[*]}"
-      apt-get update -qq
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+      # another install may hold the dpkg lock: wait for it (up to 5 minutes), and never abort the setup
+      apt-get -o DPkg::Lock::Timeout=300 update -qq || echo "note: apt-get update failed; trying the install anyway"
+      DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends \
+        "${missing[@]}" >/dev/null || echo "note: could not install ${missing[*]} now (apt busy or offline); run this again later"
     else
       echo "Some system packages are missing. Install them with:"
       echo "  sudo apt-get install -y ${missing[*]}"

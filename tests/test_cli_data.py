@@ -118,3 +118,40 @@ def test_it_runs_from_main_py_with_exit_codes(tmp_path):
                           str(tmp_path / "missing.trainer-bundle")], capture_output=True, text=True, cwd=ROOT,
                          timeout=120)
     assert out.returncode == 1 and "missing.trainer-bundle: no such file" in out.stdout
+
+
+def test_data_commands_need_the_supervisor_pin_once_one_is_set(kiosk_dir, tmp_path, capsys, monkeypatch):
+    from trainer.store.pins import change_supervisor_pin
+    from trainer.store.store import Store
+    store = Store(kiosk_dir / "trainer.db")
+    change_supervisor_pin(store, None, "2468")
+    store.close()
+    monkeypatch.delenv("BILLING_TRAINER_PIN", raising=False)
+    for command in (["report-csv", str(tmp_path / "csv")], ["class-summary"], ["export-bundle", str(tmp_path)],
+                    ["xapi-export", str(tmp_path / "x.json")], ["report-card", "Dana Lee", str(tmp_path)]):
+        assert run("--data-dir", kiosk_dir, *command) == 2, command
+        assert "supervisor PIN is set" in capsys.readouterr().err
+    monkeypatch.setenv("BILLING_TRAINER_PIN", "1111")
+    assert run("--data-dir", kiosk_dir, "class-summary") == 2
+    assert "not right" in capsys.readouterr().err
+    monkeypatch.setenv("BILLING_TRAINER_PIN", "2468")
+    assert run("--data-dir", kiosk_dir, "class-summary") == 0
+    monkeypatch.delenv("BILLING_TRAINER_PIN")
+    assert run("--data-dir", kiosk_dir, "reset-pin", "--yes") == 0  # the recovery path, at the computer
+    assert run("--data-dir", kiosk_dir, "class-summary") == 0
+
+
+def test_a_supervisor_overrides_a_score_or_lifts_a_blocker_from_the_terminal(kiosk_dir, capsys):
+    from trainer.store.store import Store
+    store = Store(kiosk_dir / "trainer.db")
+    sid, rule = store.db.execute("SELECT session_id, rule_id FROM score_blockers LIMIT 1").fetchone()
+    store.close()
+    assert run("--data-dir", kiosk_dir, "override", sid, "--lift-blocker", "made-up", "--reason", "x") == 2
+    assert "no blocker 'made-up'" in capsys.readouterr().err
+    assert run("--data-dir", kiosk_dir, "override", sid, "--lift-blocker", rule, "--reason", "Not a breach here.") == 0
+    assert "automatic: " in capsys.readouterr().out
+    assert run("--data-dir", kiosk_dir, "override", sid, "--set", "empathy", "55", "--reason", "Too generous") == 0
+    store = Store(kiosk_dir / "trainer.db")
+    kinds = [a["kind"] for a in store.annotations(sid)]
+    store.close()
+    assert kinds == ["blocker", "override"]

@@ -3,8 +3,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from trainer.pin import set_pin
-from trainer.settings import Settings, load_settings
+from trainer.store.pins import change_supervisor_pin, supervisor_pin
+from trainer.settings import Settings
 from trainer.ui import pin_dialog
 from trainer.ui.main_window import MainWindow
 
@@ -37,8 +37,9 @@ def window(make_window):
     return make_window()
 
 
-def sign_in(window, name="Riley Chen"):
+def sign_in(window, name="Riley Chen", pin="1357"):
     window.sign_in.name.setText(name)  # (QTest cannot type characters outside the BMP, such as emoji)
+    window.sign_in.pin.setText(pin)
     window.sign_in.submit()
     assert window.stack.currentWidget() is window.catalogue
 
@@ -139,7 +140,7 @@ def test_hint_says_it_costs_points(qtbot, window):
     settle(qtbot, window)
     assert "points" in window.call.hint_button.text()
     qtbot.mouseClick(window.call.hint_button, Qt.LeftButton)
-    assert "Try starting like this" in window.call.hint.text()
+    assert "Why:" in window.call.hint.text()
 
 
 def test_empty_reply_is_not_sent_and_a_huge_paste_is_capped(qtbot, window):
@@ -222,9 +223,8 @@ def _answer_pin(monkeypatch, *answers):
 
 
 def test_supervisor_area_pin_lockout_table_review_and_override(qtbot, make_window, store, monkeypatch):
-    settings = Settings()
-    set_pin(settings, "2468")
-    window = make_window(settings)
+    change_supervisor_pin(store, None, "2468")
+    window = make_window()
     sign_in(window, "Dana Trainee")
     play(qtbot, window, "surprise-deductible", REPLIES)
     session_id = window.session.id
@@ -232,11 +232,12 @@ def test_supervisor_area_pin_lockout_table_review_and_override(qtbot, make_windo
     for _ in range(5):
         window.open_supervisor()
         assert window.stack.currentWidget() is not window.supervisor
-    assert settings.pin_locked_until > 0  # five wrong tries lock the keypad, even for the right PIN
+    assert supervisor_pin(store)[1].locked_until > 0  # five wrong tries lock the keypad, kept in the database
     window.open_supervisor()
     assert window.stack.currentWidget() is not window.supervisor
-    assert load_settings(store.path.parent)[0].pin_locked_until == settings.pin_locked_until  # survives a restart
-    settings.pin_locked_until = 0
+    record = supervisor_pin(store)[1]
+    record.locked_until = 0
+    store.set_setting("supervisor_pin", record.to_json())
     _answer_pin(monkeypatch, "2468")
     window.open_supervisor()
     sup = window.supervisor
@@ -283,7 +284,6 @@ def test_supervisor_exports_csv_and_pdf_and_reports_an_unwritable_folder(qtbot, 
 
 def test_kiosk_idle_sign_out_with_countdown(qtbot, make_window):
     settings = Settings(kiosk=True, idle_minutes=1, idle_warning_seconds=2)
-    set_pin(settings, "2468")
     window = make_window(settings, kiosk=True)
     window.idle.idle.setInterval(50)  # a minute is too long for a test
     sign_in(window, "Kiosk Kid")
@@ -296,9 +296,9 @@ def test_kiosk_idle_sign_out_with_countdown(qtbot, make_window):
     assert window.call.transcript.toPlainText() == ""
 
 
-def test_kiosk_needs_the_pin_to_close_or_change_settings(make_window, monkeypatch):
+def test_kiosk_needs_the_pin_to_close_or_change_settings(make_window, monkeypatch, store):
     settings = Settings(kiosk=True)
-    set_pin(settings, "2468")
+    change_supervisor_pin(store, None, "2468")
     window = make_window(settings, kiosk=True)
     assert window.isFullScreen() or QApplication.platformName() == "offscreen"
     _answer_pin(monkeypatch, "1111")
@@ -316,7 +316,9 @@ def test_kiosk_needs_the_pin_to_close_or_change_settings(make_window, monkeypatc
 
 def test_keyboard_only_sign_in_and_start(qtbot, window):
     qtbot.keyClicks(window.sign_in.name, "Keyboard User")
-    qtbot.keyClick(window.sign_in.name, Qt.Key_Return)
+    qtbot.keyClick(window.sign_in.name, Qt.Key_Return)  # on to the PIN
+    qtbot.keyClicks(window.sign_in.pin, "2468")
+    qtbot.keyClick(window.sign_in.pin, Qt.Key_Return)
     assert window.stack.currentWidget() is window.catalogue
     window.catalogue.list.setFocus()
     qtbot.keyClick(window.catalogue.list, Qt.Key_Return)
@@ -347,9 +349,9 @@ def test_text_size_and_high_contrast_apply(window):
 @pytest.mark.parametrize("mode", ["ok", "status"])
 def test_a_model_voiced_patient_streams_or_falls_back_without_blocking(qtbot, make_window, mode):
     from trainer.llm.testing import FakeOpenAI
-    reply = "I got a bill and I really do not understand it."
+    reply = "Oh, I see."  # a lead-in: the model adds a few words, the scripted line follows unchanged
     with FakeOpenAI(mode=mode, reply=reply) as fake:
-        settings = Settings(llm_enabled=True, llm_base_url=fake.base_url, llm_model="fake-model")
+        settings = Settings(llm_enabled=True, llm_base_url=fake.base_url, llm_model="fake-model", llm_style="lead_in")
         window = make_window(settings)
         sign_in(window)
         window.start_call("surprise-deductible")
@@ -358,6 +360,7 @@ def test_a_model_voiced_patient_streams_or_falls_back_without_blocking(qtbot, ma
         text = window.call.transcript.toPlainText()
         if mode == "ok":
             assert reply in text and "(scripted line)" not in text
+            assert window.session.current.text.startswith(reply)  # and every fact of the line is there after it
         else:
             assert "(scripted line)" in text  # HTTP 500: the scripted line stands in, marked
         window.call.reply.setPlainText(REPLIES[0])
@@ -388,8 +391,12 @@ def test_settings_test_connection_reports_what_it_found(qtbot, window):
 def test_the_judge_shows_a_second_opinion_and_changes_no_score(qtbot, make_window, store):
     from trainer.llm.testing import FakeOpenAI
     verdict = '{"empathy": 100, "clarity": 100, "compliance": 100, "comment": "Perfect."}'
+    from trainer.llm.calibration import calibrated_for
     with FakeOpenAI(reply=verdict) as fake:
-        settings = Settings(llm_judge=True, llm_base_url=fake.base_url, llm_model="fake-model")
+        settings = Settings(llm_judge=True, llm_base_url=fake.base_url, llm_model="fake-model",
+                            llm_judge_accuracy=0.9, llm_judge_calibrated_for=calibrated_for(fake.base_url, "fake-model"))
+        uncalibrated = make_window(Settings(llm_judge=True, llm_base_url=fake.base_url, llm_model="fake-model"))
+        assert uncalibrated._judge() is None  # a model that has not passed the calibration gives no opinion
         window = make_window(settings)
         sign_in(window)
         window.start_call("surprise-deductible")
@@ -420,20 +427,20 @@ def test_a_chosen_gguf_file_is_served_locally_and_voices_the_patient(qtbot, make
     assert window.local_server.process is None  # stopped with the window
 
 
-def test_settings_refuse_a_missing_model_file_and_a_bad_pin(qtbot, window, tmp_path):
+def test_settings_refuse_a_missing_model_file_and_kiosk_mode_without_a_pin(qtbot, window, tmp_path, store):
     from trainer.ui.settings_dialog import SettingsDialog
-    dialog = SettingsDialog(window, Settings(), window.data_dir)
+    dialog = SettingsDialog(window, Settings(), window.data_dir, window.data)
     qtbot.addWidget(dialog)
     dialog.gguf.setText(str(tmp_path / "missing.gguf"))
     dialog.accept_if_valid()
     assert dialog.result_settings is None and "missing.gguf" in dialog.message.text()
     dialog.gguf.clear()
-    dialog.pin.setText("12ab")
+    dialog.kiosk.setChecked(True)
     dialog.accept_if_valid()
-    assert dialog.result_settings is None and "4 to 8 digits" in dialog.message.text()
-    dialog.pin.setText("2468")
+    assert dialog.result_settings is None and "Set a supervisor PIN" in dialog.message.text()
+    change_supervisor_pin(store, None, "2468")
     dialog.accept_if_valid()
-    assert dialog.result_settings is not None and dialog.result_settings.pin_hash
+    assert dialog.result_settings is not None and dialog.result_settings.kiosk
 
 
 def test_the_supervisor_area_opens_from_the_sign_in_page_and_returns_there(window):
@@ -538,3 +545,41 @@ def test_the_supervisor_reviews_a_real_call_and_saves_it_redacted(qtbot, window,
     [saved] = list_reviews(store)
     assert "Priya" not in str(saved) and "1961" not in str(saved)
     dialog.close()
+
+
+def test_another_trainees_history_needs_their_pin_and_settings_always_need_the_supervisors(qtbot, make_window,
+                                                                                           store, monkeypatch):
+    window = make_window()
+    sign_in(window, "Dana Lee", pin="1357")
+    play(qtbot, window, "surprise-deductible", REPLIES[:2])
+    window.sign_out()
+    sign_in_attempt = window.sign_in
+    sign_in_attempt.name.setText("dana lee")
+    sign_in_attempt.pin.setText("2468")  # someone else typing her name
+    sign_in_attempt.submit()
+    assert window.stack.currentWidget() is window.sign_in and window.trainee_id is None
+    assert "does not match" in sign_in_attempt.hint.text()
+    change_supervisor_pin(store, None, "2468")
+    opened = []
+    monkeypatch.setattr("trainer.ui.main_window.SettingsDialog.exec", lambda self: opened.append(1) or 0)
+    _answer_pin(monkeypatch, "1111")
+    window.open_settings()  # not a kiosk, but a PIN is set: Settings need it
+    assert opened == []
+
+
+def test_the_supervisor_lifts_a_blocker_and_sees_both_verdicts(qtbot, window, store):
+    sign_in(window)
+    play(qtbot, window, "surprise-deductible", ["Your balance went to the deductible and you owe $1,000. Pay it today."])
+    window.sign_out()
+    window.open_supervisor()
+    sup = window.supervisor
+    sup.table.selectRow(0)
+    sup.sessions.selectRow(0)
+    lift = [i for i in range(sup.override_dim.count()) if sup.override_dim.itemText(i).startswith("Lift blocker:")]
+    assert lift, "the call's blocker is offered for lifting"
+    sup.override_dim.setCurrentIndex(lift[0])
+    sup.comment.setText("Identity had been verified on the previous call today.")
+    sup.add_annotation()
+    assert "lifted the blocker" in sup.detail.toPlainText()
+    [note] = [n for n in store.annotations(sup.session_id) if n["kind"] == "blocker"]
+    assert note["rule_id"] and note["text"].startswith("Identity")

@@ -53,6 +53,7 @@ def test_markup_in_names_scenarios_model_lines_and_judge_comments_is_shown_as_ty
     qtbot.addWidget(window, before_close_func=lambda w: setattr(w, "_closing_allowed", True))
     window.show()
     window.sign_in.name.setText(MARK)
+    window.sign_in.pin.setText("1357")
     window.sign_in.submit()
     window.start_call("surprise-deductible")
     settle(qtbot, window)

@@ -55,3 +55,46 @@ def test_an_annotation_needs_a_real_session_and_author(store):
         store.add_annotation("nope", "Ms Ortiz", "comment", "x")
     with pytest.raises(ValueError, match="author"):
         store.add_annotation("nope", " ", "comment", "x")
+
+
+def test_a_supervisor_lifts_one_blocker_with_a_reason_and_every_export_shows_both_verdicts(library, store, tmp_path):
+    import csv
+
+    from classroom import play
+    from trainer.store.queries import trainee_history
+    from trainer.store.reports import write_csv
+    from trainer.store.xapi import session_statements
+    sid = play(store, library, "Eli Cruz", "collector-dispute", seed=2, breach=True)
+    session = store.session(sid)
+    assert session["blocked"] and not session["passed"] and not session["auto_passed"]
+    rules = [r for (r,) in store.db.execute("SELECT DISTINCT rule_id FROM score_blockers WHERE session_id = ?", [sid])]
+    with pytest.raises(ValueError, match="reason"):
+        store.add_annotation(sid, "Ms Ortiz", "blocker", "", rule_id=rules[0])
+    with pytest.raises(ValueError, match="no blocker"):
+        store.add_annotation(sid, "Ms Ortiz", "blocker", "not in this call", rule_id="made-up-rule")
+    for rule in rules:
+        store.add_annotation(sid, "Ms Ortiz", "blocker", "The patient had asked for this in writing; no breach.",
+                             rule_id=rule)
+    session = store.session(sid)
+    assert session["auto_passed"] == 0 and session["overall"] == 0 and session["blocked"] == 1  # automatic kept
+    [row] = [h for h in trainee_history(store, store.sign_in("Eli Cruz")) if h["id"] == sid]
+    assert row["lifted"] == rules and row["auto_passed"] is False
+    paths = write_csv(store, tmp_path)
+    sessions_csv = next(p for p in paths if p.name.startswith("sessions"))
+    [exported] = [r for r in csv.DictReader(sessions_csv.open(encoding="utf-8-sig")) if r["session_id"] == sid]
+    assert exported["passed"] == str(session["passed"]) and exported["auto_passed"] == "0"
+    assert exported["lifted_blockers"] == ";".join(rules)
+    done, outcome = session_statements(store, sid)[:2]
+    ext = "https://billing-trainer.invalid/xapi/extensions"
+    assert outcome["result"]["success"] == done["result"]["success"] == bool(session["passed"])
+    assert done["result"]["extensions"][f"{ext}/automatic-success"] is False
+    assert done["result"]["extensions"][f"{ext}/lifted-blockers"] == rules
+
+
+def test_a_compliance_override_to_zero_fails_a_call_that_passed(library, store):
+    from classroom import play
+    sid = play(store, library, "Dana Lee", seed=1)
+    assert store.session(sid)["passed"] == 1
+    store.add_annotation(sid, "Ms Ortiz", "override", "Disclosed the balance before verifying.", dimension="compliance",
+                         value=0)
+    assert store.session(sid)["passed"] == 0 and store.session(sid)["auto_passed"] == 1

@@ -50,3 +50,28 @@ def test_a_damaged_detail_in_the_database_still_lets_the_call_be_reviewed(store,
     first, second = store.turns(sid)[:2]
     assert "cannot be read: damaged score detail" in first.problem and first.score is None
     assert first.reply and second.score is not None and second.score.rubric_version
+
+
+def test_a_dimension_that_did_not_apply_shows_as_na_in_every_view(store, tmp_path):
+    import csv
+
+    from trainer.domain import CallState, PatientLine, Turn
+    from trainer.scoring import ScoreContext, Scorer
+    from trainer.store.reports import write_csv
+    from trainer.store.xapi import session_statements
+    line = PatientLine("n", "n.a", "What is my balance?", 50)
+    score = Scorer().score("Your balance is $40, due on May 1.",
+                           ScoreContext(line.text, state=CallState(first_turn=False, identity_verified=True)))
+    assert not score.empathy.applicable  # a plain question gives no opening for empathy
+    sid = store.start_session(store.sign_in("Ana"), "x", "X", "h", score.rubric_version, "scripted", 1)
+    store.add_turn(sid, Turn(0, line, "Your balance is $40, due on May 1.", score))
+    store.finish_session(sid, "abandoned", None, {"overall": score.overall})
+    [turn] = store.turns(sid)
+    assert turn.empathy is None and turn.clarity is not None
+    paths = write_csv(store, tmp_path)
+    turns_csv = next(p for p in paths if p.name.startswith("turns"))
+    [row] = list(csv.DictReader(turns_csv.open(encoding="utf-8-sig")))
+    assert row["empathy"] == "" and row["clarity"] != ""
+    answered = session_statements(store, sid)[2]
+    ext = "https://billing-trainer.invalid/xapi/extensions"
+    assert answered["result"]["extensions"][f"{ext}/empathy"] is None

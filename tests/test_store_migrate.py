@@ -157,7 +157,8 @@ def test_the_space_an_upgrade_frees_is_given_back(tmp_path):
     store = Store(path)
     pragma = [store.db.execute(f"PRAGMA {p}").fetchone()[0] for p in ("freelist_count", "page_size", "journal_mode")]
     assert pragma == [0, 16384, "wal"]  # compacted, with today's page size, back in WAL mode
-    assert path.stat().st_size < before / 2 and len(store.turns("s1")) == 2000
+    # half the size, give or take the first page of each table and index later schemas add
+    assert path.stat().st_size < before / 2 + 8 * 16384 and len(store.turns("s1")) == 2000
     store.close()
 
 

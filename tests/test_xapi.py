@@ -109,8 +109,8 @@ def test_a_finished_call_becomes_statements_with_actor_verb_object_result_and_co
     assert {c["id"].rsplit("/", 1)[1] for c in done["context"]["contextActivities"]["category"]} == set(
         library.get("surprise-deductible").scenario.crcr_topics)
     first = answered[0]
-    assert first["verb"]["id"] == VERBS["answered"] and first["result"]["response"] == turns[0]["reply"]
-    assert first["result"]["score"]["scaled"] == turns[0]["overall"] / 100
+    assert first["verb"]["id"] == VERBS["answered"] and first["result"]["response"] == turns[0].reply
+    assert first["result"]["score"]["scaled"] == turns[0].overall / 100
     assert first["context"]["contextActivities"]["parent"][0]["id"] == done["object"]["id"]
     assert all(uuid.UUID(st["id"]) for st in statements) and len({st["id"] for st in statements}) == len(statements)
     assert session_statements(store, sid) == statements  # the same ids every time

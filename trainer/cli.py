@@ -35,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("scenario", help="scenario id or path to a scenario file")
     pr.add_argument("--name", default=os.environ.get("USER") or "trainee", help="trainee name (default: $USER)")
     pr.add_argument("--seed", type=int, help="fix names and amounts (for previewing)")
+    pr.add_argument("--pin", action="store_true",
+                    help="sign in with your personal PIN (asked for; or from $BILLING_TRAINER_TRAINEE_PIN). "
+                         "A trainee who has a PIN always needs it.")
     pr.add_argument("--llm", action="store_true",
                     help="let a language model voice the patient (server from Settings or OPENAI_BASE_URL; "
                          "key from OPENAI_API_KEY); any failure falls back to the scripted line")
@@ -235,6 +238,24 @@ def _parse_state(item: str) -> tuple[str, bool]:
     return name, value.lower() in ("true", "1", "yes")
 
 
+def _sign_in(store, name: str, with_pin: bool) -> str | None:
+    """The trainee's id; a trainee with a personal PIN must give it (as at the window)."""
+    import getpass
+
+    from .store.pins import SignInError, has_trainee_pin, trainee_sign_in
+
+    if not with_pin and not has_trainee_pin(store, name):
+        return store.sign_in(name)
+    pin = os.environ.get("BILLING_TRAINER_TRAINEE_PIN")
+    if pin is None and sys.stdin.isatty():
+        pin = getpass.getpass(f"PIN for {name}: ")
+    try:
+        return trainee_sign_in(store, name, pin or "")
+    except SignInError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return None
+
+
 def cmd_practice(args) -> int:
     from .session import CallSession
     from .store.errors import StoreError
@@ -259,8 +280,12 @@ def cmd_practice(args) -> int:
     except StoreError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    trainee = _sign_in(store, args.name, args.pin)
+    if trainee is None:
+        store.close()
+        return 2
     factory = _llm_persona_factory(args) if args.llm else None
-    session = CallSession(loaded, store, store.sign_in(args.name), seed=args.seed,
+    session = CallSession(loaded, store, trainee, seed=args.seed,
                           **({"persona_factory": factory} if factory else {}))
     if hasattr(sys.stdin, "reconfigure"):
         sys.stdin.reconfigure(errors="replace")  # bytes that are not UTF-8 become U+FFFD, never a crash

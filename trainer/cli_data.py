@@ -7,6 +7,7 @@ Exit codes: 0 done, 1 a file or the LRS was refused (the message names it), 2 ba
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import sys
@@ -54,6 +55,20 @@ def add_commands(sub) -> None:
     _lrs_options(xe, required=False)
     xe.set_defaults(data_handler=cmd_xapi_export)
 
+    ov = sub.add_parser("override", help="a supervisor's verdict on one call: override a score or lift a blocker")
+    ov.add_argument("session", help="the call's id (see report-csv)")
+    ov.add_argument("--reason", required=True, help="why (kept beside the automatic score)")
+    what = ov.add_mutually_exclusive_group(required=True)
+    what.add_argument("--set", nargs=2, metavar=("DIMENSION", "VALUE"),
+                      help="empathy, clarity, compliance or overall, and a score 0-100")
+    what.add_argument("--lift-blocker", metavar="RULE_ID", help="a blocker of this call, judged not a breach")
+    ov.add_argument("--author", default="supervisor", help="who decided (default: supervisor)")
+    ov.set_defaults(data_handler=cmd_override)
+
+    rp = sub.add_parser("reset-pin", help="remove a forgotten or damaged supervisor PIN (run at this computer)")
+    rp.add_argument("--yes", action="store_true", help="do not ask to type RESET")
+    rp.set_defaults(data_handler=cmd_reset_pin)
+
     xf = sub.add_parser("xapi-flush", help="send the statements waiting in the outbox to the LRS")
     _lrs_options(xf, required=False)
     xf.set_defaults(data_handler=cmd_xapi_flush)
@@ -72,16 +87,85 @@ def error(message: str, code: int = 2) -> int:
     return code
 
 
-def open_store(args):
+PIN_ENV = "BILLING_TRAINER_PIN"
+
+
+def open_store(args, supervisor: bool = True):
+    """The store, once the supervisor PIN (when one is set) was given: from $BILLING_TRAINER_PIN, or asked
+    for at the terminal. Every data command reads the whole class, so each one asks."""
+    from .pin import PinError
     from .startup import open_store as open_data, upgrade_notice_on_stderr
     from .store.errors import StoreError
+    from .store.pins import DAMAGED, check_supervisor_pin, supervisor_pin
 
     path = database_path(getattr(args, "data_dir", None))
     try:
-        return open_data(path, upgrade_notice_on_stderr(path), begin_run=False)[0]
+        store = open_data(path, upgrade_notice_on_stderr(path), begin_run=False)[0]
     except StoreError as e:
         print(f"error: {e}", file=sys.stderr)
         return None
+    state = supervisor_pin(store)[0] if supervisor else "none"
+    if state == "none":
+        return store
+    pin = os.environ.get(PIN_ENV)
+    if pin is None and sys.stdin.isatty():
+        pin = getpass.getpass("Supervisor PIN: ")
+    message = DAMAGED if state == "damaged" else f"a supervisor PIN is set: give it at the prompt or in ${PIN_ENV}"
+    try:
+        if pin and check_supervisor_pin(store, pin):
+            return store
+        if pin:
+            message = "the supervisor PIN is not right"
+    except PinError as e:
+        message = str(e)
+    store.close()
+    print(f"error: {message}", file=sys.stderr)
+    return None
+
+
+def cmd_override(args) -> int:
+    from .verdict import verdict_words
+
+    store = open_store(args)
+    if store is None:
+        return 2
+    try:
+        if args.set:
+            dimension, value = args.set
+            if not value.isdigit():
+                return error(f"the value must be a whole number from 0 to 100, not {value!r}")
+            store.add_annotation(args.session, args.author, "override", args.reason, dimension=dimension,
+                                 value=int(value))
+        else:
+            store.add_annotation(args.session, args.author, "blocker", args.reason, rule_id=args.lift_blocker)
+        s = store.session(args.session)
+    except ValueError as e:
+        return error(str(e))
+    finally:
+        store.close()
+    print(f"Saved. Verdict: {verdict_words(s['status'], bool(s['passed']))} (supervisor); "
+          f"automatic: {verdict_words(s['status'], bool(s['auto_passed']))}.")
+    return 0
+
+
+def cmd_reset_pin(args) -> int:
+    """The documented way back in when the supervisor PIN is forgotten or its record is damaged: run at the
+    computer itself (a kiosk's trainees have no terminal)."""
+    from .store.pins import reset_supervisor_pin
+
+    store = open_store(args, supervisor=False)
+    if store is None:
+        return 2
+    try:
+        if not args.yes:
+            answer = input("This removes the supervisor PIN and its lock-out. Type RESET to go on: ")
+            if answer.strip() != "RESET":
+                return error("nothing was changed", 1)
+        reset_supervisor_pin(store)
+    finally:
+        store.close()
+    print("The supervisor PIN was removed. Set a new one in Settings before the kiosk is used again.")
+    return 0
 
 
 def cmd_export_bundle(args) -> int:

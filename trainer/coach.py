@@ -32,14 +32,18 @@ def fits(scenario: Scenario, dimension: str) -> bool:
     return bool(topics & COMPLIANCE_TOPICS) or len(scenario.rules) >= 4
 
 
+def weakest_dimension(progress: Progress) -> str | None:
+    """The dimension with the lowest mean over the recent calls (None before any)."""
+    means = {d: v for d in DIMENSIONS if (v := progress.mean(d)) is not None}
+    return min(means, key=means.__getitem__) if means else None
+
+
 def practise_next(library: Library, stats: dict[str, ScenarioStats], progress: Progress,
                   today: dt.date | None = None) -> Pick | None:
     if not library.scenarios:
         return None
     today = today or dt.date.today()
-    means = {d: progress.mean(d) for d in DIMENSIONS}
-    known = {d: v for d, v in means.items() if v is not None}
-    weakest = min(known, key=known.get) if known else None
+    weakest = weakest_dimension(progress)
     overall = progress.mean("overall")
 
     def staleness(topic: str) -> int:
@@ -64,7 +68,7 @@ def practise_next(library: Library, stats: dict[str, ScenarioStats], progress: P
     days = staleness(max(sc.crcr_topics, key=staleness))
     parts = []
     if weakest and fits(sc, weakest):
-        parts.append(f"it works on {weakest}, your weakest area lately ({known[weakest]})")
+        parts.append(f"it works on {weakest}, your weakest area lately ({progress.mean(weakest)})")
     parts.append(f"you have not practised {topic} yet" if days >= NEVER else
                  f"you last practised {topic} {days} day{'s' if days != 1 else ''} ago")
     if sc.id not in stats:

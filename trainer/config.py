@@ -20,7 +20,7 @@ BUILTIN_SCENARIOS_DIR = PROJECT_DIR / "scenarios"
 POINTER_FILE = Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "data-folder.txt"
 
 
-def data_dir(override: str | os.PathLike | None = None) -> Path:
+def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     """The data folder: --data-dir, else $BILLING_TRAINER_DATA_DIR, else the one chosen in
     Settings, else the user data dir."""
     if override:
@@ -40,5 +40,5 @@ def remember_data_dir(folder: Path) -> None:
     POINTER_FILE.write_text(str(folder), encoding="utf-8")
 
 
-def database_path(override: str | os.PathLike | None = None) -> Path:
+def database_path(override: str | os.PathLike[str] | None = None) -> Path:
     return data_dir(override) / DB_FILENAME

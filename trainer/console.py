@@ -1,8 +1,13 @@
 """Scores and debriefs as plain text, for the terminal."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .domain import Score
 from .verdict import verdict_words
+
+if TYPE_CHECKING:  # the call imports the store; the terminal text only reads it
+    from .session import CallSession
 
 BAR = 20
 
@@ -36,7 +41,7 @@ def replies(n: int) -> str:
     return f"{n} repl{'y' if n == 1 else 'ies'}"
 
 
-def format_debrief(session) -> str:
+def format_debrief(session: CallSession) -> str:
     summary = session.summary()
     out = ["", "=" * 60, f"Call over: {session.ending or 'you hung up'}  ({replies(len(session.turns))})"]
     for name, value in summary.dimensions.items():

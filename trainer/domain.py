@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
 DIMENSIONS = ("empathy", "clarity", "compliance")
 
@@ -99,7 +99,8 @@ class Score:
     empty: bool = False
 
     def dimension(self, name: str) -> DimensionScore:
-        return getattr(self, name)
+        # the names in DIMENSIONS are the DimensionScore fields
+        return cast(DimensionScore, getattr(self, name))
 
     def dimensions(self) -> list[DimensionScore]:
         return [self.dimension(n) for n in DIMENSIONS]

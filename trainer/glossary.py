@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -38,7 +39,7 @@ class Glossary:
     longest: int  # the most word pieces in any form
     first_pieces: frozenset[str]  # the first word piece of every form: other words start no term
 
-    def find(self, text: str):
+    def find(self, text: str) -> Iterator[tuple[Term, int, int]]:
         """Yield (term, start, end) for every glossary form in the text, longest match first."""
         found = [(m.group(0).lower(), m.start(), m.end()) for m in _TOKEN.finditer(text.lower())]
         i = 0

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from .scenarios.loader import Library
 from .verdict import SCORED
@@ -33,7 +35,7 @@ class Progress:
     passed: int = 0
 
     def mean(self, dimension: str, last: int = 10) -> int | None:
-        vals = [p.scores[dimension] for p in self.points[-last:] if p.scores.get(dimension) is not None]
+        vals = [v for p in self.points[-last:] if (v := p.scores.get(dimension)) is not None]
         return round(sum(vals) / len(vals)) if vals else None
 
 
@@ -41,13 +43,13 @@ def _day(stamp: str) -> dt.date:
     return dt.datetime.fromisoformat(stamp).astimezone().date()
 
 
-def scenario_stats(rows: list[tuple]) -> dict[str, ScenarioStats]:
+def scenario_stats(rows: Sequence[tuple[str, int, int | None, str | None]]) -> dict[str, ScenarioStats]:
     """Attempts (calls with at least one reply), best overall and last play, per scenario
     (rows from trainer.store.queries.scenario_attempts)."""
     return {sid: ScenarioStats(n, best, _day(last) if last else None) for sid, n, best, last in rows}
 
 
-def load_progress(calls: list[dict], library: Library, today: dt.date | None = None) -> Progress:
+def load_progress(calls: Sequence[Mapping[str, Any]], library: Library, today: dt.date | None = None) -> Progress:
     """The record from the trainee's ended calls (trainer.store.queries.ended_calls)."""
     today = today or dt.date.today()
     out = Progress()

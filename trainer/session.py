@@ -13,15 +13,18 @@ import json
 import logging
 import random
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any, Protocol, TypeAlias
 
 from .call_events import CallEnded, CallEvent, Listener, PatientSpoke, ReplyScored, Token
 from .domain import CallState, PatientLine, Turn, cap_reply
 from .personas.base import Persona
 from .personas.scripted import ScriptedPersona
 from .scenarios.loader import LoadedScenario
+from .scenarios.schema import Scenario
 from .scenarios.variables import draw, fill
 from .scoring import ScoreContext, Scorer
 from .scoring.context import FactSheet
@@ -30,12 +33,30 @@ from .scoring.hints import next_move
 from .scoring.moves import patient_cues
 from .scoring.session_score import SessionScore, combine
 from .store.errors import StoreError
-from .store.store import Store
 from .verdict import passed
 
 log = logging.getLogger(__name__)
 
 HINT_COST = 5  # points off the call's overall for each hint taken
+
+# Makes the patient for a call from its scenario, drawn values and random generator.
+PersonaFactory: TypeAlias = Callable[[Scenario, dict[str, str], random.Random], Persona]
+
+
+class CallStore(Protocol):
+    """What a call needs of the store: a Store, or a StoreProxy that runs each of these on the store's thread."""
+
+    @property
+    def path(self) -> Path: ...
+
+    def start_session(self, trainee_id: str, scenario_id: str, scenario_title: str, scenario_hash: str,
+                      rubric_version: str, persona_mode: str, seed: int, topics: list[str] | None = None) -> str: ...
+
+    def add_turn(self, session_id: str, turn: Turn) -> str: ...
+
+    def finish_session(self, session_id: str, status: str, ending: str | None, summary: dict[str, Any]) -> None: ...
+
+    def reopen_session(self, session_id: str) -> None: ...
 
 
 class EmptyReply(ValueError):
@@ -63,9 +84,9 @@ class TurnResult:
 
 
 class CallSession:
-    def __init__(self, loaded: LoadedScenario, store: Store, trainee_id: str, scorer: Scorer | None = None,
+    def __init__(self, loaded: LoadedScenario, store: CallStore, trainee_id: str, scorer: Scorer | None = None,
                  persona: Persona | None = None, seed: int | None = None, today: dt.date | None = None,
-                 persona_factory=ScriptedPersona, listener: Listener | None = None):
+                 persona_factory: PersonaFactory = ScriptedPersona, listener: Listener | None = None):
         self.loaded = loaded
         self.scenario = loaded.scenario
         self.store = store
@@ -86,7 +107,8 @@ class CallSession:
         self.status = "new"  # then "active", and "completed" or "abandoned"
         self.ending: str | None = None
         self.attempts: list[Turn] = []  # every reply, retries included, in the order given
-        self._before_last: tuple | None = None  # state before the last reply, for a retry
+        # before the last reply (the persona's snapshot, the call state, the line answered), for a retry
+        self._before_last: tuple[object, CallState, PatientLine] | None = None
         self._retry_of: Turn | None = None
         self._hints = 0
         self._turn = threading.Lock()  # held by a running turn (see Busy)
@@ -164,15 +186,16 @@ class CallSession:
     def retry(self) -> PatientLine:
         """Answer the last patient line again. The first attempt stays in the history and the store."""
         with self._running(), self._state:
-            if not self.can_retry:
+            before = self._before_last
+            if before is None or not self.can_retry:
                 raise RuntimeError("there is no reply to retry")
-            persona_state, self.state, self.current = self._before_last
+            persona_state, self.state, self.current = before
             self.persona.restore(persona_state)
             self._retry_of = self.turns.pop()
             self._before_last = None
             if self.status == "completed":
                 self.status, self.ending = "active", None
-                self.store.reopen_session(self.id)
+                self.store.reopen_session(self._session_id())
             return self.current
 
     def hint(self) -> str:
@@ -191,7 +214,7 @@ class CallSession:
                 self._finish("abandoned", None)
 
     # -- the steps of a turn --------------------------------------------------------------------
-    def _running(self):
+    def _running(self) -> _Release:
         if not self._turn.acquire(blocking=False):
             raise Busy("The patient is still answering; wait for their line.")
         return _Release(self._turn)
@@ -219,6 +242,8 @@ class CallSession:
             reply, notice = cap_reply(reply)  # stored as scored
             notices = [notice] if notice else []
             asked = self.current
+            if asked is None:  # an active call always has a line to answer once open() has heard it
+                raise RuntimeError("there is no line to answer")
             score = self.scorer.score(reply, self.context())
             if self._hints:
                 score.notices.append(f"Hint used: -{HINT_COST * self._hints} points on the call's overall.")
@@ -227,14 +252,14 @@ class CallSession:
             attempt = retry_of.attempt + 1 if retry_of else 1
             turn = Turn(index, asked, reply, score, attempt, hints=self._hints)
             try:
-                turn.id = self.store.add_turn(self.id, turn)
+                turn.id = self.store.add_turn(self._session_id(), turn)
             except StoreError as e:
                 self._retry_of = retry_of  # nothing changed: the same reply can be sent again
                 kept = self._keep_unsaved(reply)
                 raise ReplyNotSaved(f"{e} Your reply was not lost: it is still in the box"
                                     f"{f' and copied to {kept}' if kept else ''}; send it again.") from e
             self._hints = 0
-            self._before_last = (self.persona.snapshot(), self.state, self.current)
+            self._before_last = (self.persona.snapshot(), self.state, asked)
             self.turns.append(turn)
             self.attempts.append(turn)
             self.state = self.state.updated(
@@ -276,6 +301,12 @@ class CallSession:
             return None
         return path
 
+    def _session_id(self) -> str:
+        """The stored session's id (set by open(): every verb that writes runs after it)."""
+        if self.id is None:
+            raise RuntimeError("the call has not been opened")
+        return self.id
+
     @property
     def can_retry(self) -> bool:
         return self._before_last is not None and self.status in ("active", "completed")
@@ -312,7 +343,7 @@ class CallSession:
     def _finish(self, status: str, ending: str | None) -> None:
         self.status = status
         self.ending = ending
-        self.store.finish_session(self.id, status, ending, self.summary().as_dict())
+        self.store.finish_session(self._session_id(), status, ending, self.summary().as_dict())
         if status == "abandoned":
             self._emit(CallEnded(status, ending))
 
@@ -326,5 +357,5 @@ class _Release:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.lock.release()

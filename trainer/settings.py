@@ -4,8 +4,10 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import time
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 SETTINGS_FILE = "settings.json"
 TEXT_SIZES = (9, 10, 11, 12, 14, 16, 18)
@@ -27,17 +29,18 @@ class Settings:
     llm_model: str = ""
     llm_judge: bool = False         # a model's rubric verdict shown beside the offline score
     llm_gguf_path: str = ""         # a GGUF file the app serves itself with llama.cpp (the "llm" extra)
+    llm_deadline: float = 8.0       # seconds for a whole model line; then the scripted line stands in
+    llm_first_word: float = 2.5     # seconds to the first word; none by then: the scripted line at once
+    llm_style: str = "auto"         # auto | paraphrase | lead_in (small models: a few words before the script)
+    llm_judge_accuracy: float = -1.0  # the judge's last calibration result (-1: never run)
+    llm_judge_calibrated_for: str = ""  # "base_url model" it was measured on; another model needs a new run
     # look
     text_size: int = 11
     high_contrast: bool = False
-    # supervisor PIN: salted scrypt hash, and the lock-out state
-    pin_hash: str = ""
-    pin_salt: str = ""
-    pin_failures: int = 0
-    pin_locked_until: float = 0.0
+    # (the supervisor PIN is not here: it lives in the database, trainer.store.pins)
     # window
     window_geometry: str = ""       # base64 of QWidget.saveGeometry()
-    extra: dict = field(default_factory=dict)  # unknown keys from a newer version, kept as they were
+    extra: dict[str, Any] = field(default_factory=dict)  # unknown keys from a newer version, kept as they were
 
 
 def load_settings(folder: Path) -> tuple[Settings, str | None]:
@@ -52,7 +55,8 @@ def load_settings(folder: Path) -> tuple[Settings, str | None]:
     except (OSError, ValueError) as e:
         return Settings(), f"{path} could not be read ({e}); default settings are in use until you save."
     known = {f.name: f for f in fields(Settings)}
-    values, extra = {}, {}
+    values: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
     for key, value in raw.items():
         f = known.get(key)
         if f is None or key == "extra":
@@ -62,13 +66,31 @@ def load_settings(folder: Path) -> tuple[Settings, str | None]:
     return Settings(**values, extra=extra), None
 
 
+OLD_PIN_KEYS = ("pin_hash", "pin_salt", "pin_failures", "pin_locked_until")  # kept here by older versions
+
+
 def save_settings(folder: Path, settings: Settings) -> None:
-    """Write atomically, so a crash never leaves half a settings file."""
+    """Write atomically, so a crash never leaves half a settings file. A file that could not be read is
+    never overwritten: it is kept beside, renamed, for someone to look at."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    _keep_if_damaged(folder / SETTINGS_FILE)
     data = asdict(settings)
     data.update(data.pop("extra"))
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".settings-", suffix=".json")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         json.dump(data, f, indent=2)
     os.replace(tmp, folder / SETTINGS_FILE)
+
+
+def _keep_if_damaged(path: Path) -> None:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(raw, dict):
+            return
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError):
+        pass
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    os.replace(path, path.with_name(f"{path.name}.damaged-{stamp}"))

@@ -5,11 +5,21 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .scenarios.loader import Library, builtin_library
 from .store.db import move_aside  # noqa: F401  (the window offers it for a damaged file)
 from .store.migrate import UpgradeNotice
 from .store.store import Store
+
+if TYPE_CHECKING:
+    import random
+
+    from .domain import Score
+    from .llm.endpoint import EndpointConfig
+    from .llm.judge import JudgeOpinion
+    from .personas.llm import LLMPersona
+    from .scenarios.schema import Scenario
 
 
 def upgrade_notice_on_stderr(path: Path) -> UpgradeNotice:
@@ -40,7 +50,8 @@ def library(extra_paths: list[str] | None = None) -> Library:
     return builtin_library(*(extra_paths or []))
 
 
-def model_persona_factory(config, on_token: Callable[[str], None] | None = None):
+def model_persona_factory(config: EndpointConfig, on_token: Callable[[str], None] | None = None,
+                          ) -> Callable[[Scenario, dict[str, str], random.Random], LLMPersona]:
     """A factory of model-voiced patients served at config (an EndpointConfig)."""
     from .llm.client import LLMClient
     from .personas.llm import LLMPersona
@@ -49,7 +60,7 @@ def model_persona_factory(config, on_token: Callable[[str], None] | None = None)
     return lambda scenario, values, rng: LLMPersona(scenario, values, rng, client, on_token=on_token)
 
 
-def model_judge(config):
+def model_judge(config: EndpointConfig) -> Callable[[str, str, Score, str], JudgeOpinion]:
     """The optional second opinion: (patient line, reply, score, role) -> JudgeOpinion; never the score."""
     from .llm.client import LLMClient
     from .llm.judge import judge_reply

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
+from typing import Any, cast
 
 from ..domain import PatientLine, Score
 from ..scenarios.schema import Condition, Node, Scenario
@@ -16,10 +18,13 @@ MOOD_BLOCKER = -15
 MOOD_MOVES = {"acknowledged_feeling": 3, "apologized": 3, "explored": 2,
               "threatened": -12, "blamed": -8, "dismissed": -8}
 
+# What respond() changes: the node, the mood, the turns taken, the concerns revealed and the rng's state.
+Snapshot = tuple[str, int, int, tuple[str, ...], tuple[Any, ...]]
+
 
 class ScriptedPersona:
     mode = "scripted"
-    on_token = None  # a scripted line arrives whole
+    on_token: Callable[[str], None] | None = None  # a scripted line arrives whole
 
     def __init__(self, scenario: Scenario, values: dict[str, str], rng: random.Random):
         self.scenario = scenario
@@ -41,11 +46,12 @@ class ScriptedPersona:
     def gist_of(self, line: PatientLine) -> str:
         return line.text
 
-    def snapshot(self) -> tuple:
+    def snapshot(self) -> Snapshot:
         return self.node_id, self._mood, self.turns, tuple(self._revealed), self.rng.getstate()
 
-    def restore(self, snapshot: tuple) -> None:
-        self.node_id, self._mood, self.turns, revealed, rng_state = snapshot
+    def restore(self, snapshot: object) -> None:
+        """snapshot: what snapshot() returned (the session keeps it without looking inside)."""
+        self.node_id, self._mood, self.turns, revealed, rng_state = cast(Snapshot, snapshot)
         self._revealed = list(revealed)
         self.rng.setstate(rng_state)
 

@@ -4,15 +4,20 @@ from __future__ import annotations
 import hashlib
 import re
 import stat
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pydantic
 
 from ..config import BUILTIN_SCENARIOS_DIR
 from .schema import Scenario
-from .strict_yaml import YamlRefused, read_yaml
+from .strict_yaml import YamlPath, YamlRefused, read_yaml
 from .validator import check_graph
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
 
 MAX_FILE_BYTES = 1_000_000  # a long scenario is ~30 kB
 MAX_PROBLEMS = 50  # per file: enough to fix, not a wall of text for a file that is not a scenario at all
@@ -53,7 +58,7 @@ def load_file(path: str | Path) -> tuple[LoadedScenario | None, list[Problem]]:
     path = Path(path)
     name = str(path)
 
-    def fail(message: str, line: int | None = None, field: str = ""):
+    def fail(message: str, line: int | None = None, field: str = "") -> tuple[None, list[Problem]]:
         return None, [Problem(name, line, field, message)]
 
     try:
@@ -119,14 +124,14 @@ def load_library(*paths: str | Path) -> Library:
     return library
 
 
-def _problems(name: str, lines: dict[tuple, int], found: list[tuple[tuple, str]]) -> list[Problem]:
+def _problems(name: str, lines: Mapping[YamlPath, int], found: Sequence[tuple[YamlPath, str]]) -> list[Problem]:
     problems = [Problem(name, _line_of(lines, loc), _dotted(loc), msg) for loc, msg in found[:MAX_PROBLEMS]]
     if len(found) > MAX_PROBLEMS:
         problems.append(Problem(name, None, "", f"… and {len(found) - MAX_PROBLEMS} more problem(s)"))
     return problems
 
 
-def _line_of(lines: dict[tuple, int], loc: tuple) -> int:
+def _line_of(lines: Mapping[YamlPath, int], loc: YamlPath) -> int:
     """Line of the deepest key or value in the file that the error path reaches."""
     for end in range(len(loc), 0, -1):
         if loc[:end] in lines:
@@ -134,14 +139,14 @@ def _line_of(lines: dict[tuple, int], loc: tuple) -> int:
     return 1
 
 
-def _dotted(loc: tuple) -> str:
+def _dotted(loc: YamlPath) -> str:
     out = ""
     for key in loc:
         out += f"[{key}]" if isinstance(key, int) else (f".{key}" if out else str(key))
     return out
 
 
-def _message(err: dict) -> str:
+def _message(err: ErrorDetails) -> str:
     kind, given = err["type"], err.get("input")
     if kind == "missing":
         return "required field is missing"
@@ -163,7 +168,7 @@ def _message(err: dict) -> str:
 _SHOULD = re.compile(r"(?:Input|String|List|Dictionary|Tuple|Value) should (.*)", re.DOTALL)
 
 
-def _subject(loc: tuple) -> str:
+def _subject(loc: YamlPath) -> str:
     """The field an error is about, with any list index after it: `step`, `choices[1]`."""
     names = [i for i, key in enumerate(loc) if isinstance(key, str) and not key.startswith("[")]
     return _dotted(loc[names[-1]:]) if names else "value"

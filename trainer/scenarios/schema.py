@@ -91,9 +91,9 @@ class Variable(Strict):
     choices: list[Annotated[str, Field(max_length=MAX_CHOICE_CHARS)]] | None = None
     min: Bounded | None = None
     max: Bounded | None = None
-    step: float = Field(1, gt=0)
-    days_ago: list[int] | None = Field(None, min_length=2, max_length=2)
-    days_ahead: list[int] | None = Field(None, min_length=2, max_length=2)
+    step: float = Field(default=1, gt=0)
+    days_ago: list[int] | None = Field(default=None, min_length=2, max_length=2)
+    days_ahead: list[int] | None = Field(default=None, min_length=2, max_length=2)
     format: Literal["text", "money", "int", "date"] = "text"
 
     @field_validator("choices")
@@ -143,8 +143,8 @@ class Variable(Strict):
 
 class Voice(Strict):
     gender: Literal["female", "male", "neutral"] = "neutral"
-    rate: int = Field(170, ge=80, le=300)  # words per minute
-    pitch: int = Field(50, ge=0, le=99)
+    rate: int = Field(default=170, ge=80, le=300)  # words per minute
+    pitch: int = Field(default=50, ge=0, le=99)
 
 
 class HiddenConcern(Strict):
@@ -183,7 +183,7 @@ class Condition(Strict):
 class Edge(Strict):
     goto: str
     when: Condition | None = None
-    mood: int = Field(0, ge=-50, le=50)
+    mood: int = Field(default=0, ge=-50, le=50)
 
 
 class Node(Strict):
@@ -208,8 +208,8 @@ class Facts(Strict):
 
 
 class Mood(Strict):
-    start: int = Field(50, ge=0, le=100)
-    hang_up_below: int | None = Field(None, ge=0, le=100)
+    start: int = Field(default=50, ge=0, le=100)
+    hang_up_below: int | None = Field(default=None, ge=0, le=100)
 
 
 class Scenario(Strict):
@@ -232,7 +232,7 @@ class Scenario(Strict):
     account: dict[str, TextOrNumber] = {}
     facts: Facts = Facts()
     mood: Mood = Mood()
-    max_turns: int = Field(12, ge=1, le=60)
+    max_turns: int = Field(default=12, ge=1, le=60)
     start: str
     nodes: dict[str, Node] = Field(min_length=1)
 

@@ -16,7 +16,7 @@ try:  # libyaml is ~10x faster; PyYAML wheels ship it
 except AttributeError:  # pragma: no cover
     _Loader = yaml.SafeLoader
 
-YamlPath = tuple  # keys and list indexes from the top of the document
+YamlPath = tuple[str | int, ...]  # keys and list indexes from the top of the document
 MAX_DEPTH = 40  # a scenario nests about 7 deep (nodes.x.next[0].when.min.empathy)
 MAX_NUMBER_CHARS = 40  # longer digit strings are mistakes (and int() of 4300+ digits raises)
 
@@ -47,7 +47,7 @@ class YamlRefused(ValueError):
 
 @dataclass
 class _Frame:
-    container: dict | list
+    container: dict[str, object] | list[object]
     path: YamlPath
     key: str | None = None  # a mapping's key waiting for its value
     seen: dict[str, int] = field(default_factory=dict)  # key -> line, to refuse a repeated key
@@ -75,30 +75,35 @@ def read_yaml(text: str) -> tuple[object, dict[YamlPath, int]]:
                 continue  # stream start and end, document end
             line = event.start_mark.line + 1
             top = stack[-1] if stack else None
-            if top is not None and top.key is None and type(top.container) is dict:
-                _take_key(top, event, line, lines)
-                continue
+            key = ""  # the mapping key this value belongs to (when top is a mapping)
             if top is None:
                 path: YamlPath = ()
-            elif type(top.container) is dict:
-                path = top.path + (top.key,)
-            else:
+            elif isinstance(top.container, list):
                 path = top.path + (len(top.container),)
+            elif top.key is None:
+                _take_key(top, event, line, lines)
+                continue
+            else:
+                key = top.key
+                path = top.path + (key,)
             _check_node(event, line, path)
-            value = _scalar(event, line, path) if kind is yaml.ScalarEvent else (
-                {} if kind is yaml.MappingStartEvent else [])
+            opened: dict[str, object] | list[object] | None = None
+            if kind is yaml.ScalarEvent:
+                value = _scalar(event, line, path)
+            else:
+                value = opened = {} if kind is yaml.MappingStartEvent else []
             lines.setdefault(path, line)
             if top is None:
                 root = value
-            elif type(top.container) is dict:
-                top.container[top.key] = value
-                top.key = None
-            else:
+            elif isinstance(top.container, list):
                 top.container.append(value)
-            if kind is not yaml.ScalarEvent:
+            else:
+                top.container[key] = value
+                top.key = None
+            if opened is not None:
                 if len(stack) >= MAX_DEPTH:
                     raise YamlRefused(f"nested more than {MAX_DEPTH} levels deep", line, path)
-                stack.append(_Frame(value, path))
+                stack.append(_Frame(opened, path))
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         what = getattr(e, "problem", None) or str(e)
@@ -106,7 +111,7 @@ def read_yaml(text: str) -> tuple[object, dict[YamlPath, int]]:
     return root, lines
 
 
-def _take_key(frame: _Frame, event, line: int, lines: dict[YamlPath, int]) -> None:
+def _take_key(frame: _Frame, event: yaml.Event, line: int, lines: dict[YamlPath, int]) -> None:
     if not isinstance(event, yaml.ScalarEvent):
         raise YamlRefused("a key must be a plain word, not a list or a mapping", line, frame.path)
     _check_node(event, line, frame.path + (event.value,))
@@ -119,7 +124,7 @@ def _take_key(frame: _Frame, event, line: int, lines: dict[YamlPath, int]) -> No
     lines[frame.path + (key,)] = line
 
 
-def _check_node(event, line: int, path: YamlPath) -> None:
+def _check_node(event: yaml.Event, line: int, path: YamlPath) -> None:
     if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
         raise YamlRefused("YAML anchors and aliases (&name / *name) are not supported in scenarios", line, path)
     if event.tag is not None:

@@ -6,9 +6,11 @@ supported, so a file cannot ask for a width (`{x:>300000000}`), a repr or an att
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 
 from pydantic import BaseModel
+
+from .strict_yaml import YamlPath
 
 NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 NAME_PATTERN = re.compile(NAME)
@@ -21,8 +23,8 @@ def fill(text: str, values: dict[str, str]) -> str:
     if "{" not in text and "}" not in text:
         return text
 
-    def put(m: re.Match) -> str:
-        token = m.group(0)
+    def put(m: re.Match[str]) -> str:
+        token: str = m.group(0)
         if token in ("{{", "}}"):
             return token[0]
         value = values.get(m.group(1))
@@ -36,7 +38,7 @@ def placeholders(text: str) -> list[str]:
     return [m.group(1) for m in _FILL.finditer(text) if m.group(1)]
 
 
-def template_mistakes(text: str, declared: set[str] | dict, limit: int = 3) -> list[str]:
+def template_mistakes(text: str, declared: Container[str], limit: int = 3) -> list[str]:
     """What is wrong with the braces in a text, one message per mistake, at most `limit` of them."""
     out: list[str] = []
     for m in _TOKEN.finditer(text):
@@ -69,7 +71,7 @@ def _why(inner: str) -> str:
     return "a variable name is letters, digits and '_'"
 
 
-def texts_of(value: object, loc: tuple = ()) -> Iterator[tuple[tuple, str]]:
+def texts_of(value: object, loc: YamlPath = ()) -> Iterator[tuple[YamlPath, str]]:
     """Every string in a validated model, with its path: walked field by field so no new field is missed."""
     if isinstance(value, str):
         yield loc, value

@@ -2,15 +2,18 @@
 reachable and every path ends."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from ..domain import MOVES
 from ..glossary import glossary
 from ..scoring.regulatory_facts import REGULATORY_FACTS
 from ..scoring.rules import RULES
 from .schema import Scenario
+from .strict_yaml import YamlPath
 from .templates import NAME_PATTERN, placeholders, template_mistakes, texts_of
 from .variables import longest_value
 
-Finding = tuple[tuple, str]  # (path into the file, message)
+Finding = tuple[YamlPath, str]  # (path into the file, message)
 MISTAKES_PER_TEXT = 3  # a text full of stray braces is reported, not listed brace by brace
 MAX_FILLED_CHARS = 20_000
 
@@ -109,7 +112,7 @@ def check_texts(sc: Scenario) -> list[Finding]:
     return out
 
 
-def _reach(*starts: str, neighbours) -> set[str]:
+def _reach(*starts: str, neighbours: Callable[[str], Iterable[str]]) -> set[str]:
     seen, stack = set(starts), list(starts)
     while stack:
         for nxt in neighbours(stack.pop()):

@@ -21,13 +21,17 @@ def draw(scenario: Scenario, rng: random.Random, today: dt.date) -> dict[str, st
 def _draw_one(var: Variable, rng: random.Random, today: dt.date) -> str:
     if var.choices is not None:
         return rng.choice(var.choices)
-    if var.days_ago is not None or var.days_ahead is not None:
-        lo, hi = var.days_ago or var.days_ahead
+    pair = var.days_ago if var.days_ago is not None else var.days_ahead
+    if pair is not None:
+        lo, hi = pair
         days = rng.randint(lo, hi)
         day = today - dt.timedelta(days=days) if var.days_ago else today + dt.timedelta(days=days)
         return f"{day:%B} {day.day}, {day.year}"
-    steps = int((var.max - var.min) // var.step)  # the schema bounds min, max and the number of steps
-    value = min(var.min + var.step * rng.randint(0, steps), var.max)
+    low, high = var.min, var.max
+    if low is None or high is None:  # the schema gives every variable exactly one kind
+        raise ValueError("a variable needs choices, days_ago, days_ahead or min and max")
+    steps = int((high - low) // var.step)  # the schema bounds min, max and the number of steps
+    value = min(low + var.step * rng.randint(0, steps), high)
     if var.format == "money":
         return f"${value:,.2f}"
     if var.format == "int":

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import deque
+from collections.abc import Iterable
 
 from ..domain import DIMENSIONS, Blocker, DimensionScore, Score
 from ..personas.scripted import ScriptedPersona
@@ -16,7 +17,7 @@ from .schema import Condition, Scenario
 from .variables import draw
 
 
-def synthetic_score(moves=(), dims: dict[str, int] | None = None, blocked: bool = False) -> Score:
+def synthetic_score(moves: Iterable[str] = (), dims: dict[str, int] | None = None, blocked: bool = False) -> Score:
     dims = {**{d: 60 for d in DIMENSIONS}, **(dims or {})}
     made = {d: DimensionScore(d, v) for d, v in dims.items()}
     blockers = [Blocker("synthetic", "synthetic breach", "test")] if blocked else []

@@ -10,10 +10,11 @@ import re
 from functools import lru_cache
 
 from ..config import ASSETS_DIR
-from ..glossary import glossary
+from ..glossary import Term, glossary
 from .context import ScoreContext
 from .gaming import amounts_not_statistics
 from .ledger import Ledger
+from .moves import Hits
 from .text import WORD, rx, sentences, words
 from .register import technical_register
 from .word_frequency import syllables, zipf
@@ -75,7 +76,7 @@ def word_difficulty(word: str, known: frozenset[str]) -> float:
     return min(1.0, hard + (0.25 if syllables(word) >= 4 else 0.0))
 
 
-def _word_difficulty(led: Ledger, text: str, toks: list) -> None:
+def _word_difficulty(led: Ledger, text: str, toks: list[re.Match[str]]) -> None:
     """Mean difficulty of the reply's words; foreign filler and names are left out, so they neither help nor hurt."""
     known = familiar_words()
     counted = [t for t in toks if not _FILLER.fullmatch(t.group(0)) and not _is_name(text, t)]
@@ -91,7 +92,7 @@ def _word_difficulty(led: Ledger, text: str, toks: list) -> None:
         led.suggest(6, "Swap long words for everyday ones a patient uses at home.")
 
 
-def _is_name(text: str, tok) -> bool:
+def _is_name(text: str, tok: re.Match[str]) -> bool:
     """A capitalised word inside a sentence is a name (Dana, Medicare): not a test of plain language."""
     before = text[:tok.start()].rstrip()
     return tok.group(0)[:1].isupper() and not tok.group(0).isupper() and bool(before) and before[-1] not in ".!?:\"\n"
@@ -120,7 +121,7 @@ def glossed(text: str, start: int, end: int) -> bool:
     return bool(_GLOSS_AFTER.search(text[end:end + 60]) or _GLOSS_BEFORE.search(text[max(0, start - 30):start]))
 
 
-def score_clarity(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -> tuple[Ledger, set[str]]:
+def score_clarity(text: str, hits: Hits, cues: set[str], ctx: ScoreContext) -> tuple[Ledger, set[str]]:
     """The clarity ledger and the 'explained' moves it found."""
     led = Ledger("clarity")
     moves: set[str] = set()
@@ -147,7 +148,8 @@ def score_clarity(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -> t
                 value=min(2.0, (n - LONG_REPLY) / (LONG_REPLY / 2)), sub="length")
 
     seen: set[str] = set()
-    explained, unexplained = [], []
+    explained: list[tuple[Term, int, int]] = []
+    unexplained: list[tuple[Term, int, int]] = []
     for term, start, end in glossary().find(text):
         if not term.jargon or term.term in seen:
             continue

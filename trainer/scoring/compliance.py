@@ -16,6 +16,7 @@ from . import compliance_patterns as P
 from .context import ScoreContext
 from .inference import Inferred, infer
 from .ledger import Ledger
+from .moves import Hits
 from .rules import RULES
 from .text import find_all, sentence_at
 
@@ -69,7 +70,7 @@ def applicable_rules(ctx: ScoreContext, inf: Inferred, text: str) -> frozenset[s
     return frozenset(rules)
 
 
-def _spans(pattern: re.Pattern, text: str) -> Spans:
+def _spans(pattern: re.Pattern[str], text: str) -> Spans:
     """Matches that no negation in their clause cancels ("I'd never read your card back" reads nothing back)."""
     return find_all(pattern, text, allow_negated=False)
 
@@ -97,7 +98,7 @@ class _Check:
         self.led.hit(severity, reason, spans, sub=rule_id)
 
 
-def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext,
+def score_compliance(text: str, hits: Hits, cues: set[str], ctx: ScoreContext,
                      inferred: Inferred | None = None) -> tuple[Ledger, list[Blocker]]:
     inf = inferred or infer(ctx, text)
     rules = applicable_rules(ctx, inf, text)
@@ -188,7 +189,7 @@ def score_compliance(text: str, hits: dict, cues: set[str], ctx: ScoreContext,
     return led, c.blockers
 
 
-def _third_parties(c: _Check, text: str, hits: dict, ctx: ScoreContext, inf: Inferred, disclosed: Spans,
+def _third_parties(c: _Check, text: str, hits: Hits, ctx: ScoreContext, inf: Inferred, disclosed: Spans,
                    rules: frozenset[str]) -> None:
     """Nothing about the patient to anyone else: now, in the past, health details included."""
     rule = "fdcpa-third-party" if inf.collector else "hipaa-third-party"
@@ -213,7 +214,7 @@ def _third_parties(c: _Check, text: str, hits: dict, ctx: ScoreContext, inf: Inf
                          "authorization or proof you are the personal representative.'")
 
 
-def _collector_duties(c: _Check, hits: dict, ctx: ScoreContext, inf: Inferred, disclosed: Spans,
+def _collector_duties(c: _Check, hits: Hits, ctx: ScoreContext, inf: Inferred, disclosed: Spans,
                       rules: frozenset[str]) -> None:
     """The mini-Miranda after right-party contact and before the debt is discussed."""
     st = ctx.state
@@ -232,7 +233,7 @@ def _collector_duties(c: _Check, hits: dict, ctx: ScoreContext, inf: Inferred, d
                          "will be used for that purpose.'")
 
 
-def _threats(c: _Check, hits: dict, collector: bool, rules: frozenset[str]) -> None:
+def _threats(c: _Check, hits: Hits, collector: bool, rules: frozenset[str]) -> None:
     if "threat" in hits:
         legal_time_barred = "time-barred-debt" in rules and hits.get("threat_legal")
         rule = "time-barred-debt" if legal_time_barred else threat_rule(collector)
@@ -245,7 +246,7 @@ def _threats(c: _Check, hits: dict, collector: bool, rules: frozenset[str]) -> N
                          "your application is reviewed.'")
 
 
-def _dispute(c: _Check, hits: dict, inf: Inferred, asked_pay: Spans, sought: Spans) -> None:
+def _dispute(c: _Check, hits: Hits, inf: Inferred, asked_pay: Spans, sought: Spans) -> None:
     if not inf.dispute:
         return
     if sought and inf.collector:  # a collector asks for nothing on a disputed debt, not even a "good-faith" payment
@@ -280,7 +281,7 @@ def _emergency(c: _Check, text: str, inf: Inferred, rules: frozenset[str], asked
         c.led.suggest(9, "Reassure first: 'You'll be seen by a doctor no matter what; we can talk about cost after.'")
 
 
-def _assistance(c: _Check, text: str, hits: dict, ctx: ScoreContext, inf: Inferred, rules: frozenset[str],
+def _assistance(c: _Check, text: str, hits: Hits, ctx: ScoreContext, inf: Inferred, rules: frozenset[str],
                 asked_pay: Spans) -> None:
     denied = _spans(P.ASSISTANCE_DENIED, text)
     conditional = _spans(P.ASSISTANCE_CONDITIONAL, text)
@@ -365,14 +366,14 @@ def _number(text: str) -> str:
     return digits[:-3] if digits.endswith(".00") else digits
 
 
-def _new_amounts(text: str, hits: dict, patient_line: str) -> list[tuple[int, int]]:
+def _new_amounts(text: str, hits: Hits, patient_line: str) -> list[tuple[int, int]]:
     """Spans of dollar amounts in the reply that the patient did not say first."""
     theirs = {_number(m.group(0)) for m in _AMOUNT.finditer(patient_line)}
     return [(s, e) for s, e in hits.get("gave_amount", [])  # a percentage explains a benefit: not a detail
             if ("$" in text[s:e] or "dollar" in text[s:e]) and _number(text[s:e]) not in theirs]
 
 
-def _disclosures(text: str, hits: dict, patient_line: str) -> list[tuple[int, int]]:
+def _disclosures(text: str, hits: Hits, patient_line: str) -> list[tuple[int, int]]:
     """Account details in the reply that the patient did not say first."""
     spans = find_all(P.ACCOUNT, text, allow_negated=False)  # "I can't discuss his account" discloses nothing
     for s, e in _new_amounts(text, hits, patient_line):

@@ -6,6 +6,7 @@ import re
 from .context import ScoreContext
 from .gaming import SUBSTANCE
 from .ledger import Ledger
+from .moves import Hits
 
 STOCK_CAP = 55  # stock phrases that could follow any line score no higher than a plain courteous answer
 
@@ -18,7 +19,7 @@ COSTS = {"blamed": "blames the patient", "dismissed": "dismisses or minimises th
          "threatened": "threatens the patient", "sarcasm": "sounds sarcastic or talks down"}
 
 
-def score_empathy(text: str, hits: dict, cues: set[str], ctx: ScoreContext) -> Ledger:
+def score_empathy(text: str, hits: Hits, cues: set[str], ctx: ScoreContext) -> Ledger:
     led = Ledger("empathy")
     felt = bool(cues & {"emotion", "hardship", "dispute"})
     cost_hit = False

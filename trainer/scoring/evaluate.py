@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,7 +45,7 @@ def to_label(score: int) -> int:
     return min(4, max(0, round(score / 25)))
 
 
-def ranks(values: list[float]) -> list[float]:
+def ranks(values: Sequence[float]) -> list[float]:
     order = sorted(range(len(values)), key=lambda i: values[i])
     out = [0.0] * len(values)
     i = 0
@@ -58,7 +59,7 @@ def ranks(values: list[float]) -> list[float]:
     return out
 
 
-def pearson(x: list[float], y: list[float]) -> float:
+def pearson(x: Sequence[float], y: Sequence[float]) -> float:
     n = len(x)
     mx, my = sum(x) / n, sum(y) / n
     sxy = sum((a - mx) * (b - my) for a, b in zip(x, y))
@@ -67,7 +68,7 @@ def pearson(x: list[float], y: list[float]) -> float:
     return sxy / (sxx * syy) ** 0.5 if sxx and syy else 0.0
 
 
-def spearman(x: list[float], y: list[float]) -> float:
+def spearman(x: Sequence[float], y: Sequence[float]) -> float:
     return pearson(ranks(x), ranks(y))
 
 
@@ -99,7 +100,7 @@ class Agreement:
 def agreement(items: list[Item], split: str, scorer: Scorer | None = None) -> Agreement:
     scorer = scorer or Scorer()
     chosen = [it for it in items if split == "all" or it.split == split]
-    predicted = {d: [] for d in DIMENSIONS}
+    predicted: dict[str, list[int]] = {d: [] for d in DIMENSIONS}
     for it in chosen:
         score = scorer.score(it.reply, it.context)
         for d in DIMENSIONS:
@@ -109,7 +110,8 @@ def agreement(items: list[Item], split: str, scorer: Scorer | None = None) -> Ag
                     {d: [it.labels[d] for it in chosen] for d in DIMENSIONS})
 
 
-def _compare(name: str, ranked: dict[str, list], labels: dict[str, list[int]], human: dict[str, list[int]]) -> Agreement:
+def _compare(name: str, ranked: dict[str, list[int]], labels: dict[str, list[int]],
+             human: dict[str, list[int]]) -> Agreement:
     """Spearman of `ranked`, and kappa and exact agreement of `labels`, against `human`, per dimension."""
     n = len(next(iter(human.values()), []))
     result = Agreement(name, n, {}, {}, {})

@@ -48,7 +48,7 @@ def _count(text: str) -> float | None:
 
 
 # (fact id, pattern with a "v" group holding the claimed value or none, test: True when the claim is wrong)
-Check = tuple[str, re.Pattern, Callable[[re.Match], bool]]
+Check = tuple[str, re.Pattern[str], Callable[[re.Match[str]], bool]]
 _N = r"(?P<v>\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|twelve|thirty|sixty|ninety)"
 
 REGULATORY_CHECKS: list[Check] = [
@@ -123,7 +123,7 @@ REGULATORY_CHECKS: list[Check] = [
 
 # A wrong definition of a term the patient must understand (glossary term -> words that make a gloss wrong).
 _GLOSS = r"(?:,\s*(?:which|that) (?:is|means)|\b(?:is|means|refers to|are|=))\b(?P<g>[^.?!]{0,120})"
-DEFINITION_CHECKS: dict[str, tuple[re.Pattern, re.Pattern, str]] = {
+DEFINITION_CHECKS: dict[str, tuple[re.Pattern[str], re.Pattern[str], str]] = {
     "deductible": (rx(rf"\bdeductibles?\b[^.?!,]{{0,12}}{_GLOSS}"),
                    rx(r"\b(?:each|every|per|a) month\b", r"\bmonthly\b", r"\bpercent\b", r"%",
                       r"^\s*(?:the |what |how much )?(?:amount |money )?(?:your |the )?(?:insurance|insurer|plan|insurance company) (?:pays|covers|owes)\b",
@@ -199,7 +199,7 @@ def _account_facts(text: str, facts: FactSheet, patient_line: str) -> list[Wrong
     return out
 
 
-def _sentences_with(text: str, pattern: re.Pattern) -> list[Span]:
+def _sentences_with(text: str, pattern: re.Pattern[str]) -> list[Span]:
     return sorted({sentence_span(text, m.start(), m.end()) for m in pattern.finditer(text)})
 
 

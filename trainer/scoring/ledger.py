@@ -7,6 +7,7 @@ rules only, so every point a trainee sees has a reason and a place.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -35,7 +36,8 @@ class Ledger:
         self._suggestions: list[tuple[int, str]] = []
         self.applicable = True  # False: the patient's line gave no opening for this dimension
 
-    def hit(self, feature: str, reason: str, spans=(), value: float = 1.0, sub: str | None = None) -> None:
+    def hit(self, feature: str, reason: str, spans: Iterable[tuple[int, int]] = (), value: float = 1.0,
+            sub: str | None = None) -> None:
         """Record a rubric feature (value = how many times, or 1)."""
         points = round(self.weights[f"{self.name}.{feature}"] * value)
         self.features[feature] = self.features.get(feature, 0) + value

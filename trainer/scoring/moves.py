@@ -7,6 +7,7 @@ from .text import find_all, rx, sentence_at
 from .threats import consequences
 
 Span = tuple[int, int]
+Hits = dict[str, list[Span]]  # each move found, with where it was said
 
 _FEELING = (r"frustrat\w*|stress\w*|scar\w*|upset\w*|overwhelm\w*|confus\w*|hard|difficult|worr\w*|"
             r"a lot|frighten\w*|awful|anxious|anxiety|angry|unfair|exhaust\w*|painful|devastat\w*|"
@@ -18,7 +19,7 @@ _MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|a
 
 # Each move: a pattern, and whether a negation just before a match cancels it
 # ("we will not send this to collections" is not a threat).
-PATTERNS: dict[str, tuple[re.Pattern, bool]] = {
+PATTERNS: dict[str, tuple[re.Pattern[str], bool]] = {
     "introduced": (rx(r"\bmy name is \w+", r"\bthis is \w+(?: \w+)? (?:from|with|in|at) ",
                       r"\bi'?m \w+(?: \w+)? (?:from|with|in|at) (?:the )?\w+",
                       r"\bi am \w+ (?:from|with|in) "), True),
@@ -212,8 +213,8 @@ _SHOUTED = re.compile(r"\b(?:SO|REALLY|VERY|TOTALLY|SUCH|SURE)\b")
 _RELATIVE = re.compile(r"\b(?:anything|something|what|things|items|services|stuff|that|which)\s+$", re.IGNORECASE)
 
 
-def detect(text: str, collector: bool = False, time_barred: bool = False) -> dict[str, list[Span]]:
-    hits: dict[str, list[Span]] = {}
+def detect(text: str, collector: bool = False, time_barred: bool = False) -> Hits:
+    hits: Hits = {}
     reflected = find_all(REFLECTION, text)
     if reflected:
         hits["reflected"] = reflected
@@ -248,7 +249,7 @@ def detect(text: str, collector: bool = False, time_barred: bool = False) -> dic
 
 
 # Cues in the patient's line: what feeling or need the reply should answer.
-PATIENT_CUES: dict[str, re.Pattern] = {
+PATIENT_CUES: dict[str, re.Pattern[str]] = {
     "emotion": rx(rf"\b(?:{_FEELING})\b", r"\b(?:upset|angry|furious|mad|scared|afraid|crying|cry|panick\w*|nervous|fed up|sick of|ridiculous|outrage\w*|insane|can'?t believe|unbelievable)\b",
                   r"!{1,}", r"\b(?:lost (?:my|our|him|her|his)|passed away|died|funeral|widow\w*|cancer|sick)\b",
                   # a worry without a feeling word is still a worry to answer

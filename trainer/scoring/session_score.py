@@ -14,7 +14,7 @@ class SessionScore:
     turns: int = 0
     rubric_version: str = ""
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, int | bool | None]:
         return {**self.dimensions, "overall": self.overall, "blocked": bool(self.blockers)}
 
 

@@ -65,7 +65,7 @@ def sentence_at(text: str, start: int, end: int, opens: str = ".?!", closes: str
     return text[s:e]
 
 
-def words(text: str) -> list[re.Match]:
+def words(text: str) -> list[re.Match[str]]:
     return list(WORD.finditer(text))
 
 
@@ -79,11 +79,11 @@ def negated(text: str, start: int, end: int | None = None) -> bool:
     return bool(_NEGATED_AFTER.search(text[end:end + 40]))
 
 
-def find_all(pattern: re.Pattern, text: str, allow_negated: bool = True) -> list[tuple[int, int]]:
+def find_all(pattern: re.Pattern[str], text: str, allow_negated: bool = True) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in pattern.finditer(text)
             if allow_negated or not negated(text, m.start(), m.end())]
 
 
-def rx(*alternatives: str) -> re.Pattern:
+def rx(*alternatives: str) -> re.Pattern[str]:
     """One case-insensitive pattern from several alternatives."""
     return re.compile("|".join(f"(?:{a})" for a in alternatives), re.IGNORECASE)

@@ -5,18 +5,31 @@ import datetime as dt
 import os
 import sqlite3
 from pathlib import Path
+from typing import Protocol, TypeAlias
 
 import sqlite_utils
 
 from .errors import StoreError, busy_or_full
 from .migrate import UpgradeNotice, migrate
 from .schema import CURRENT_VERSION, PAGE_SIZE
-from .verdicts import register
+from .detail import shown_score
+from .verdicts import keep_current, register
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
-def connection(db) -> sqlite3.Connection:
+class HasDatabase(Protocol):
+    """A Store, or anything else that holds its sqlite_utils.Database as .db."""
+
+    @property
+    def db(self) -> sqlite_utils.Database: ...
+
+
+# What the readers (queries, reports, xapi ...) accept: each works on the plain sqlite3 connection.
+DatabaseLike: TypeAlias = sqlite3.Connection | sqlite_utils.Database | HasDatabase
+
+
+def connection(db: DatabaseLike) -> sqlite3.Connection:
     """The sqlite3 connection behind a Store, a sqlite_utils.Database, or a connection itself."""
     if isinstance(db, sqlite3.Connection):
         return db
@@ -39,8 +52,7 @@ def open_database(path: Path, on_upgrade: UpgradeNotice | None = None) -> sqlite
     new = not path.exists() or path.stat().st_size == 0
     try:
         db = sqlite_utils.Database(path)
-        register(db.conn)
-        db.conn.text_factory = _text  # a damaged text cell reads with a marker instead of stopping every report
+        register_functions(db.conn)
         _refuse_foreign(db, path)  # before any write: another program's database is never changed
         if new:  # fixed once the file is made; rows of turns are ~600 bytes, and a big import is 20% faster
             db.execute(f"PRAGMA page_size={PAGE_SIZE}")
@@ -49,6 +61,7 @@ def open_database(path: Path, on_upgrade: UpgradeNotice | None = None) -> sqlite
         db.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable at each commit but the last on power loss
         db.execute("PRAGMA journal_size_limit=67108864")  # the WAL shrinks back to 64 MB after a big import
         _migrate(db, path, on_upgrade)
+        keep_current(db.conn)
     except sqlite3.DatabaseError as e:
         passing = busy_or_full(e)
         if passing == "full":
@@ -60,6 +73,23 @@ def open_database(path: Path, on_upgrade: UpgradeNotice | None = None) -> sqlite
         raise StoreError(f"The database {path} is damaged or is not a trainer database ({e}). "
                          "It was left untouched; move it aside to start a new one.", path, "corrupt") from e
     return db
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """What every connection to the trainer's database needs: the verdict rule, the n/a rule, and text
+    that never stops a report (a damaged cell reads with U+FFFD)."""
+    register(conn)
+    conn.create_function("shown_score", 3, shown_score, deterministic=True)
+    conn.text_factory = _text
+
+
+def second_connection(path: Path, read_only: bool = True) -> sqlite3.Connection:
+    """A second connection to an open trainer database, for work on another thread (an export, a send);
+    the caller closes it."""
+    mode = "?mode=ro" if read_only else ""
+    conn = sqlite3.connect(Path(path).resolve().as_uri() + mode, uri=True, timeout=30)
+    register_functions(conn)
+    return conn
 
 
 def _text(raw: bytes) -> str:
@@ -115,7 +145,7 @@ def _refuse_foreign(db: sqlite_utils.Database, path: Path) -> None:
 def _migrate(db: sqlite_utils.Database, path: Path, on_upgrade: UpgradeNotice | None) -> None:
     if not db["schema_version"].exists():
         db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL)")
-    version = db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
+    version: int = db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
     if version > CURRENT_VERSION:
         raise StoreError(f"{path} was written by a newer version of the trainer (schema {version}; this "
                          f"version knows {CURRENT_VERSION}). Update the app to open it.", path, "newer")

@@ -7,6 +7,7 @@ never changed (a new one gets a new codec byte), or stored details could no long
 """
 from __future__ import annotations
 
+import json
 import zlib
 from functools import cache
 
@@ -30,12 +31,12 @@ def _dictionary(codec: int) -> bytes:
 # Primed once and copied for each detail: priming reads the whole 32 kB dictionary, 3 times the cost
 # of packing a detail.
 @cache
-def _packer():
+def _packer() -> "zlib._Compress":  # typeshed's name for what compressobj returns
     return zlib.compressobj(6, zlib.DEFLATED, -15, zdict=_dictionary(CODEC_DEFLATE_1))
 
 
 @cache
-def _unpacker(codec: int):
+def _unpacker(codec: int) -> "zlib._Decompress":
     return zlib.decompressobj(-15, zdict=_dictionary(codec))
 
 
@@ -56,3 +57,16 @@ def unpack(stored: bytes | str) -> str:
         return (d.decompress(stored[1:]) + d.flush()).decode("utf-8")
     except (zlib.error, UnicodeDecodeError) as e:
         raise DetailError(f"damaged score detail ({e})") from e
+
+
+def shown_score(stored: bytes | str | None, dimension: str, value: int | None) -> int | None:
+    """A turn's score for one dimension as every view shows it: None (n/a) when the detail says the
+    dimension did not apply (the number stored beside it is kept only for the overall's arithmetic).
+    Registered for SQL as shown_score(detail, dimension, value)."""
+    if stored is None or dimension not in ("empathy", "clarity", "compliance"):
+        return value
+    try:
+        applicable = json.loads(unpack(stored)).get(dimension, {}).get("applicable", True)
+    except (DetailError, ValueError, AttributeError):
+        return value
+    return value if applicable is not False else None

@@ -15,7 +15,8 @@ from .schema import CURRENT_VERSION, MIGRATIONS, PAGE_SIZE
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
-    return conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
+    version: int = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
+    return version
 
 
 def backup_path(path: Path, version: int) -> Path:

@@ -7,11 +7,13 @@ whose dimension did not apply counts for the others only.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from ..verdict import SCORED as DIMENSIONS  # the three dimensions and overall
-from .db import connection
+from ..verdict import SCORED
+from .db import DatabaseLike, connection
+
+DIMENSIONS = SCORED  # the three dimensions and overall (the window and the reports read them from here)
 
 SORTS = {
     "name": "t.name COLLATE NOCASE",
@@ -31,11 +33,11 @@ def _like(search: str) -> str:
     return f"%{escaped}%"
 
 
-def _mean(total: float | None, count: int) -> float | None:
+def _mean(total: float, count: int) -> float | None:
     return round(total / count, 1) if count else None
 
 
-def trainee_table(db, search: str = "", sort: str = "name", descending: bool = False, limit: int = 100,
+def trainee_table(db: DatabaseLike, search: str = "", sort: str = "name", descending: bool = False, limit: int = 100,
                   offset: int = 0) -> list[dict[str, Any]]:
     """One row per trainee: id, name, badge, sessions, last_active, mean empathy/clarity/compliance/overall
     (over scored sessions, one decimal), blocked (sessions with a compliance blocker).
@@ -88,30 +90,32 @@ def _filtered_table_sql(order: str, direction: str) -> str:
     """
 
 
-def trainee_count(db, search: str = "") -> int:
+def trainee_count(db: DatabaseLike, search: str = "") -> int:
     """How many trainees trainee_table can page through with this search."""
     conn = connection(db)
     if not search.strip():
-        return conn.execute("SELECT COUNT(*) FROM trainees").fetchone()[0]
-    return conn.execute("SELECT COUNT(*) FROM trainees t WHERE t.name LIKE :pat ESCAPE '\\' "
-                        "OR t.badge LIKE :pat ESCAPE '\\'", {"pat": _like(search)}).fetchone()[0]
+        return int(conn.execute("SELECT COUNT(*) FROM trainees").fetchone()[0])
+    return int(conn.execute("SELECT COUNT(*) FROM trainees t WHERE t.name LIKE :pat ESCAPE '\\' "
+                        "OR t.badge LIKE :pat ESCAPE '\\'", {"pat": _like(search)}).fetchone()[0])
 
 
-def find_trainee(db, id_or_name: str) -> tuple[str, str] | None:
+def find_trainee(db: DatabaseLike, id_or_name: str) -> tuple[str, str] | None:
     """(id, name) of the trainee with this id, or else the first with this name (any case)."""
-    return connection(db).execute("SELECT id, name FROM trainees WHERE id = ? OR name = ? COLLATE NOCASE "
+    found: tuple[str, str] | None = connection(db).execute("SELECT id, name FROM trainees WHERE id = ? OR name = ? COLLATE NOCASE "
                                   "ORDER BY id = ? DESC, created_at LIMIT 1", [id_or_name, id_or_name, id_or_name]).fetchone()
+    return found
 
 
-def trainee_history(db, trainee_id: str) -> list[dict[str, Any]]:
+def trainee_history(db: DatabaseLike, trainee_id: str) -> list[dict[str, Any]]:
     """The trainee's sessions, oldest first, each with its scores, turn count, blockers (rule ids),
-    topics, passed, overrides ({dimension: value}, the latest session-level override of each) and
+    topics, passed (the supervisor's verdict) and auto_passed (the automatic one), overrides ({dimension: value},
+    the latest session-level override of each), lifted (rule ids of blockers a supervisor lifted) and
     comments (how many annotations of kind 'comment')."""
     conn = connection(db)
     cur = conn.execute("""
         SELECT s.id, s.scenario_id, s.scenario_title, s.topics, s.status, s.ending, s.started_at, s.ended_at,
                s.empathy, s.clarity, s.compliance, s.overall, s.blocked, s.rubric_version, s.persona_mode,
-               s.kiosk_id, s.passed,
+               s.kiosk_id, s.passed, s.auto_passed,
                (SELECT COUNT(*) FROM turns t WHERE t.session_id = s.id) AS turns
         FROM sessions s INDEXED BY sessions_trainee
         WHERE s.trainee_id = ?
@@ -125,8 +129,8 @@ def trainee_history(db, trainee_id: str) -> list[dict[str, Any]]:
     for r in rows:
         r["topics"] = json.loads(r["topics"]) if r["topics"] else []
         r["blocked"] = bool(r["blocked"])
-        r["passed"] = bool(r["passed"])
-        r["blockers"], r["overrides"], r["comments"] = [], {}, 0
+        r["passed"], r["auto_passed"] = bool(r["passed"]), bool(r["auto_passed"])
+        r["blockers"], r["overrides"], r["comments"], r["lifted"] = [], {}, 0, []
     ids = list(by_id)
     for chunk in _chunks(ids, 500):
         marks = ",".join("?" * len(chunk))
@@ -137,6 +141,9 @@ def trainee_history(db, trainee_id: str) -> list[dict[str, Any]]:
                 f"SELECT session_id, COUNT(*) FROM annotations WHERE session_id IN ({marks}) AND kind = 'comment' "
                 f"GROUP BY session_id", chunk):
             by_id[sid]["comments"] += count
+        for sid, rule in conn.execute(f"SELECT session_id, rule_id FROM annotations WHERE session_id IN ({marks}) "
+                                      f"AND kind = 'blocker' ORDER BY created_at, rowid", chunk):
+            by_id[sid]["lifted"].append(rule)
         for sid, dim, value in conn.execute(
                 f"SELECT session_id, dimension, value FROM annotations WHERE session_id IN ({marks}) "
                 f"AND kind = 'override' AND turn_id IS NULL ORDER BY created_at, rowid", chunk):
@@ -144,7 +151,7 @@ def trainee_history(db, trainee_id: str) -> list[dict[str, Any]]:
     return rows
 
 
-def scenario_attempts(db, trainee_id: str) -> list[tuple[str, int, int | None, str | None]]:
+def scenario_attempts(db: DatabaseLike, trainee_id: str) -> list[tuple[str, int, int | None, str | None]]:
     """Per scenario: (scenario_id, calls with at least one reply, best overall, last start)."""
     return connection(db).execute(
         "SELECT s.scenario_id, COUNT(*), MAX(s.overall), MAX(s.started_at) FROM sessions s "
@@ -152,7 +159,7 @@ def scenario_attempts(db, trainee_id: str) -> list[tuple[str, int, int | None, s
         "GROUP BY s.scenario_id", [trainee_id]).fetchall()
 
 
-def ended_calls(db, trainee_id: str) -> list[dict[str, Any]]:
+def ended_calls(db: DatabaseLike, trainee_id: str) -> list[dict[str, Any]]:
     """The trainee's calls that are no longer active and have replies, oldest first: scenario_id,
     started_at, the scores, blocked, passed and replies."""
     cur = connection(db).execute(
@@ -163,7 +170,7 @@ def ended_calls(db, trainee_id: str) -> list[dict[str, Any]]:
     return [r for r in (dict(zip(names, row)) for row in cur.fetchall()) if r["replies"]]
 
 
-def class_summary(db, topics: Mapping[str, Iterable[str]] | None = None, top_blockers: int = 10) -> dict[str, Any]:
+def class_summary(db: DatabaseLike, topics: Mapping[str, Iterable[str]] | None = None, top_blockers: int = 10) -> dict[str, Any]:
     """The whole class at a glance.
 
     Returns trainees, sessions, scored (sessions with a score), passed, blocked_sessions,
@@ -189,7 +196,7 @@ def class_summary(db, topics: Mapping[str, Iterable[str]] | None = None, top_blo
         return {"sessions": 0, "scored": 0, "passed": 0, "blocked": 0,
                 **{f"_{d}": [0, 0] for d in DIMENSIONS}}
 
-    def add(acc: dict[str, Any], g) -> None:
+    def add(acc: dict[str, Any], g: Sequence[Any]) -> None:  # g: one row of groups
         acc["sessions"] += g[2]
         acc["scored"] += g[10]
         acc["blocked"] += g[11] or 0
@@ -204,7 +211,9 @@ def class_summary(db, topics: Mapping[str, Iterable[str]] | None = None, top_blo
             acc[d] = _mean(total, count)
         return acc
 
-    whole, by_scenario, by_topic = empty(), {}, {}
+    whole = empty()
+    by_scenario: dict[str, dict[str, Any]] = {}
+    by_topic: dict[str, dict[str, Any]] = {}
     for g in groups:
         add(whole, g)
         add(by_scenario.setdefault(g[0], empty()), g)
@@ -220,7 +229,7 @@ def class_summary(db, topics: Mapping[str, Iterable[str]] | None = None, top_blo
         "FROM score_blockers INDEXED BY score_blockers_rule GROUP BY rule_id "
         "ORDER BY turns DESC, rule_id LIMIT ?", [top_blockers])]
 
-    def weakest_first(item: dict[str, Any]) -> tuple:
+    def weakest_first(item: dict[str, Any]) -> tuple[bool, float]:
         return (item["overall"] is None, item["overall"] if item["overall"] is not None else 0)
 
     scenarios = sorted(({"scenario_id": k, "title": titles.get(k, ""), **finish(v)} for k, v in by_scenario.items()),
@@ -236,6 +245,6 @@ def class_summary(db, topics: Mapping[str, Iterable[str]] | None = None, top_blo
     }
 
 
-def _chunks(items: list, size: int):
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
     for i in range(0, len(items), size):
         yield items[i:i + size]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .db import connection
+from .db import DatabaseLike, connection
 from .queries import trainee_history
 
 
@@ -13,10 +13,10 @@ class ReportCardData:
     name: str
     badge: str | None
     history: list[dict[str, Any]]  # trainee_history rows, oldest first
-    comments: list[tuple]  # the latest four: (author, kind, dimension, value, text, created_at, scenario_title)
+    comments: list[tuple[Any, ...]]  # the latest four: (author, kind, dimension, value, text, created_at, scenario_title)
 
 
-def report_card_data(db, trainee_id: str) -> ReportCardData:
+def report_card_data(db: DatabaseLike, trainee_id: str) -> ReportCardData:
     """Raises KeyError when there is no such trainee."""
     conn = connection(db)
     row = conn.execute("SELECT name, badge FROM trainees WHERE id = ?", [trainee_id]).fetchone()

@@ -8,11 +8,12 @@ from __future__ import annotations
 import csv
 import json
 import os
-from collections.abc import Iterable, Mapping
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from .db import connection
+from .db import DatabaseLike, connection
 from ..verdict import PASS_MARK
 from .queries import DIMENSIONS
 
@@ -40,8 +41,10 @@ SESSION_COLUMNS: dict[str, str] = {
     "overall": "call score 0-100 (0 if a compliance blocker occurred)",
     "blocked": "1 if any reply breached a compliance rule",
     "passed": f"1 if the call passed: completed by the patient, at least one reply, no compliance blocker "
-              f"standing and overall >= {PASS_MARK}, with supervisor overrides applied",
+              f"standing and overall >= {PASS_MARK}, with supervisor overrides and lifted blockers applied",
+    "auto_passed": "the automatic verdict, before any supervisor override (1 passed, 0 not)",
     "blockers": "rule ids of the compliance blockers, separated by ';'",
+    "lifted_blockers": "rule ids of the blockers a supervisor lifted, with a reason, separated by ';'",
     "override_empathy": "latest supervisor override of the call's empathy score (empty if none)",
     "override_clarity": "latest supervisor override of clarity",
     "override_compliance": "latest supervisor override of compliance",
@@ -95,7 +98,7 @@ def safe_text(value: Any) -> Any:
     return value
 
 
-def _overrides(conn, session_level: bool) -> dict[str, dict[str, int]]:
+def _overrides(conn: sqlite3.Connection, session_level: bool) -> dict[str, dict[str, int]]:
     """Latest override per (session or turn) and dimension."""
     key = "session_id" if session_level else "turn_id"
     where = "turn_id IS NULL" if session_level else "turn_id IS NOT NULL"
@@ -106,7 +109,7 @@ def _overrides(conn, session_level: bool) -> dict[str, dict[str, int]]:
     return out
 
 
-def _write_csv(path: Path, columns: Iterable[str], rows: Iterable[list]) -> int:
+def _write_csv(path: Path, columns: Iterable[str], rows: Iterable[list[Any]]) -> int:
     """The header and rows to a CSV file; returns the number of rows."""
     n = 0
     with open(path, "w", newline="", encoding="utf-8-sig") as f:  # with a BOM, so spreadsheets read UTF-8
@@ -118,14 +121,14 @@ def _write_csv(path: Path, columns: Iterable[str], rows: Iterable[list]) -> int:
     return n
 
 
-def write_sessions_csv(db, path: str | os.PathLike) -> int:
+def write_sessions_csv(db: DatabaseLike, path: str | os.PathLike[str]) -> int:
     """One row per session (SESSION_COLUMNS); returns the number of rows."""
     conn = connection(db)
     overrides = _overrides(conn, session_level=True)
     comments = dict(conn.execute("SELECT session_id, COUNT(*) FROM annotations WHERE kind = 'comment' "
                                  "GROUP BY session_id").fetchall())
 
-    def rows():
+    def rows() -> Iterator[list[Any]]:
         cur = conn.execute("""
             SELECT s.id, s.trainee_id, t.name, t.badge, s.kiosk_id, s.scenario_id, s.scenario_title, s.topics,
                    s.scenario_hash, s.rubric_version, s.persona_mode, s.status, s.ending, s.started_at, s.ended_at,
@@ -134,29 +137,34 @@ def write_sessions_csv(db, path: str | os.PathLike) -> int:
                    s.empathy, s.clarity, s.compliance, s.overall, s.blocked,
                    (SELECT group_concat(rule_id, ';') FROM (SELECT DISTINCT rule_id FROM score_blockers b
                                                              WHERE b.session_id = s.id ORDER BY rule_id)),
-                   s.passed
+                   s.passed, s.auto_passed,
+                   (SELECT group_concat(rule_id, ';') FROM (SELECT DISTINCT rule_id FROM annotations a
+                                                             WHERE a.session_id = s.id AND a.kind = 'blocker'
+                                                             ORDER BY rule_id))
             FROM sessions s JOIN trainees t ON t.id = s.trainee_id
             ORDER BY t.name COLLATE NOCASE, s.started_at, s.id""")
         for row in cur:
             row = list(row)
             row[7] = ";".join(json.loads(row[7])) if row[7] else ""
             ov = overrides.get(row[0], {})
-            yield ([safe_text(v) for v in row[:22]] + [row[23], safe_text(row[22] or "")]
+            yield ([safe_text(v) for v in row[:22]] + [row[23], row[24], safe_text(row[22] or ""),
+                                                       safe_text(row[25] or "")]
                    + [ov.get(d, "") for d in DIMENSIONS] + [comments.get(row[0], 0)])
 
     return _write_csv(Path(path), SESSION_COLUMNS, rows())
 
 
-def write_turns_csv(db, path: str | os.PathLike) -> int:
+def write_turns_csv(db: DatabaseLike, path: str | os.PathLike[str]) -> int:
     """One row per stored reply (TURN_COLUMNS); returns the number of rows."""
     conn = connection(db)
     overrides = _overrides(conn, session_level=False)
 
-    def rows():
+    def rows() -> Iterator[list[Any]]:
         cur = conn.execute("""
             SELECT x.id, x.session_id, s.trainee_id, t.name, s.scenario_id, x.idx, x.attempt, x.created_at,
                    x.patient_node, x.patient_line_id, x.patient_text, x.reply,
-                   x.empathy, x.clarity, x.compliance, x.overall, x.blocked,
+                   shown_score(x.detail, 'empathy', x.empathy), shown_score(x.detail, 'clarity', x.clarity),
+                   shown_score(x.detail, 'compliance', x.compliance), x.overall, x.blocked,
                    CASE WHEN x.blocked THEN (SELECT group_concat(rule_id, ';') FROM score_blockers b
                                              WHERE b.session_id = x.session_id AND b.turn_id = x.id) END,
                    x.rubric_version
@@ -170,7 +178,7 @@ def write_turns_csv(db, path: str | os.PathLike) -> int:
     return _write_csv(Path(path), TURN_COLUMNS, rows())
 
 
-def write_annotations_csv(db, path: str | os.PathLike) -> int:
+def write_annotations_csv(db: DatabaseLike, path: str | os.PathLike[str]) -> int:
     """One row per supervisor comment or override (ANNOTATION_COLUMNS); returns the number of rows."""
     conn = connection(db)
     rows = conn.execute("""
@@ -181,11 +189,11 @@ def write_annotations_csv(db, path: str | os.PathLike) -> int:
                       ([safe_text(v) if v is not None else "" for v in row] for row in rows))
 
 
-def write_csv_reports(db, folder: str | os.PathLike) -> dict[Path, int]:
+def write_csv_reports(db: DatabaseLike, folder: str | os.PathLike[str]) -> dict[Path, int]:
     """sessions.csv, turns.csv and annotations.csv in folder (made if missing); returns {file: rows}."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    out = {}
+    out: dict[Path, int] = {}
     for name, writer in (("sessions.csv", write_sessions_csv), ("turns.csv", write_turns_csv),
                          ("annotations.csv", write_annotations_csv)):
         out[folder / name] = writer(db, folder / name)
@@ -196,7 +204,7 @@ def format_class_summary(summary: Mapping[str, Any], rule_titles: Mapping[str, s
     """queries.class_summary as plain text for the terminal."""
     rule_titles = rule_titles or {}
 
-    def num(v) -> str:
+    def num(v: float | None) -> str:
         return f"{'-' if v is None else f'{v:.1f}':>11}"
 
     def row(name: str, sessions: Any, means: Mapping[str, Any]) -> str:
@@ -220,13 +228,13 @@ def format_class_summary(summary: Mapping[str, Any], rule_titles: Mapping[str, s
     return "\n".join(out)
 
 
-def write_csv(db_or_path, folder: str | os.PathLike) -> list[Path]:
+def write_csv(db_or_path: DatabaseLike | str | os.PathLike[str], folder: str | os.PathLike[str]) -> list[Path]:
     """write_csv_reports for callers that pass the database file (e.g. a worker thread, which needs its own
     connection: it is opened read-only here and closed after); returns the files written."""
     if isinstance(db_or_path, (str, os.PathLike)):
-        import sqlite3
+        from .db import second_connection
 
-        conn = sqlite3.connect(Path(db_or_path).resolve().as_uri() + "?mode=ro", uri=True)
+        conn = second_connection(Path(db_or_path))
         try:
             return list(write_csv_reports(conn, folder))
         finally:

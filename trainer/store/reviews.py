@@ -10,7 +10,7 @@ import re
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from .db import connection, now
+from .db import DatabaseLike, connection, now
 
 if TYPE_CHECKING:
     from ..review.score import Review
@@ -18,10 +18,9 @@ if TYPE_CHECKING:
 LIST_COLUMNS = ("id", "created_at", "reviewer", "source", "format", "role", "rubric_version", "staff_turns",
                 "empathy", "clarity", "compliance", "overall", "blocked")
 MAX_REVIEWER = 80
-Database = Any  # a Store, a sqlite_utils.Database or a sqlite3.Connection (see db.connection)
 
 
-def save_review(db: Database, review: "Review", reviewer: str = "") -> str:
+def save_review(db: DatabaseLike, review: "Review", reviewer: str = "") -> str:
     """Store a redacted review; returns its id."""
     conn = connection(db)
     detail = review.to_dict()
@@ -39,7 +38,7 @@ def save_review(db: Database, review: "Review", reviewer: str = "") -> str:
     return review_id
 
 
-def list_reviews(db: Database, limit: int = 200) -> list[dict[str, Any]]:
+def list_reviews(db: DatabaseLike, limit: int = 200) -> list[dict[str, Any]]:
     """The newest reviews first, without their turns."""
     conn = connection(db)
     rows = conn.execute(f"SELECT {', '.join(LIST_COLUMNS)} FROM reviews ORDER BY created_at DESC, rowid DESC LIMIT ?",
@@ -47,7 +46,7 @@ def list_reviews(db: Database, limit: int = 200) -> list[dict[str, Any]]:
     return [dict(zip(LIST_COLUMNS, row)) for row in rows]
 
 
-def get_review(db: Database, review_id: str) -> dict[str, Any] | None:
+def get_review(db: DatabaseLike, review_id: str) -> dict[str, Any] | None:
     """A stored review with its turns (the dictionary Review.to_dict() wrote), or None."""
     row = connection(db).execute(f"SELECT {', '.join(LIST_COLUMNS)}, detail FROM reviews WHERE id = ?",
                                  [review_id]).fetchone()
@@ -61,7 +60,7 @@ def get_review(db: Database, review_id: str) -> dict[str, Any] | None:
     return out
 
 
-def delete_review(db: Database, review_id: str) -> bool:
+def delete_review(db: DatabaseLike, review_id: str) -> bool:
     conn = connection(db)
     with conn:
         return conn.execute("DELETE FROM reviews WHERE id = ?", [review_id]).rowcount > 0

@@ -1,7 +1,7 @@
 """Database schema, as numbered migrations. Add a migration; never edit a shipped one."""
 from __future__ import annotations
 
-from . import relabel, verdicts
+from . import relabel
 
 PAGE_SIZE = 16384  # for new databases, bundles, and databases compacted after an upgrade
 
@@ -207,11 +207,11 @@ MIGRATIONS: list[tuple[int, str]] = [
     # Rubric 2026.11-1 filed a hospital's threats under the financial-assistance rule; re-file them
     # under the rule that fired (the migration runner registers relabel_detail).
     (4, relabel.SQL),
-    # Each call's verdict kept with it, so every view and export reads the one rule (trainer.verdict);
-    # two trainees may share a name (they are told apart by id, and a supervisor resolves look-alikes).
-    (5, f"""
+    # Each call's verdict kept with it, so every view and export reads the one rule (trainer.verdict; the store
+    # works the verdicts out again whenever that rule changes); two trainees may share a name (told apart by id,
+    # and a supervisor resolves look-alikes).
+    (5, """
     ALTER TABLE sessions ADD COLUMN passed INTEGER NOT NULL DEFAULT 0;
-    {verdicts.REFRESH_ALL_SQL};
     DROP INDEX sessions_trainee;
     CREATE INDEX sessions_trainee ON sessions(trainee_id, started_at, empathy, clarity, compliance, overall, blocked,
                                               passed);
@@ -240,6 +240,62 @@ MIGRATIONS: list[tuple[int, str]] = [
         detail TEXT NOT NULL           -- JSON: the redacted turns, their scores, evidence, blockers and redactions
     );
     CREATE INDEX reviews_created ON reviews(created_at);
+    """),
+    # A trainee signs in with a name and a personal PIN (trainer.store.pins): a JSON PinRecord, NULL until set.
+    # It stays on this computer (bundles do not carry it).
+    (7, """
+    ALTER TABLE trainees ADD COLUMN pin TEXT;
+    """),
+    # A supervisor may lift a blocker (kind 'blocker', with the rule and a reason), and each call keeps the
+    # automatic verdict beside the supervisor's (auto_passed beside passed).
+    (8, """
+    CREATE TABLE annotations_v8 (
+        id TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        turn_id TEXT,  -- a turn of the session (checked when written); NULL: about the whole session
+        author TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('comment', 'override', 'blocker')),
+        dimension TEXT CHECK (dimension IN ('empathy', 'clarity', 'compliance', 'overall')),
+        value INTEGER CHECK (value BETWEEN 0 AND 100),
+        rule_id TEXT,  -- kind 'blocker': the rule whose blocker the supervisor lifted
+        text TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        kiosk_id TEXT,
+        CHECK (kind = 'comment' OR (kind = 'override' AND dimension IS NOT NULL AND value IS NOT NULL)
+               OR (kind = 'blocker' AND rule_id IS NOT NULL AND text != ''))
+    );
+    INSERT INTO annotations_v8 (id, session_id, turn_id, author, kind, dimension, value, text, created_at, kiosk_id)
+        SELECT id, session_id, turn_id, author, kind, dimension, value, text, created_at, kiosk_id
+        FROM annotations ORDER BY rowid;
+    DROP TABLE annotations;
+    ALTER TABLE annotations_v8 RENAME TO annotations;
+    CREATE INDEX annotations_session ON annotations(session_id, created_at);
+    ALTER TABLE sessions ADD COLUMN auto_passed INTEGER NOT NULL DEFAULT 0;
+    """),
+    # A supervisor's assignments (trainer.store.assignments, trainer.assignments): to one trainee or, with
+    # trainee_id NULL, the whole class (trainees added later too). Done-ness is worked out from the calls, never
+    # stored. A withdrawal is a record of its own, so that bundles, which only add, carry it to the kiosks.
+    (9, """
+    CREATE TABLE assignments (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        author TEXT NOT NULL,
+        kiosk_id TEXT,  -- where it was made
+        trainee_id TEXT REFERENCES trainees(id),  -- NULL: the whole class
+        kind TEXT NOT NULL CHECK (kind IN ('scenarios', 'domain', 'weakest')),
+        scenarios TEXT,  -- kind 'scenarios': a JSON list of scenario ids
+        domain TEXT,  -- kind 'domain': a CRCR domain
+        due TEXT NOT NULL CHECK (length(due) = 10 AND date(due, '+0 days') IS due),  -- YYYY-MM-DD, a real day
+        target INTEGER NOT NULL CHECK (target BETWEEN 0 AND 100),  -- the overall a call must reach
+        CHECK ((kind = 'scenarios') = (scenarios IS NOT NULL AND json_valid(scenarios)))
+        CHECK ((kind = 'domain') = (domain IS NOT NULL))
+    ) WITHOUT ROWID;  -- a class has hundreds at most: no index beside the primary key
+    CREATE TABLE assignment_withdrawals (
+        assignment_id TEXT PRIMARY KEY REFERENCES assignments(id) ON DELETE CASCADE,
+        withdrawn_at TEXT NOT NULL,
+        author TEXT NOT NULL,
+        kiosk_id TEXT
+    ) WITHOUT ROWID;
     """),
 ]
 

@@ -9,17 +9,18 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, cast
 
 from .. import __version__
 from ..domain import Turn
-from .db import StoreError, now, open_database
-from .errors import busy_or_full
+from .db import now, open_database
+from .errors import StoreError, busy_or_full
 from .detail import pack
-from .records import StoredTurn
+from .records import AnnotationRow, SessionRow, StoredTurn
 from .migrate import UpgradeNotice
 from . import verdicts
 
-ANNOTATION_KINDS = ("comment", "override")
+ANNOTATION_KINDS = ("comment", "override", "blocker")  # blocker: a supervisor lifts one, with a reason
 ANNOTATION_DIMENSIONS = ("empathy", "clarity", "compliance", "overall")
 KEEP_RUNS = 200  # rows kept in the runs table
 
@@ -145,14 +146,19 @@ class Store:
 
     # trainees
     def sign_in(self, name: str, badge: str | None = None) -> str:
-        """The trainee's id, creating the trainee on first sign-in (names match case-insensitively)."""
-        row = self.db.execute("SELECT id FROM trainees WHERE name = ? COLLATE NOCASE", [name]).fetchone()
+        """The id of the (first) trainee with this name, made if there is none (names match case-insensitively).
+        For a person at the window use trainer.store.pins.trainee_sign_in, which asks for their PIN."""
+        row = self.db.execute("SELECT id FROM trainees WHERE name = ? COLLATE NOCASE ORDER BY created_at, id",
+                              [name]).fetchone()
         if row:
-            return row[0]
+            return str(row[0])
+        return self.add_trainee(name, badge)
+
+    def add_trainee(self, name: str, badge: str | None = None) -> str:
         tid = new_id()
         with self._writing("the sign-in"):
-            self.db["trainees"].insert({"id": tid, "name": name, "badge": badge, "created_at": now(),
-                                        "kiosk_id": self.kiosk_id})
+            self.db.table("trainees").insert({"id": tid, "name": name, "badge": badge, "created_at": now(),
+                                              "kiosk_id": self.kiosk_id})
         return tid
 
     # sessions
@@ -162,7 +168,7 @@ class Store:
         sid = new_id()
         kiosk = self.kiosk_id
         with self._writing("the new call"):
-            self.db["sessions"].insert({
+            self.db.table("sessions").insert({
                 "id": sid, "trainee_id": trainee_id, "scenario_id": scenario_id, "scenario_title": scenario_title,
                 "scenario_hash": scenario_hash, "rubric_version": rubric_version, "persona_mode": persona_mode,
                 "seed": seed, "status": "active", "started_at": now(), "kiosk_id": kiosk,
@@ -188,9 +194,9 @@ class Store:
                                          [(session_id, tid, r) for r in rules])
         return tid
 
-    def finish_session(self, session_id: str, status: str, ending: str | None, summary: dict) -> None:
+    def finish_session(self, session_id: str, status: str, ending: str | None, summary: dict[str, Any]) -> None:
         with self._writing("the end of the call"):
-            self.db["sessions"].update(session_id, {
+            self.db.table("sessions").update(session_id, {
                 "status": status, "ending": ending, "ended_at": now(),
                 "empathy": summary.get("empathy"), "clarity": summary.get("clarity"),
                 "compliance": summary.get("compliance"), "overall": summary.get("overall"),
@@ -208,11 +214,13 @@ class Store:
 
     # supervisor annotations: comments and overrides beside the automatic score
     def add_annotation(self, session_id: str, author: str, kind: str, text: str, turn_id: str | None = None,
-                       dimension: str | None = None, value: int | None = None) -> str:
-        """A supervisor's comment, or override of a score (kept beside it); returns its id.
+                       dimension: str | None = None, value: int | None = None, rule_id: str | None = None) -> str:
+        """A supervisor's comment, override of a score, or lifting of a blocker (kept beside the automatic
+        score, which never changes); returns its id.
 
-        An override needs a dimension (empathy, clarity, compliance or overall) and a value 0-100;
-        turn_id None means the annotation is about the whole session.
+        An override needs a dimension (empathy, clarity, compliance or overall) and a value 0-100; lifting a
+        blocker needs the rule (one the call's replies broke) and the reason; turn_id None means the
+        annotation is about the whole session.
         """
         if kind not in ANNOTATION_KINDS:
             raise ValueError(f"kind must be one of {', '.join(ANNOTATION_KINDS)}, not {kind!r}")
@@ -225,8 +233,11 @@ class Store:
             raise ValueError(f"value must be a whole number from 0 to 100, not {value!r}")
         if not author or not author.strip():
             raise ValueError("an annotation needs an author")
-        if kind == "comment" and not (text and text.strip()):
-            raise ValueError("a comment needs some text")
+        if kind in ("comment", "blocker") and not (text and text.strip()):
+            raise ValueError("a comment needs some text" if kind == "comment" else "lifting a blocker needs a reason")
+        if kind == "blocker" and self.db.execute("SELECT 1 FROM score_blockers WHERE session_id = ? AND rule_id = ?",
+                                                 [session_id, rule_id]).fetchone() is None:
+            raise ValueError(f"the call has no blocker {rule_id!r} to lift")
         if self.db.execute("SELECT 1 FROM sessions WHERE id = ?", [session_id]).fetchone() is None:
             raise ValueError(f"no session {session_id}")
         if turn_id is not None and self.db.execute("SELECT 1 FROM turns WHERE id = ? AND session_id = ?",
@@ -234,27 +245,29 @@ class Store:
             raise ValueError(f"turn {turn_id} is not a turn of session {session_id}")
         aid = new_id()
         with self._writing("the note"):
-            self.db["annotations"].insert({
+            self.db.table("annotations").insert({
                 "id": aid, "session_id": session_id, "turn_id": turn_id, "author": author.strip(), "kind": kind,
-                "dimension": dimension, "value": value, "text": text or "", "created_at": now(),
+                "dimension": dimension, "value": value, "rule_id": rule_id if kind == "blocker" else None,
+                "text": text or "", "created_at": now(),
                 "kiosk_id": self.kiosk_id,
             })
-            if kind == "override":
+            if kind != "comment":
                 verdicts.refresh(self.db.conn, [session_id])
         return aid
 
-    def annotations(self, session_id: str) -> list[dict]:
+    def annotations(self, session_id: str) -> list[AnnotationRow]:
         """The session's annotations, oldest first (turn_id None: about the whole session)."""
-        return list(self.db.query("SELECT * FROM annotations WHERE session_id = ? ORDER BY created_at, rowid",
-                                  [session_id]))
+        return cast(list[AnnotationRow], list(self.db.query("SELECT * FROM annotations WHERE session_id = ? ORDER BY created_at, rowid",
+                                  [session_id])))
 
     # reading
-    def session(self, session_id: str) -> dict:
-        return self.db["sessions"].get(session_id)
+    def session(self, session_id: str) -> SessionRow:
+        """Raises sqlite_utils.db.NotFoundError when there is no such session."""
+        return cast(SessionRow, self.db.table("sessions").get(session_id))
 
-    def sessions(self, trainee_id: str) -> list[dict]:
-        return list(self.db.query("SELECT * FROM sessions WHERE trainee_id = ? ORDER BY started_at DESC",
-                                  [trainee_id]))
+    def sessions(self, trainee_id: str) -> list[SessionRow]:
+        return cast(list[SessionRow], list(self.db.query("SELECT * FROM sessions WHERE trainee_id = ? ORDER BY started_at DESC",
+                                  [trainee_id])))
 
     def turns(self, session_id: str) -> list[StoredTurn]:
         """The session's turns in order, each with its score (None, with the reason, when its stored

@@ -16,16 +16,17 @@ from typing import Any
 
 from .store import Store
 
-_STOP = object()
+# fn(store, *args, **kwargs) and the Future that gets its answer; None in the queue stops the thread
+_Job = tuple[Future[Any], Callable[..., Any], tuple[Any, ...], dict[str, Any]]
 
 
 class StoreThread:
     def __init__(self, open_store: Callable[[], Store]):
         """open_store runs on the new thread (the connection is made where it is used); its
         exception, if any, is raised here."""
-        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="store", daemon=True)
-        self._opened: Future = Future()
+        self._opened: Future[dict[str, Any]] = Future()
         self._open = open_store
         self._thread.start()
         self.store_facts: dict[str, Any] = self._opened.result()  # raises what open_store raised
@@ -39,7 +40,7 @@ class StoreThread:
         self._opened.set_result({"path": store.path, "kiosk_id": store.kiosk_id})
         while True:
             job = self._jobs.get()
-            if job is _STOP:
+            if job is None:
                 store.close()
                 return
             future, fn, args, kwargs = job
@@ -50,11 +51,11 @@ class StoreThread:
             except BaseException as e:
                 future.set_exception(e)
 
-    def submit(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Future:
+    def submit(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Future[Any]:
         """Run fn(store, *args, **kwargs) on the store's thread; the Future holds its result or exception."""
         if threading.current_thread() is self._thread:  # waiting on itself would never end
             raise RuntimeError("a store job must not hand more work to the store thread")
-        future: Future = Future()
+        future: Future[Any] = Future()
         self._jobs.put((future, fn, args, kwargs))
         return future
 
@@ -68,7 +69,7 @@ class StoreThread:
     def close(self) -> None:
         """Finish the queued work, end the run cleanly and close the database."""
         if self._thread.is_alive():
-            self._jobs.put(_STOP)
+            self._jobs.put(None)
             self._thread.join()
 
 

@@ -18,14 +18,16 @@ import os
 import sqlite3
 import urllib.parse
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from ..verdict import effective_scores, passed as call_passed
-from .db import connection, now
-from .xapi_lrs import (BATCH_SIZE, OUTBOX_FOLDER, XAPI_VERSION, FlushResult, LRSClient, LRSError, Outbox,  # noqa: F401
-                       OutboxStatus, credentials_from_env)
+from .db import DatabaseLike, connection, now, second_connection
+# the sending side, named here too so callers need one module (`X as X`: a deliberate re-export)
+from .xapi_lrs import BATCH_SIZE as BATCH_SIZE, OUTBOX_FOLDER as OUTBOX_FOLDER, XAPI_VERSION as XAPI_VERSION
+from .xapi_lrs import FlushResult as FlushResult, LRSClient as LRSClient, LRSError as LRSError, Outbox as Outbox
+from .xapi_lrs import OutboxStatus as OutboxStatus, Statement as Statement, credentials_from_env as credentials_from_env
 
 DEFAULT_IRI_BASE = "https://billing-trainer.invalid"  # not a real site: set your organisation's with iri_base
 PLATFORM = "Billing Conversation Trainer"
@@ -41,6 +43,7 @@ SIMULATION = "http://adlnet.gov/expapi/activities/simulation"
 INTERACTION = "http://adlnet.gov/expapi/activities/interaction"
 ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://billing-trainer.invalid/xapi/statements")
 FINISHED = ("completed", "abandoned")
+Override = dict[str, Any]  # {dimension: value, "ids": [annotation ids], "lifted": [rule ids]}, each key if any
 
 
 # ---------------------------------------------------------------------------------------------- statements
@@ -50,6 +53,8 @@ def statement_id(*parts: str) -> str:
 
 
 def _duration(start: str | None, end: str | None) -> str | None:
+    if start is None or end is None:
+        return None
     try:
         seconds = (dt.datetime.fromisoformat(end) - dt.datetime.fromisoformat(start)).total_seconds()
     except (TypeError, ValueError):
@@ -62,17 +67,22 @@ def _revision(override_ids: Iterable[str]) -> str:
     return hashlib.sha256(",".join(sorted(override_ids)).encode()).hexdigest()[:16]
 
 
-def _overrides(conn, session_id: str, applied: Iterable[str] | None) -> tuple[dict, dict[str, dict]]:
+def _overrides(conn: sqlite3.Connection, session_id: str,
+               applied: Iterable[str] | None) -> tuple[Override, dict[str, Override]]:
     """The latest value of each overridden dimension, with the ids of the overrides behind it:
     ({dimension: value, "ids": [...]}, {turn_id: same}). applied limits them to those annotation ids
     (the set an earlier send used); None means every override the database holds."""
     allowed = None if applied is None else set(applied)
-    session: dict = {}
-    turns: dict[str, dict] = {}
-    for aid, turn_id, dim, value in conn.execute(
-            "SELECT id, turn_id, dimension, value FROM annotations WHERE session_id = ? AND kind = 'override' "
-            "ORDER BY created_at, rowid", [session_id]):
+    session: Override = {}
+    turns: dict[str, Override] = {}
+    for aid, turn_id, kind, dim, value, rule in conn.execute(
+            "SELECT id, turn_id, kind, dimension, value, rule_id FROM annotations WHERE session_id = ? "
+            "AND kind IN ('override', 'blocker') ORDER BY created_at, rowid", [session_id]):
         if allowed is not None and aid not in allowed:
+            continue
+        if kind == "blocker":  # a lifted blocker counts for the whole call
+            session.setdefault("lifted", []).append(rule)
+            session.setdefault("ids", []).append(aid)
             continue
         target = session if turn_id is None else turns.setdefault(turn_id, {})
         target[dim] = value
@@ -80,8 +90,8 @@ def _overrides(conn, session_id: str, applied: Iterable[str] | None) -> tuple[di
     return session, turns
 
 
-def session_statements(db, session_id: str, *, include_turns: bool = True, iri_base: str = DEFAULT_IRI_BASE,
-                       overrides: Iterable[str] | None = None) -> list[dict[str, Any]]:
+def session_statements(db: DatabaseLike, session_id: str, *, include_turns: bool = True, iri_base: str = DEFAULT_IRI_BASE,
+                       overrides: Iterable[str] | None = None) -> list[Statement]:
     """The statements for one finished session ([] if it is not finished), with the supervisor overrides
     applied (all of them, or only the annotation ids in overrides)."""
     conn = connection(db)
@@ -96,20 +106,24 @@ def session_statements(db, session_id: str, *, include_turns: bool = True, iri_b
     return list(_statements(conn, s, include_turns, iri_base, _overrides(conn, session_id, overrides)))
 
 
-def _apply(scores: dict, blocked: bool, override: dict, ext: str) -> tuple[dict, bool]:
-    """(scores, blocker still standing) with a supervisor's override applied by the app's one rule
-    (trainer.verdict); the automatic scores are kept beside them in extensions. Nothing changes (byte for
-    byte) without an override: an id already sent must keep its content."""
+def _apply(scores: dict[str, Any], blocked: bool, override: Override, ext: str,
+           blockers: list[str] | None = None) -> tuple[dict[str, Any], bool]:
+    """(scores, blocker still standing) with a supervisor's override (and lifted blockers) applied by the app's
+    one rule (trainer.verdict); the automatic scores are kept beside them in extensions. Nothing changes (byte
+    for byte) without an override: an id already sent must keep its content."""
     if not override:
         return scores, blocked
-    dims = {k: v for k, v in override.items() if k != "ids"}
-    out, standing = effective_scores(scores, blocked, dims)
-    out["extensions"] = {f"{ext}/automatic": dict(scores), f"{ext}/overrides": dims}
+    dims = {k: v for k, v in override.items() if k not in ("ids", "lifted")}
+    lifted = bool(blocked and blockers and set(blockers) <= set(override.get("lifted", [])))
+    effective, standing = effective_scores(scores, blocked, dims, lifted)
+    out: dict[str, Any] = {**effective, "extensions": {f"{ext}/automatic": dict(scores), f"{ext}/overrides": dims}}
+    if override.get("lifted"):
+        out["extensions"][f"{ext}/lifted-blockers"] = sorted(override["lifted"])
     return out, standing
 
 
-def _statements(conn, s: dict, include_turns: bool, iri_base: str,
-                overrides: tuple[dict, dict[str, dict]]) -> Iterator[dict[str, Any]]:
+def _statements(conn: sqlite3.Connection, s: dict[str, Any], include_turns: bool, iri_base: str,
+                overrides: tuple[Override, dict[str, Override]]) -> Iterator[Statement]:
     session_override, turn_overrides = overrides
     base = iri_base.rstrip("/")
     ext = f"{base}/xapi/extensions"
@@ -133,13 +147,17 @@ def _statements(conn, s: dict, include_turns: bool, iri_base: str,
     blockers = [r[0] for r in conn.execute("SELECT DISTINCT rule_id FROM score_blockers WHERE session_id = ? "
                                            "ORDER BY rule_id", [s["id"]])]
     auto = {"empathy": s["empathy"], "clarity": s["clarity"], "compliance": s["compliance"], "overall": s["overall"]}
-    scores, _ = _apply(auto, bool(s["blocked"]), session_override, ext)
+    scores, _ = _apply(auto, bool(s["blocked"]), session_override, ext, blockers)
     overall = scores["overall"] if scores["overall"] is not None else 0
     # the one verdict (trainer.verdict, as sessions.passed) worked out with the overrides applied here: an
     # earlier send's statements, being voided, had fewer
     replies = conn.execute("SELECT COUNT(*) FROM turns WHERE session_id = ?", [s["id"]]).fetchone()[0]
+    lifted = bool(s["blocked"] and blockers and set(blockers) <= set(session_override.get("lifted", [])))
     passed = call_passed(s["status"], replies, auto, bool(s["blocked"]),
-                         {k: v for k, v in session_override.items() if k != "ids"})
+                         {k: v for k, v in session_override.items() if k not in ("ids", "lifted")}, lifted)
+    if session_override:  # the automatic verdict beside the supervisor's
+        scores.setdefault("extensions", {})[f"{ext}/automatic-success"] = call_passed(
+            s["status"], replies, auto, bool(s["blocked"]))
     result = {
         "score": {"scaled": round(overall / 100, 4), "raw": overall, "min": 0, "max": 100},
         "success": passed,
@@ -153,7 +171,8 @@ def _statements(conn, s: dict, include_turns: bool, iri_base: str,
         result["duration"] = duration
     stamp = s["ended_at"] or s["started_at"]
 
-    def statement(verb: str, obj: dict, res: dict, ctx: dict, key: str, timestamp: str) -> dict[str, Any]:
+    def statement(verb: str, obj: dict[str, Any], res: dict[str, Any], ctx: dict[str, Any], key: str,
+                  timestamp: str) -> Statement:
         return {"id": statement_id(key, verb), "actor": actor,
                 "verb": {"id": VERBS[verb], "display": {"en-US": verb}},
                 "object": obj, "result": res, "context": ctx, "timestamp": timestamp}
@@ -170,7 +189,8 @@ def _statements(conn, s: dict, include_turns: bool, iri_base: str,
     turn_context.pop("revision")
     turns = conn.execute("""
         SELECT x.id, x.idx, x.attempt, x.patient_node, x.patient_line_id, x.patient_text, x.reply, x.created_at,
-               x.empathy, x.clarity, x.compliance, x.overall, x.blocked,
+               shown_score(x.detail, 'empathy', x.empathy), shown_score(x.detail, 'clarity', x.clarity),
+               shown_score(x.detail, 'compliance', x.compliance), x.overall, x.blocked,
                (SELECT group_concat(rule_id, ' ') FROM score_blockers b WHERE b.session_id = x.session_id
                                                                          AND b.turn_id = x.id)
         FROM turns x WHERE x.session_id = ? ORDER BY x.idx, x.attempt""",
@@ -193,25 +213,25 @@ def _statements(conn, s: dict, include_turns: bool, iri_base: str,
         yield statement("answered", line, res, turn_context, turn_key, created)
 
 
-def finished_sessions(db, since: str | None = None) -> list[str]:
+def finished_sessions(db: DatabaseLike, since: str | None = None) -> list[str]:
     """Ids of the finished sessions (ended on or after since, an ISO date or time), oldest end first."""
     conn = connection(db)
     sql = "SELECT id FROM sessions WHERE status IN ('completed', 'abandoned')"
-    params: list = []
+    params: list[str] = []
     if since:
         sql += " AND ended_at >= ?"
         params.append(since)
     return [r[0] for r in conn.execute(sql + " ORDER BY ended_at, id", params)]
 
 
-def iter_statements(db, session_ids: Iterable[str] | None = None, *, since: str | None = None,
-                    include_turns: bool = True, iri_base: str = DEFAULT_IRI_BASE) -> Iterator[dict[str, Any]]:
+def iter_statements(db: DatabaseLike, session_ids: Iterable[str] | None = None, *, since: str | None = None,
+                    include_turns: bool = True, iri_base: str = DEFAULT_IRI_BASE) -> Iterator[Statement]:
     ids = finished_sessions(db, since) if session_ids is None else session_ids
     for sid in ids:
         yield from session_statements(db, sid, include_turns=include_turns, iri_base=iri_base)
 
 
-def write_statements(db, path: str | os.PathLike, **options) -> int:
+def write_statements(db: DatabaseLike, path: str | os.PathLike[str], **options: Any) -> int:
     """Every finished session's statements, as one JSON array in the file path; returns how many."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.partial")
@@ -231,7 +251,7 @@ def write_statements(db, path: str | os.PathLike, **options) -> int:
 
 # ---------------------------------------------------------------------------------------------- the outbox
 
-def void_statement(target_id: str, timestamp: str, iri_base: str = DEFAULT_IRI_BASE) -> dict[str, Any]:
+def void_statement(target_id: str, timestamp: str, iri_base: str = DEFAULT_IRI_BASE) -> Statement:
     """A statement withdrawing an earlier one (xAPI "voided"); its id and content depend only on the arguments,
     so queuing it twice is harmless."""
     base = iri_base.rstrip("/")
@@ -258,8 +278,8 @@ def _parse_key(key: str | None) -> tuple[str | None, list[str]]:
     return ended or None, [i for i in parsed if isinstance(i, str)] if isinstance(parsed, list) else []
 
 
-def _voids(conn, sid: str, old_key: str | None, ended: str | None, new: list[dict], include_turns: bool,
-           iri_base: str) -> list[dict[str, Any]]:
+def _voids(conn: sqlite3.Connection, sid: str, old_key: str | None, ended: str | None, new: list[Statement],
+           include_turns: bool, iri_base: str) -> list[Statement]:
     """Voiding statements for what an earlier send of the same ending said and this one does not."""
     old_end, old_ids = _parse_key(old_key)
     if old_key is None or old_end != ended:
@@ -271,7 +291,7 @@ def _voids(conn, sid: str, old_key: str | None, ended: str | None, new: list[dic
     return [void_statement(st["id"], stamp, iri_base) for st in old if st["id"] not in keep]
 
 
-def queue_finished_sessions(db, outbox: Outbox, *, include_turns: bool = True,
+def queue_finished_sessions(db: DatabaseLike, outbox: Outbox, *, include_turns: bool = True,
                             iri_base: str = DEFAULT_IRI_BASE, sessions_per_batch: int = 20) -> int:
     """Put the statements of every finished session not queued yet (or finished again, or overridden since)
     in the outbox, with "voided" statements for what an override changed; returns how many sessions."""
@@ -282,14 +302,14 @@ def queue_finished_sessions(db, outbox: Outbox, *, include_turns: bool = True,
                            FROM sessions s LEFT JOIN xapi_queue q ON q.session_id = s.id
                            WHERE s.status IN ('completed', 'abandoned')
                            ORDER BY s.ended_at, s.id""").fetchall()
-    todo = []
+    todo: list[tuple[str, str | None, str | None, str | None]] = []  # (session, ended, queued key, new key)
     for sid, ended, queued, ids in rows:
         key = _queue_key(ended, json.loads(ids) if ids else [])
         if key != queued:
             todo.append((sid, ended, queued, key))
     for i in range(0, len(todo), sessions_per_batch):
         chunk = todo[i:i + sessions_per_batch]
-        statements = []
+        statements: list[Statement] = []
         for sid, ended, queued, _ in chunk:
             new = session_statements(conn, sid, include_turns=include_turns, iri_base=iri_base)
             statements += new + _voids(conn, sid, queued, ended, new, include_turns, iri_base)
@@ -307,9 +327,9 @@ SETTING_ENDPOINT, SETTING_USER, SETTING_KEY_ENV = "lrs_endpoint", "lrs_user", "l
 DEFAULT_KEY_ENV = "BILLING_TRAINER_LRS_PASSWORD"
 
 
-def send_now(db, outbox: Outbox, endpoint: str, key_env: str = DEFAULT_KEY_ENV, *, user: str = "",
-             include_turns: bool = True, iri_base: str = DEFAULT_IRI_BASE, retries: int = 3, timeout: float = 10.0,
-             environ=None) -> FlushResult:
+def send_now(db: DatabaseLike | str | os.PathLike[str], outbox: Outbox, endpoint: str, key_env: str = DEFAULT_KEY_ENV,
+             *, user: str = "", include_turns: bool = True, iri_base: str = DEFAULT_IRI_BASE, retries: int = 3, timeout: float = 10.0,
+             environ: Mapping[str, str] | None = None) -> FlushResult:
     """Queue every finished call not sent yet, then send the outbox to the LRS at endpoint, with the key read
     from the environment variable named key_env (the key itself is never stored). Problems come back in the
     result (error, rejected, reasons), never as exceptions, so a window can show them.
@@ -322,8 +342,10 @@ def send_now(db, outbox: Outbox, endpoint: str, key_env: str = DEFAULT_KEY_ENV, 
         client = LRSClient(endpoint.strip(), name, secret, retries=retries, timeout=timeout)
     except ValueError as e:
         return FlushResult(error=str(e), remaining=len(outbox.pending()))
-    own = isinstance(db, (str, os.PathLike))
-    conn = sqlite3.connect(Path(db), timeout=30) if own else connection(db)
+    if isinstance(db, (str, os.PathLike)):  # a file: a connection of this thread's own, closed below
+        own, conn = True, second_connection(Path(db), read_only=False)
+    else:
+        own, conn = False, connection(db)
     try:
         queued = queue_finished_sessions(conn, outbox, include_turns=include_turns, iri_base=iri_base)
     except (sqlite3.Error, OSError) as e:

@@ -18,9 +18,12 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+Statement = dict[str, Any]  # one xAPI statement, as JSON
 
 XAPI_VERSION = "1.0.3"
 BATCH_SIZE = 200  # statements per outbox file (one POST each)
@@ -69,7 +72,7 @@ def lrs_reason(body: bytes) -> str:
     return text if len(text) <= REASON_LIMIT else text[:REASON_LIMIT - 1] + "…"
 
 
-def credentials_from_env(key_env: str, user: str = "", environ=None) -> tuple[str, str]:
+def credentials_from_env(key_env: str, user: str = "", environ: Mapping[str, str] | None = None) -> tuple[str, str]:
     """(user, secret) from the environment variable named key_env. With a user given, the whole value is the
     secret; without one, the value is 'key:secret' (an LRS's key and secret, split at the first colon).
     Raises ValueError naming the variable when it is missing or malformed."""
@@ -102,7 +105,7 @@ class LRSClient:
         self.headers = {"Content-Type": "application/json", "X-Experience-API-Version": XAPI_VERSION,
                         "Authorization": f"Basic {token}"}
 
-    def post(self, statements: list[dict]) -> None:
+    def post(self, statements: list[Statement]) -> None:
         body = json.dumps(statements, ensure_ascii=False).encode("utf-8")
         last: Exception | str = ""
         for attempt in range(self.retries + 1):
@@ -171,11 +174,11 @@ class OutboxStatus:
 class Outbox:
     """Batches of statements waiting for the LRS: <folder>/<time>-<id>.json, oldest first."""
 
-    def __init__(self, folder: str | os.PathLike):
+    def __init__(self, folder: str | os.PathLike[str]):
         self.folder = Path(folder)
 
     @classmethod
-    def beside(cls, database_path: str | os.PathLike) -> "Outbox":
+    def beside(cls, database_path: str | os.PathLike[str]) -> "Outbox":
         """The outbox next to a database file (the data folder's xapi-outbox)."""
         return cls(Path(database_path).parent / OUTBOX_FOLDER)
 
@@ -218,10 +221,11 @@ class Outbox:
             moved += 1
         return moved
 
-    def enqueue(self, statements: Iterable[dict], batch_size: int = BATCH_SIZE) -> list[Path]:
+    def enqueue(self, statements: Iterable[Statement], batch_size: int = BATCH_SIZE) -> list[Path]:
         """Write the statements as batch files (each written to a temporary name, flushed, then renamed)."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        written, batch = [], []
+        written: list[Path] = []
+        batch: list[Statement] = []
         for st in statements:
             batch.append(st)
             if len(batch) >= batch_size:
@@ -231,7 +235,7 @@ class Outbox:
             written.append(self._write(batch))
         return written
 
-    def _write(self, batch: list[dict]) -> Path:
+    def _write(self, batch: list[Statement]) -> Path:
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%f")
         path = self.folder / f"{stamp}-{uuid.uuid4().hex[:8]}.json"
         tmp = self.folder / f".{path.name}.partial"
@@ -243,7 +247,7 @@ class Outbox:
         return path
 
     @staticmethod
-    def _read(path: Path) -> list[dict] | None:
+    def _read(path: Path) -> list[Statement] | None:
         try:
             if path.stat().st_size > BATCH_FILE_LIMIT:
                 return None

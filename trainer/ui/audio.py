@@ -254,6 +254,10 @@ def audio_input_available() -> tuple[bool, str]:
     return False, NO_MICROPHONE
 
 
+NOT_SET_UP = "Speaking replies is not set up on this computer; type your reply."
+NOT_INSTALLED = "Speaking replies is not installed on this computer; type your reply."
+
+
 class ReplyRecorder(QObject):
     """Hold-to-talk: ``start()`` records 16 kHz mono from the default microphone, ``stop()``
     writes a WAV and transcribes it on the thread pool, then ``transcribed(text)``.
@@ -271,6 +275,7 @@ class ReplyRecorder(QObject):
         self.transcriber = transcriber      # a trainer.voice.stt.Transcriber, or None
         self.folder = Path(folder) if folder else Path(tempfile.gettempdir())
         self.reason = ""
+        self.detail = ""  # the technical reason behind a notice (e.g. which extra is missing)
         self._notified = False
         self._source = None
         self._io = None
@@ -285,10 +290,11 @@ class ReplyRecorder(QObject):
 
     def available(self) -> tuple[bool, str]:
         if self.transcriber is None:
-            return False, "Spoken replies are not set up; type your reply instead."
+            return False, NOT_SET_UP
         ok, why = self.transcriber.available()
         if not ok:
-            return False, why
+            self.detail = why  # what to install: for whoever sets the computer up, not for the trainee
+            return False, NOT_INSTALLED
         return audio_input_available()
 
     def is_recording(self) -> bool:
@@ -358,7 +364,7 @@ class ReplyRecorder(QObject):
     def transcribe_file(self, path: Path | str) -> None:
         """Transcribe a WAV on the thread pool; ``transcribed`` (or ``unavailable``) follows."""
         if self.transcriber is None:
-            self._fail("Spoken replies are not set up; type your reply instead.")
+            self._fail(NOT_SET_UP)
             return
         self._generation += 1
         generation = self._generation
@@ -369,7 +375,8 @@ class ReplyRecorder(QObject):
 
         def failed(message):
             if generation == self._generation and message != "Cancelled.":
-                self._fail(message)
+                self.detail = message
+                self._fail(NOT_INSTALLED if "pip install" in message else message)
 
         transcriber = self.transcriber
         run_in_background(lambda cancel: transcriber.transcribe(path), done, failed)

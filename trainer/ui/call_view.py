@@ -15,7 +15,7 @@ from .catalogue import ROLE_NAMES
 from .audio import LinePlayer, ReplyRecorder
 from .call_controller import CallController
 from .score_card import ScoreCard, set_bar_colour
-from .widgets import card, escape, label
+from .widgets import FlowLayout, card, escape, label
 from .workers import run_in_background
 
 
@@ -68,13 +68,15 @@ class CallPage(QWidget):
         self.mood.setTextVisible(False)
         self.mood.setAccessibleName("Patient mood")
         self.mood_label = label("", "muted")
-        patient_card = card(label("Patient", "h2"), self.patient, label("Mood", "h2"), self.mood, self.mood_label)
+        # the mood first: it changes every turn and must not scroll out of sight below the goals
+        patient_card = card(label("Mood", "h2"), self.mood, self.mood_label, label("Patient", "h2"), self.patient)
         patient_card.layout().addStretch(1)
         patient_scroll = QScrollArea()  # long account facts and goals scroll instead of stretching the window
         patient_scroll.setWidget(patient_card)
         patient_scroll.setWidgetResizable(True)
         patient_scroll.setFrameShape(QFrame.NoFrame)
-        patient_scroll.setMinimumWidth(250)
+        patient_scroll.setMinimumWidth(240)
+        patient_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)  # the card wraps to the pane's width
 
         self.transcript = QTextBrowser()
         self.transcript.setAccessibleName("Call transcript")
@@ -125,15 +127,15 @@ class CallPage(QWidget):
         self.controller.busy_changed.connect(self._busy)
         self.controller.retried.connect(self._retried)
         self._streamed = ""
-        sound = QHBoxLayout()
+        sound = FlowLayout()  # wraps at large text sizes rather than widen the window
         for w in (self.talk, self.mute, self.replay_button):
             sound.addWidget(w)
-        sound.addStretch(1)
         mid.addLayout(sound)
         mid.addWidget(self.reply)
+        mid.addWidget(self.hint)  # a line of its own: a long notice must not squeeze the buttons
         row = QHBoxLayout()
-        row.addWidget(self.hint, 1)
         row.addWidget(self.hint_button)
+        row.addStretch(1)
         row.addWidget(self.hang_up_button)
         row.addWidget(self.send)
         mid.addLayout(row)
@@ -144,7 +146,8 @@ class CallPage(QWidget):
         split.addWidget(patient_scroll)
         split.addWidget(middle)
         split.addWidget(self.score_card)
-        split.setSizes([250, 560, 390])
+        split.setSizes([260, 560, 400])
+        split.setStretchFactor(1, 1)  # the transcript takes what the window gains
         split.setChildrenCollapsible(False)
         box.addWidget(split, 1)
 
@@ -342,7 +345,7 @@ class CallPage(QWidget):
     @staticmethod
     def _patient_html(session: CallSession) -> str:
         s = session.scenario
-        rows = [f"<b style='font-size:13pt'>{escape(session.persona_name)}</b>, {s.persona.age}",
+        rows = [f"<b style='font-size:large'>{escape(session.persona_name)}</b>, {s.persona.age}",
                 f"<span style='color:{theme.MUTED}'>{escape(s.persona.situation)}</span>", "",
                 f"<b>Your role:</b> {ROLE_NAMES[s.role]}"]
         for key, value in session.account.items():

@@ -1,8 +1,8 @@
 """Home page: practise-next pick, filters, and the scenario catalogue with attempts and best scores."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel, QListWidget,
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel, QListWidget,
                                QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
 
 from ..coach import Pick
@@ -10,6 +10,7 @@ from ..progress import ScenarioStats
 from ..scenarios.loader import Library
 from ..scenarios.schema import CRCR_DOMAIN_LABELS, CRCR_DOMAINS, CRCR_TOPICS, TOPIC_LABELS
 from . import theme
+from .assigned_panel import AssignedPanel
 from .widgets import escape, label, plain_tip
 
 ROLE_NAMES = {"hospital_billing": "Hospital billing office", "physician_office": "Physician practice",
@@ -72,6 +73,44 @@ class ScenarioCard(QFrame):
                                + (f"Best score {stats.best}, {stats.attempts} attempts." if stats else "Not tried yet."))
 
 
+class CardList(QListWidget):
+    """The calls as cards of one height, worked out for the list's width, so a longer description at a
+    large text size grows every card instead of running into its meta line."""
+
+    def __init__(self):
+        super().__init__()
+        self.setObjectName("cards")  # no item padding (theme): each card fills its row exactly
+        self.setUniformItemSizes(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)
+        self._fit = QTimer(self, singleShot=True, interval=0)
+        self._fit.timeout.connect(self.even_heights)
+
+    def even_heights(self) -> None:
+        cards = [self.itemWidget(self.item(i)) for i in range(self.count())]
+        if not cards:
+            return
+        width = self.viewport().width() - 2 * self.spacing()
+        for card in cards:
+            card.ensurePolished()  # the style sheet's text size, not the default one
+        height = max(card.heightForWidth(width) for card in cards)
+        for i in range(self.count()):
+            self.item(i).setSizeHint(QSize(width, height))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit.start()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._fit.start()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.FontChange, QEvent.StyleChange):
+            self._fit.start()  # a new text size: the cards need another height
+
+
 class CataloguePage(QWidget):
     start_requested = Signal(str)  # scenario id
 
@@ -94,6 +133,9 @@ class CataloguePage(QWidget):
         self.pick_button.clicked.connect(lambda: self.pick and self.start_requested.emit(self.pick.scenario_id))
         pick_row.addWidget(self.pick_button)
         box.addLayout(pick_row)
+        self.assigned = AssignedPanel()  # what a supervisor assigned comes first
+        self.assigned.start_requested.connect(self.start_requested)
+        box.addWidget(self.assigned)
 
         self.warning = label("", "warning")
         self.warning.setVisible(bool(library.problems))
@@ -119,6 +161,9 @@ class CataloguePage(QWidget):
         self.difficulty.addItem("Any difficulty", 0)
         for level, name in DIFFICULTY.items():
             self.difficulty.addItem(f"{name} ({level})", level)
+        for combo, letters in ((self.topic, 18), (self.difficulty, 10)):  # long names must not widen the window
+            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(letters)
         self.untried = QCheckBox("Not yet tried")
         self.untried.setAccessibleName("Show only calls not yet tried")
         for w in (self.topic, self.difficulty):
@@ -133,7 +178,7 @@ class CataloguePage(QWidget):
         filters.addWidget(self.count)
         box.addLayout(filters)
 
-        self.list = QListWidget()
+        self.list = CardList()
         self.list.setAccessibleName("Scenarios: arrow keys to choose, Enter to start")
         self.list.setSpacing(4)
         self.list.itemActivated.connect(lambda item: self.start_requested.emit(item.data(Qt.UserRole)))
@@ -166,10 +211,10 @@ class CataloguePage(QWidget):
             item = QListWidgetItem()
             item.setData(Qt.UserRole, loaded.scenario.id)
             widget = ScenarioCard(loaded, stats.get(loaded.scenario.id))
-            item.setSizeHint(widget.sizeHint())
             item.setText("")
             self.list.addItem(item)
             self.list.setItemWidget(item, widget)
+        self.list.even_heights()
         self.apply_filters()
         if self.list.count():
             self.list.setCurrentRow(0)

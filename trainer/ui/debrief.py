@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QProgressBar, QPushButton,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QProgressBar,
+                               QPushButton, QScrollArea, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ..coach import Pick
 from ..console import replies
@@ -32,38 +32,56 @@ class DebriefPage(QWidget):
         super().__init__()
         self.setObjectName("page")
         self._next: Pick | None = None
-        box = QVBoxLayout(self)
-        box.setContentsMargins(28, 18, 28, 18)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(28, 18, 28, 18)
+        # everything but the buttons scrolls: a long list of blockers at 16 pt must not squeeze the table away
+        body = QWidget()
+        body.setObjectName("page")
+        box = QVBoxLayout(body)
+        box.setContentsMargins(0, 0, 8, 0)
+        scroll = QScrollArea()
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        outer.addWidget(scroll, 1)
         self.title = label("", "h1")
         self.outcome = label("", "muted")
         box.addWidget(self.title)
         box.addWidget(self.outcome)
-        scores = card(label("Call scores", "h2"))
+        scores = card()
+        columns = QHBoxLayout()  # the bars beside what they mean, to keep the card short
+        scores.layout().addLayout(columns)
+        grid = QGridLayout()
+        grid.addWidget(label("Call scores", "h2"), 0, 0, 1, 3)
         self.bars = {}
-        for name in DIMENSIONS + ("overall",):
-            row = QHBoxLayout()
+        for row_index, name in enumerate(DIMENSIONS + ("overall",), 1):
             bar = QProgressBar()
             bar.setRange(0, 100)
             bar.setTextVisible(False)
             bar.setAccessibleName(f"{name} for the call")
             value = label("", "", wrap=False)
-            value.setMinimumWidth(48)
-            name_label = label(name.capitalize(), "", wrap=False)
-            name_label.setMinimumWidth(100)
-            row.addWidget(name_label)
-            row.addWidget(bar, 1)
-            row.addWidget(value)
-            scores.layout().addLayout(row)
+            grid.addWidget(label(name.capitalize(), "", wrap=False), row_index, 0)
+            grid.addWidget(bar, row_index, 1)
+            grid.addWidget(value, row_index, 2)
             self.bars[name] = (bar, value)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnMinimumWidth(2, 40)
+        grid.setRowStretch(len(DIMENSIONS) + 2, 1)
+        columns.addLayout(grid, 1)
+        notes = QVBoxLayout()
+        columns.addSpacing(16)
+        columns.addLayout(notes, 1)
         self.attempts = label("", "muted")
-        scores.layout().addWidget(self.attempts)
+        notes.addWidget(self.attempts)
         self.blockers = label("", "")
         self.blockers.setStyleSheet(f"color: {theme.BAD}; font-weight: 600;")
-        scores.layout().addWidget(self.blockers)
+        notes.addWidget(self.blockers)
         self.concerns = label("", "muted")
-        scores.layout().addWidget(self.concerns)
+        notes.addWidget(self.concerns)
         self.next_label = label("", "pick", rich=True)
-        scores.layout().addWidget(self.next_label)
+        notes.addWidget(self.next_label)
+        notes.addStretch(1)
         box.addWidget(scores)
         self.table = QTableWidget(0, 7)
         self.table.setHorizontalHeaderLabels(["#", "Try", "Patient said", "You said", "Empathy", "Clarity", "Compliance"])
@@ -71,7 +89,11 @@ class DebriefPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setWordWrap(True)
         self.table.verticalHeader().hide()
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.table.setMinimumHeight(220)
         header = self.table.horizontalHeader()
+        for column in (0, 1, 4, 5, 6):  # as wide as their headings, so "Compliance" is never cut
+            header.setSectionResizeMode(column, QHeaderView.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.Stretch)
         header.setSectionResizeMode(3, QHeaderView.Stretch)
         box.addWidget(self.table, 1)
@@ -93,7 +115,7 @@ class DebriefPage(QWidget):
         again.clicked.connect(self.again_requested)
         for w in (home, self.next_button, again):
             row.addWidget(w)
-        box.addLayout(row)
+        outer.addLayout(row)
         self.again_button = again
 
     def clear(self) -> None:
@@ -152,7 +174,5 @@ class DebriefPage(QWidget):
                     item.setForeground(Qt.GlobalColor.black)
                     plain_tip(item, "; ".join(turn.score.dimensions()[c - 4].reasons))
                 self.table.setItem(r, c, item)
-        self.table.resizeColumnToContents(0)
-        self.table.resizeColumnToContents(1)
         QTimer.singleShot(0, self.table.resizeRowsToContents)  # after the columns have their widths
         self.again_button.setFocus()

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+                               QVBoxLayout, QWidget)
 
 from ..store.xapi_lrs import FlushResult, OutboxStatus
 from .workers import run_in_background
@@ -110,3 +111,30 @@ class LRSPanel(QWidget):
         moved = self._retry()
         self.result_label.setText(f"{moved} batch(es) back in the outbox; press Send now.")
         self.refresh()
+
+
+def lrs_dialog(parent: QWidget, data) -> QDialog:
+    """The panel in a dialog, wired to the store's thread (data: a StoreThread): the settings live in the
+    database, the key stays in the environment."""
+    from ..store import xapi
+
+    def read(store) -> LRSSettings:
+        return LRSSettings(store.setting(xapi.SETTING_ENDPOINT) or "", store.setting(xapi.SETTING_USER) or "",
+                           store.setting(xapi.SETTING_KEY_ENV) or xapi.DEFAULT_KEY_ENV)
+
+    def save(s: LRSSettings) -> None:
+        data.call(lambda store: [store.set_setting(k, v) for k, v in (
+            (xapi.SETTING_ENDPOINT, s.endpoint), (xapi.SETTING_USER, s.user), (xapi.SETTING_KEY_ENV, s.key_env))])
+
+    outbox = xapi.Outbox.beside(data.proxy().path)
+    panel = LRSPanel(data.call(read), save,
+                     lambda s: data.call(xapi.send_now, outbox, s.endpoint, s.key_env, user=s.user),
+                     outbox.status, outbox.retry_rejected)
+    dialog = QDialog(parent)
+    dialog.setWindowTitle("Learning record store")
+    box = QVBoxLayout(dialog)
+    box.addWidget(panel)
+    buttons = QDialogButtonBox(QDialogButtonBox.Close)
+    buttons.rejected.connect(dialog.reject)
+    box.addWidget(buttons)
+    return dialog

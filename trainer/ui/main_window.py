@@ -8,14 +8,16 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QApplication, QButtonGroup, QFrame, QHBoxLayout, QMainWindow, QMessageBox,
                                QProgressDialog, QPushButton, QStackedWidget, QVBoxLayout, QWidget)
 
+from ..assignments import assigned_to
 from ..coach import practise_next
 from ..config import remember_data_dir
 from ..progress import load_progress, scenario_stats
 from ..scenarios.loader import Library
 from ..session import CallSession
-from ..settings import Settings, save_settings
+from ..settings import OLD_PIN_KEYS, Settings, save_settings
 from ..startup import model_judge, model_persona_factory
 from ..store import queries
+from ..store.pins import SignInError, adopt_old_pin, trainee_sign_in
 from ..store.worker import StoreThread
 from ..voice import Voice
 from ..voice.tts import default_engines
@@ -105,6 +107,7 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("Ctrl+3"), self, activated=lambda: self._nav("supervisor"))
         if self.settings.window_geometry and not self.kiosk:
             self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
+        self._adopt_old_pin()
         self.sign_out()
 
     # layout
@@ -156,8 +159,12 @@ class MainWindow(QMainWindow):
         self.topbar.setVisible(current is not self.sign_in)
 
     # trainee flow
-    def on_signed_in(self, name: str) -> None:
-        self.trainee_id = self.store.sign_in(name)
+    def on_signed_in(self, name: str, pin: str) -> None:
+        try:
+            self.trainee_id = self.data.call(trainee_sign_in, name, pin)
+        except SignInError as e:
+            self.sign_in.refuse(str(e))
+            return
         self.trainee_name = name
         self.who.setText(name)
         plain_tip(self.who, name)
@@ -178,6 +185,7 @@ class MainWindow(QMainWindow):
     def show_catalogue(self) -> None:
         stats = self._stats()
         self.catalogue.show_trainee(self.trainee_name, stats, self._pick(stats))
+        self.catalogue.assigned.show_assignments(self.data.call(assigned_to, self.library, self.trainee_id), self.library)
         self.stack.setCurrentWidget(self.catalogue)
         self.catalogue.list.setFocus()
 
@@ -209,10 +217,10 @@ class MainWindow(QMainWindow):
         return bool(wanted) and not running
 
     def _endpoint(self):
-        from ..llm.endpoint import EndpointConfig
+        from ..llm.endpoint import EndpointConfig, timing_from_settings
 
         if self.local_server is not None and self.settings.llm_gguf_path:
-            return self.local_server.endpoint()
+            return self.local_server.endpoint(**timing_from_settings(self.settings))  # the deadline and style too
         return EndpointConfig.from_settings(self.settings)
 
     def _start_local_server(self, scenario_id: str) -> None:
@@ -248,9 +256,14 @@ class MainWindow(QMainWindow):
 
     def _judge(self):
         """The optional second opinion: a model's rubric verdict, shown, never stored as the score."""
+        from ..llm.calibration import judge_offered
+
         if not self.settings.llm_judge:
             return None
-        return model_judge(self._endpoint())
+        config = self._endpoint()
+        if not judge_offered(self.settings, config.base_url, config.model or ""):
+            return None  # only a model that passed the built-in calibration gives a second opinion
+        return model_judge(config)
 
     def _call_could_not_start(self, message: str) -> None:
         plain_message(self, "This call could not start",
@@ -279,6 +292,7 @@ class MainWindow(QMainWindow):
         self.idle.stop()
         self.idle_banner.hide()
         self.catalogue.show_trainee("", {}, None)
+        self.catalogue.assigned.clear()
         self.call.reset()
         self.debrief.clear()
         self.progress.clear()
@@ -293,6 +307,12 @@ class MainWindow(QMainWindow):
         self.idle_banner.show()
 
     # supervisor and settings
+    def _adopt_old_pin(self) -> None:
+        """An older version kept the supervisor PIN in settings.json; it moves into the database once."""
+        old = {k: self.settings.extra.pop(k) for k in OLD_PIN_KEYS if k in self.settings.extra}
+        if old and self.data.call(adopt_old_pin, old):
+            self._save_settings()
+
     def _save_settings(self) -> None:
         try:
             save_settings(self.data_dir, self.settings)
@@ -300,7 +320,7 @@ class MainWindow(QMainWindow):
             plain_message(self, "Settings not saved", f"Could not write the settings to {self.data_dir}: {e}")
 
     def open_supervisor(self) -> None:
-        if ask_pin(self, self.settings, self._save_settings, "Enter the supervisor PIN to open the supervisor area."):
+        if ask_pin(self, self.data, "Enter the supervisor PIN to open the supervisor area."):
             self._return_to = self.stack.currentWidget()
             self.supervisor.unlock()
             self.stack.setCurrentWidget(self.supervisor)
@@ -311,9 +331,9 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(target if target is not None and self.trainee_id else self.sign_in)
 
     def open_settings(self) -> None:
-        if self.kiosk and not ask_pin(self, self.settings, self._save_settings, "Enter the supervisor PIN to change settings."):
+        if not ask_pin(self, self.data, "Enter the supervisor PIN to change settings."):  # kiosk or not
             return
-        dialog = SettingsDialog(self, self.settings, self.data_dir)
+        dialog = SettingsDialog(self, self.settings, self.data_dir, self.data)
         if not dialog.exec() or dialog.result_settings is None:
             return
         self.settings = dialog.result_settings
@@ -343,8 +363,7 @@ class MainWindow(QMainWindow):
             self.showFullScreen()
 
     def closeEvent(self, event) -> None:
-        if not self._closing_allowed and not ask_pin(self, self.settings, self._save_settings,
-                                                     "Enter the supervisor PIN to close the kiosk."):
+        if not self._closing_allowed and not ask_pin(self, self.data, "Enter the supervisor PIN to close the kiosk."):
             event.ignore()
             return
         if self.session is not None:

@@ -1,20 +1,21 @@
-"""Ask for the supervisor PIN; wrong tries count toward the lock-out."""
+"""Ask for the supervisor PIN (wrong tries count toward the lock-out), or change it with the current one.
+The PIN lives in the database (trainer.store.pins); every check runs on the store's thread."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout
 
-from ..pin import PinError, has_pin, verify_pin
+from ..pin import PinError
+from ..store.pins import change_supervisor_pin, check_supervisor_pin, supervisor_pin
 from .widgets import label, pin_field
 
 
 class PinDialog(QDialog):
-    def __init__(self, parent, settings, save, purpose: str):
+    def __init__(self, parent, data, purpose: str):
         super().__init__(parent)
-        self.settings = settings
-        self.save = save  # persists the failure count, so a restart does not reset the lock-out
+        self.data = data
         self.setWindowTitle("Supervisor PIN")
         box = QVBoxLayout(self)
-        box.addWidget(QLabel(purpose))
+        box.addWidget(label(purpose))
         self.pin = pin_field("4 to 8 digits", "Supervisor PIN")
         box.addWidget(self.pin)
         self.message = label("", "hint")
@@ -26,12 +27,10 @@ class PinDialog(QDialog):
 
     def check(self) -> None:
         try:
-            ok = verify_pin(self.settings, self.pin.text())
+            ok = self.data.call(check_supervisor_pin, self.pin.text())
         except PinError as e:
             self.message.setText(str(e))
-            self.save()
             return
-        self.save()
         if ok:
             self.accept()
         else:
@@ -39,8 +38,52 @@ class PinDialog(QDialog):
             self.pin.selectAll()
 
 
-def ask_pin(parent, settings, save, purpose: str) -> bool:
-    """True when no PIN is set yet, or the right one was given."""
-    if not has_pin(settings):
+def pin_state(data) -> str:
+    """"none", "set" or "damaged" (a PIN was set but its record is gone: everything stays locked)."""
+    return data.call(supervisor_pin)[0]
+
+
+def ask_pin(parent, data, purpose: str) -> bool:
+    """True when no PIN was ever set, or the right one was given. A damaged PIN record never lets anyone in."""
+    state = pin_state(data)
+    if state == "none":
         return True
-    return PinDialog(parent, settings, save, purpose).exec() == QDialog.Accepted
+    dialog = PinDialog(parent, data, purpose)
+    if state == "damaged":
+        try:
+            data.call(check_supervisor_pin, "0000")
+        except PinError as e:
+            dialog.message.setText(str(e))
+    return dialog.exec() == QDialog.Accepted
+
+
+class ChangePinDialog(QDialog):
+    """Set, change or remove the supervisor PIN; when one is set, the current PIN is always needed."""
+
+    def __init__(self, parent, data):
+        super().__init__(parent)
+        self.data = data
+        self.setWindowTitle("Supervisor PIN")
+        has_one = pin_state(data) != "none"
+        box = QVBoxLayout(self)
+        self.current = pin_field("the PIN in use now", "Current supervisor PIN")
+        self.new = pin_field("4 to 8 digits; empty removes the PIN", "New supervisor PIN")
+        if has_one:
+            box.addWidget(label("Current PIN"))
+            box.addWidget(self.current)
+        box.addWidget(label("New PIN"))
+        box.addWidget(self.new)
+        self.message = label("", "hint")
+        box.addWidget(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.accepted.connect(self.apply)
+        buttons.rejected.connect(self.reject)
+        box.addWidget(buttons)
+
+    def apply(self) -> None:
+        try:
+            self.data.call(change_supervisor_pin, self.current.text(), self.new.text() or None)
+        except PinError as e:
+            self.message.setText(str(e))
+            return
+        self.accept()

@@ -18,6 +18,7 @@ from ..scoring.rules import rule_title
 from ..store.queries import DIMENSIONS
 from ..store.report_data import ReportCardData, report_card_data
 from ..verdict import PASS_MARK
+from .catalogue import topic_name
 
 INK, MUTED, ACCENT, LINE, SURFACE = "#1f2933", "#52606d", "#0f6e6e", "#d9e2ec", "#f5f7f8"
 GOOD, WARN, BAD = "#1b7f4b", "#b7791f", "#c53030"
@@ -237,6 +238,11 @@ def _draw(c: _Canvas, name: str, badge: str | None, history: list[dict], comment
             notes.append(f"{h['comments']} note{'s' if h['comments'] > 1 else ''}")
         if h["blockers"]:
             notes.append("blocker: " + ", ".join(rule_title(r) for r in h["blockers"]))
+        if h.get("lifted"):
+            notes.append("lifted by the supervisor: " + ", ".join(rule_title(r) for r in h["lifted"]))
+        if h["passed"] != h.get("auto_passed", h["passed"]):  # the supervisor's verdict beside the automatic one
+            notes.append(f"supervisor: {'passed' if h['passed'] else 'not passed'} "
+                         f"(automatic: {'passed' if h['auto_passed'] else 'not passed'})")
         cells = [_date(h["started_at"]), h["scenario_title"], h["status"],
                  *(("–" if h[d] is None else str(h[d])) for d in ("empathy", "clarity", "compliance", "overall")),
                  "; ".join(notes)]
@@ -268,12 +274,12 @@ def _draw(c: _Canvas, name: str, badge: str | None, history: list[dict], comment
         c.text(x0, y, w, 16, "By CRCR topic", 11, True)
         y += 20
         for mean, topic, n in ranked[:3]:
-            c.text(x0, y, 190, 14, topic.replace("-", " "), 8.5)
+            c.text(x0, y, 190, 14, topic_name(topic), 8.5)
             c.box(x0 + 190, y + 3, 180, 8, SURFACE)
             c.box(x0 + 190, y + 3, 180 * mean / 100, 8, score_colour(mean).name())
             c.text(x0 + 376, y, 120, 14, f"{mean:.0f}  ({n} call{'s' if n != 1 else ''})", 8.5)
             y += 16
-        c.text(x0, y + 2, w, 14, f"Practise next: {ranked[0][1].replace('-', ' ')}.", 9, True, ACCENT)
+        c.text(x0, y + 2, w, 14, f"Practise next: {topic_name(ranked[0][1])}.", 9, True, ACCENT)
         y += 22
     # supervisor comments
     if comments:

@@ -4,12 +4,12 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
-                               QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog,
+                               QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout)
 
-from ..pin import PinError, check_shape, has_pin, set_pin
 from ..settings import TEXT_SIZES, Settings
-from .widgets import button, label, pin_field, spin_box
+from .pin_dialog import ChangePinDialog, pin_state
+from .widgets import button, label, spin_box
 
 
 def _with_chooser(field: QLineEdit, choose: QPushButton) -> QHBoxLayout:
@@ -19,11 +19,24 @@ def _with_chooser(field: QLineEdit, choose: QPushButton) -> QHBoxLayout:
     return row
 
 
+def _seconds(low: float, high: float, value: float, accessible: str) -> QDoubleSpinBox:
+    w = QDoubleSpinBox()
+    w.setRange(low, high)
+    w.setDecimals(1)
+    w.setSingleStep(0.5)
+    w.setSuffix(" s")
+    w.setValue(value)
+    w.setAccessibleName(accessible)
+    return w
+
+
 class SettingsDialog(QDialog):
     """Edits a copy of the settings; `result_settings` holds them after OK."""
 
-    def __init__(self, parent, settings: Settings, data_dir: Path):
+    def __init__(self, parent, settings: Settings, data_dir: Path, data=None):
+        """data: the store's thread, where the supervisor PIN is kept (None: no PIN controls)."""
         super().__init__(parent)
+        self.data = data
         self.setWindowTitle("Settings")
         self.setMinimumWidth(520)
         self.result_settings: Settings | None = None
@@ -73,11 +86,35 @@ class SettingsDialog(QDialog):
         self.test_result = QLabel("")
         self.test_result.setWordWrap(True)
         self.llm_judge = QCheckBox("Show the model's rubric verdict as a second opinion on each reply")
-        self.llm_judge.setChecked(settings.llm_judge)
+        self._judge_accuracy = settings.llm_judge_accuracy
+        self._judge_for = settings.llm_judge_calibrated_for
+        self._calibration_cancel = None
+        self.calibrate_button = QPushButton("Calibrate the judge")
+        self.calibrate_button.setAccessibleName("Check the model as a judge on the built-in reply pairs")
+        self.calibrate_button.clicked.connect(self.calibrate_judge)
+        self.calibration_result = QLabel("")
+        self.calibration_result.setWordWrap(True)
+        self.deadline = _seconds(2.0, 30.0, settings.llm_deadline, "Longest wait for a model line, in seconds")
+        self.first_word = _seconds(0.5, 10.0, settings.llm_first_word,
+                                   "Longest wait for the model's first word, in seconds")
+        self.style = QComboBox()
+        self.style.setAccessibleName("How much of each line the model may word")
+        for key, text in (("auto", "Automatic (by model size)"), ("paraphrase", "Its own words, every fact kept"),
+                          ("lead_in", "A few words before the scripted line (small models)")):
+            self.style.addItem(text, key)
+        self.style.setCurrentIndex(max(0, self.style.findData(settings.llm_style)))
         form.addRow(self.llm_on)
-        form.addRow(self.llm_judge)
         form.addRow("Server address", self.llm_url)
         form.addRow("Model", self.llm_model)
+        form.addRow("Wording", self.style)
+        form.addRow("Line deadline", self.deadline)
+        form.addRow("First word within", self.first_word)
+        form.addRow(self.llm_judge)
+        form.addRow(self.calibrate_button, self.calibration_result)
+        self.llm_url.textChanged.connect(self._judge_availability)
+        self.llm_model.textChanged.connect(self._judge_availability)
+        self.llm_judge.setChecked(settings.llm_judge)
+        self._judge_availability()
         self.gguf = QLineEdit(settings.llm_gguf_path)
         self.gguf.setPlaceholderText("optional: a .gguf file the app serves itself (needs the 'llm' extra)")
         self.gguf.setAccessibleName("Local model file in GGUF format")
@@ -92,11 +129,13 @@ class SettingsDialog(QDialog):
         self.kiosk = QCheckBox("Kiosk mode: full screen, sign-out when idle, settings behind the PIN")
         self.kiosk.setChecked(settings.kiosk)
         self.idle = spin_box(1, 120, " min", settings.idle_minutes, "Sign out after this many idle minutes")
-        self.pin = pin_field("leave empty to keep the current PIN" if has_pin(settings) else "4 to 8 digits",
-                             "New supervisor PIN")
+        self.pin_button = QPushButton("Set or change the supervisor PIN…")
+        self.pin_button.setAccessibleName("Set, change or remove the supervisor PIN (the current PIN is needed)")
+        self.pin_button.clicked.connect(lambda: ChangePinDialog(self, self.data).exec())
+        self.pin_button.setEnabled(data is not None)
         form.addRow(self.kiosk)
         form.addRow("Idle sign-out", self.idle)
-        form.addRow("Supervisor PIN", self.pin)
+        form.addRow("Supervisor PIN", self.pin_button)
         box.addWidget(kiosk)
 
         look = QGroupBox("Display")
@@ -140,6 +179,67 @@ class SettingsDialog(QDialog):
 
         run_in_background(lambda cancel: test_connection(config), shown, failed)
 
+    def _judge_key(self) -> tuple[str, str]:
+        from ..llm.endpoint import normalise_base_url
+
+        return normalise_base_url(self.llm_url.text()), self.llm_model.text().strip()
+
+    def _judge_availability(self) -> None:
+        """The judge can be switched on only after this server and model passed the calibration."""
+        from ..llm.calibration import PASS_MARK, calibrated_for
+
+        ok = self._judge_accuracy >= PASS_MARK and self._judge_for == calibrated_for(*self._judge_key())
+        self.llm_judge.setEnabled(ok)
+        if not ok:
+            self.llm_judge.setChecked(False)
+        if self._judge_accuracy < 0 or self._judge_for != calibrated_for(*self._judge_key()):
+            self.calibration_result.setText(f"Not calibrated for this model: the judge is offered once it "
+                                            f"orders {PASS_MARK:.0%} of the built-in reply pairs right.")
+        else:
+            self.calibration_result.setText(f"Last calibration: {self._judge_accuracy:.0%} of pairs ordered right.")
+
+    def calibrate_judge(self) -> None:
+        """Grade the built-in reply pairs with the configured model, off the GUI thread; show the accuracy."""
+        from ..llm.calibration import calibrate, calibrated_for, model_grader
+        from ..llm.client import LLMClient
+        from ..llm.endpoint import EndpointConfig
+        from .workers import run_in_background
+
+        url, model = self._judge_key()
+        if not self.llm_url.text().strip():
+            self.calibration_result.setText("Give the server address first (a local model file: start a call "
+                                            "once, then calibrate against its address).")
+            return
+        config = EndpointConfig.from_settings(replace(self._original, llm_base_url=url, llm_model=model),
+                                              timeout=60.0)
+        self.calibrate_button.setEnabled(False)
+        self.calibration_result.setText("Calibrating: two verdicts for each of the built-in reply pairs…")
+
+        def job(cancel):
+            client = LLMClient(config)
+            try:
+                return calibrate(model_grader(client), cancelled=cancel.is_set)
+            finally:
+                client.close()
+
+        def shown(result) -> None:
+            self.calibrate_button.setEnabled(True)
+            self._judge_accuracy, self._judge_for = result.accuracy, calibrated_for(url, model)
+            self._judge_availability()
+            colour = "#1b7f4b" if result.passed else "#c53030"
+            self.calibration_result.setText(f"<span style='color:{colour}'>{result.summary()}</span>")
+
+        def failed(message: str) -> None:
+            self.calibrate_button.setEnabled(True)
+            self.calibration_result.setText(f"<span style='color:#c53030'>{message}</span>")
+
+        self._calibration_cancel = run_in_background(job, shown, failed)
+
+    def done(self, result: int) -> None:  # a running calibration stops with the dialog
+        if self._calibration_cancel is not None:
+            self._calibration_cancel.set()
+        super().done(result)
+
     def _pick_gguf(self) -> None:
         chosen, _ = QFileDialog.getOpenFileName(self, "Local model", self.gguf.text() or str(Path.home()),
                                                 "GGUF models (*.gguf)")
@@ -156,7 +256,10 @@ class SettingsDialog(QDialog):
                     voice_natural=self.voice_natural.isChecked(),
                     llm_enabled=self.llm_on.isChecked(), llm_judge=self.llm_judge.isChecked(),
                     llm_base_url=self.llm_url.text().strip(), llm_gguf_path=self.gguf.text().strip(),
-                    llm_model=self.llm_model.text().strip(), kiosk=self.kiosk.isChecked(),
+                    llm_model=self.llm_model.text().strip(), llm_deadline=self.deadline.value(),
+                    llm_first_word=min(self.first_word.value(), self.deadline.value()),
+                    llm_style=self.style.currentData(), llm_judge_accuracy=self._judge_accuracy,
+                    llm_judge_calibrated_for=self._judge_for, kiosk=self.kiosk.isChecked(),
                     idle_minutes=self.idle.value(), text_size=self.text_size.currentData(),
                     high_contrast=self.contrast.isChecked())
         if s.llm_gguf_path and not (s.llm_gguf_path.endswith(".gguf") and Path(s.llm_gguf_path).is_file()):
@@ -166,14 +269,7 @@ class SettingsDialog(QDialog):
                 and not s.llm_base_url.startswith(("http://", "https://")):
             self.message.setText("The server address must start with http:// or https://.")
             return
-        if self.pin.text():
-            try:
-                check_shape(self.pin.text())
-            except PinError as e:
-                self.message.setText(str(e))
-                return
-            set_pin(s, self.pin.text())
-        elif s.kiosk and not has_pin(s):
+        if s.kiosk and (self.data is None or pin_state(self.data) == "none"):
             self.message.setText("Set a supervisor PIN before turning kiosk mode on.")
             return
         folder = Path(self.folder.text().strip()).expanduser()

@@ -1,16 +1,16 @@
-"""Sign-in page: a trainee gives their name (or badge id)."""
+"""Sign-in page: a trainee gives their name (or badge id) and their personal PIN."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from .widgets import card, label
+from .widgets import card, label, pin_field
 
 MAX_NAME = 80
 
 
 class SignInPage(QWidget):
-    signed_in = Signal(str)
+    signed_in = Signal(str, str)  # name, PIN
     supervisor_requested = Signal()
 
     def __init__(self):
@@ -27,16 +27,20 @@ class SignInPage(QWidget):
         self.name.setPlaceholderText("Your name or badge id")
         self.name.setAccessibleName("Your name or badge id")
         self.name.setMaxLength(MAX_NAME)
-        self.name.returnPressed.connect(self.submit)
+        self.name.returnPressed.connect(lambda: self.pin.setFocus())
+        self.pin = pin_field("Your PIN (4 to 8 digits)", "Your personal PIN")
+        self.pin.returnPressed.connect(self.submit)
         self.button = QPushButton("Sign in")
         self.button.setObjectName("primary")
         self.button.setAccessibleName("Sign in")
         self.button.clicked.connect(self.submit)
         self.hint = label("", "hint")
         row = QHBoxLayout()
-        row.addWidget(self.name, 1)
+        row.addWidget(self.name, 2)
+        row.addWidget(self.pin, 1)
         row.addWidget(self.button)
-        box = card(label("Sign in", "h2"))
+        box = card(label("Sign in", "h2"), label("New here? Type your name and choose a PIN; you will use both "
+                                                 "each time.", "muted"))
         box.layout().addLayout(row)
         box.layout().addWidget(self.hint)
         box.setMinimumWidth(460)
@@ -55,6 +59,7 @@ class SignInPage(QWidget):
 
     def reset(self) -> None:
         self.name.clear()
+        self.pin.clear()
         self.hint.clear()
         self.name.setFocus()
 
@@ -63,5 +68,15 @@ class SignInPage(QWidget):
         if not name:
             self.hint.setText("Type your name or badge id to sign in.")
             return
+        if not self.pin.text():
+            self.hint.setText("Type your PIN too (new here? choose one: 4 to 8 digits).")
+            self.pin.setFocus()
+            return
         self.hint.clear()
-        self.signed_in.emit(name)
+        self.signed_in.emit(name, self.pin.text())
+
+    def refuse(self, why: str) -> None:
+        """The name and PIN did not match: say why and let them try again."""
+        self.hint.setText(why)
+        self.pin.clear()
+        self.pin.setFocus()

@@ -11,6 +11,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxL
                                QTextBrowser, QVBoxLayout, QWidget)
 
 from ..domain import DIMENSIONS
+from ..scoring.rules import rule_title
+from ..verdict import verdict_words
 from ..store import queries
 from ..store.bundle import BUNDLE_SUFFIX, export_bundle, format_import_report, import_bundles
 from ..store.report_data import report_card_data
@@ -22,6 +24,10 @@ from .widgets import FlowLayout, button, card, escape, label, plain_message
 from .workers import Cancelled, on_store
 
 TABLE_LIMIT = 2000  # rows shown at once; the search box narrows a larger class
+
+
+def _na(value: int | None) -> str:
+    return "n/a" if value is None else str(value)
 
 
 class SupervisorPage(QWidget):
@@ -50,13 +56,15 @@ class SupervisorPage(QWidget):
         self.export_csv = button("Export CSV…", "Export every session and turn as CSV files", self.choose_csv_folder)
         self.export_pdf = button("Report card (PDF)…", "Export a PDF report card for the selected trainee",
                                  self.choose_pdf_file)
+        self.reset_pin = button("Reset trainee PIN", "The selected trainee chooses a new PIN at their next sign-in",
+                                self.reset_trainee_pin)
         self.review = button("Review a real call…", "Score a real call's transcript with the same scorer; names, "
                              "dates and numbers are redacted first and nothing leaves this computer", self.open_review)
         self.lrs = button("Learning record store…", "Where finished calls are sent as xAPI statements; send now",
                           self.open_lrs)
         close = button("Close supervisor area", "Close the supervisor area", self.close_requested)
         top.addWidget(close, 0, Qt.AlignTop)
-        for w in (self.summary, self.import_bundle, self.export_bundle, self.export_csv, self.export_pdf, self.review,
+        for w in (self.summary, self.import_bundle, self.export_bundle, self.export_csv, self.export_pdf, self.reset_pin, self.review,
                   self.lrs):
             actions.addWidget(w)
         box.addLayout(top)
@@ -194,22 +202,29 @@ class SupervisorPage(QWidget):
 
     def show_session(self, session_id: str) -> None:
         s = self.store.session(session_id)
+        verdict = verdict_words(s["status"], bool(s["passed"]))
+        automatic = verdict_words(s["status"], bool(s["auto_passed"]))
         html = [f"<h3>{escape(s['scenario_title'])}</h3><p>{escape(s['status'])}"
                 f"{' · ' + escape(s['ending']) if s.get('ending') else ''} · rubric {escape(s['rubric_version'])}<br>"
                 f"Automatic scores: empathy {s.get('empathy')}, clarity {s.get('clarity')}, "
                 f"compliance {s.get('compliance')}, overall {s.get('overall')}"
-                f"{' · <b style=color:' + theme.BAD + '>blocked</b>' if s.get('blocked') else ''}</p>"]
+                f"{' · <b style=color:' + theme.BAD + '>blocked</b>' if s.get('blocked') else ''}<br>"
+                f"<b>Verdict: {escape(verdict)}</b>"
+                + (f" (supervisor) · automatic: {escape(automatic)}" if verdict != automatic else "") + "</p>"]
         for note in self.store.annotations(session_id):
-            what = (f"override {note['dimension']} → {note['value']}" if note["kind"] == "override" else "comment")
+            what = {"override": f"override {note['dimension']} → {note['value']}",
+                    "blocker": f"lifted the blocker “{rule_title(note.get('rule_id') or '')}”"}.get(note["kind"], "comment")
             html.append(f"<p style='background:#fff4d6; padding:4px'><b>{escape(note['author'])}</b> ({what}): "
                         f"{escape(note.get('text') or '')}</p>")
-        for t in self.store.turns(session_id):
+        turns = self.store.turns(session_id)
+        self._offer_blockers(sorted({b.rule_id for t in turns if t.score for b in t.score.blockers}))
+        for t in turns:
             blockers = t.score.blockers if t.score else []
             problem = f"<br><i>{escape(t.problem)}</i>" if t.problem else ""
             html.append(f"<p><b>Patient:</b> {escape(t.patient_text)}<br>"
                         f"<b>Trainee</b> (try {t.attempt}): {escape(t.reply)}<br>"
-                        f"<span style='color:{theme.MUTED}'>empathy {t.empathy} · clarity {t.clarity} · "
-                        f"compliance {t.compliance} · overall {t.overall}</span>{problem}"
+                        f"<span style='color:{theme.MUTED}'>empathy {_na(t.empathy)} · clarity {_na(t.clarity)} · "
+                        f"compliance {_na(t.compliance)} · overall {t.overall}</span>{problem}"
                         + "".join(f"<br><b style='color:{theme.BAD}'>Blocker: {escape(b.title)} ({escape(b.source)})</b>"
                                   for b in blockers) + "</p>")
         self.detail.setHtml("".join(html))
@@ -220,16 +235,27 @@ class SupervisorPage(QWidget):
             self.note_hint.setText("Select a call first.")
             return
         text = self.comment.text().strip()
-        dimension = self.override_dim.currentData()
+        choice = self.override_dim.currentData()
         if not text:
             self.note_hint.setText("Write a comment, or the reason for the override.")
             return
-        self.store.add_annotation(self.session_id, "supervisor", "override" if dimension else "comment", text,
-                                  dimension=dimension, value=self.override_value.value() if dimension else None)
+        if isinstance(choice, tuple):  # ("blocker", rule id): lift one blocker, with this reason
+            self.store.add_annotation(self.session_id, "supervisor", "blocker", text, rule_id=choice[1])
+        else:
+            self.store.add_annotation(self.session_id, "supervisor", "override" if choice else "comment", text,
+                                      dimension=choice, value=self.override_value.value() if choice else None)
         self.comment.clear()
         self.override_dim.setCurrentIndex(0)
         self.note_hint.setText("Saved. The automatic score stays beside it.")
         self.show_session(self.session_id)
+
+    def _offer_blockers(self, rules: list[str]) -> None:
+        """The override menu: a comment, one dimension, or lifting one of this call's blockers."""
+        for i in reversed(range(self.override_dim.count())):
+            if isinstance(self.override_dim.itemData(i), tuple):
+                self.override_dim.removeItem(i)
+        for rule in rules:
+            self.override_dim.addItem(f"Lift blocker: {rule_title(rule)}", ("blocker", rule))
 
     # exports (in the background: a big class takes a while)
     def choose_csv_folder(self) -> None:
@@ -262,6 +288,15 @@ class SupervisorPage(QWidget):
             return
         self.note_hint.setText(f"Saved the report card to {path}.")
 
+    def reset_trainee_pin(self) -> None:
+        from ..store.pins import reset_trainee_pin
+
+        if not self.trainee_id:
+            self.note_hint.setText("Select a trainee first.")
+            return
+        self.data.call(reset_trainee_pin, self.trainee_id)
+        self.note_hint.setText("Done: the trainee chooses a new PIN at their next sign-in.")
+
     def open_review(self) -> None:
         """A real call's transcript, redacted, every staff turn scored; saved (redacted) on the store's thread."""
         from ..store.reviews import save_review
@@ -272,33 +307,10 @@ class SupervisorPage(QWidget):
         dialog.open()
 
     def open_lrs(self) -> None:
-        """The LRS settings (the key stays in the environment), the outbox and a Send now button."""
-        from PySide6.QtWidgets import QDialog, QDialogButtonBox
+        from .lrs_panel import lrs_dialog
 
-        from ..store import xapi
-        from .lrs_panel import LRSPanel, LRSSettings
-
-        def read(store) -> LRSSettings:
-            return LRSSettings(store.setting(xapi.SETTING_ENDPOINT) or "", store.setting(xapi.SETTING_USER) or "",
-                               store.setting(xapi.SETTING_KEY_ENV) or xapi.DEFAULT_KEY_ENV)
-
-        def save(s: LRSSettings) -> None:
-            self.data.call(lambda store: [store.set_setting(k, v) for k, v in (
-                (xapi.SETTING_ENDPOINT, s.endpoint), (xapi.SETTING_USER, s.user), (xapi.SETTING_KEY_ENV, s.key_env))])
-
-        outbox = xapi.Outbox.beside(self.store.path)
-        panel = LRSPanel(self.data.call(read), save,
-                         lambda s: self.data.call(xapi.send_now, outbox, s.endpoint, s.key_env, user=s.user),
-                         outbox.status, outbox.retry_rejected)
-        dialog = QDialog(self)
-        dialog.setWindowTitle("Learning record store")
-        box = QVBoxLayout(dialog)
-        box.addWidget(panel)
-        buttons = QDialogButtonBox(QDialogButtonBox.Close)
-        buttons.rejected.connect(dialog.reject)
-        box.addWidget(buttons)
-        self._lrs_dialog = dialog  # kept for tests and for a second look
-        dialog.open()
+        self._lrs_dialog = lrs_dialog(self, self.data)  # kept for tests and for a second look
+        self._lrs_dialog.open()
 
     def show_class_summary(self) -> None:
         topics = {s.scenario.id: list(s.scenario.crcr_topics) for s in self.library.scenarios}

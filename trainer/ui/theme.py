@@ -54,6 +54,7 @@ QLineEdit, QPlainTextEdit, QTextBrowser, QListWidget, QTableView, QTableWidget, 
 QLineEdit:focus, QPlainTextEdit:focus, QListWidget:focus, QTableView:focus, QComboBox:focus {{ border: 2px solid {accent}; }}
 QListWidget::item {{ border-bottom: 1px solid {line}; padding: 10px; }}
 QListWidget::item:selected {{ background: #e0f0ee; color: {ink}; }}
+QListWidget#cards::item {{ padding: 0px; border: none; }}
 QProgressBar {{ background: {line if not high_contrast else "#dddddd"}; border: none; border-radius: 5px; height: 10px; }}
 QHeaderView::section {{ background: {surface}; border: none; border-bottom: 1px solid {line}; padding: 6px; font-weight: 600; }}
 QCheckBox:focus {{ color: {accent}; }}

@@ -52,7 +52,7 @@ class AudioCache:
         self.misses += 1
         return None
 
-    def get_or_make(self, key: str, make: Callable[[Path], None]) -> Path:
+    def get_or_make(self, key: str, make: Callable[[Path], object]) -> Path:  # what make returns is not used
         """Return the cached file, or call ``make(tmp_path)`` to write it, then store it."""
         hit = self.get(key)
         if hit is not None:

@@ -58,8 +58,9 @@ def locate_model_parts() -> tuple[list[Path], list[Path]]:
     if missing:
         raise STTUnavailable(f"The Whisper model package {', '.join(missing)} is not installed; "
                              f"{INSTALL_HINT}.")
-    parts = [dirs[0] / MODEL_PARTS[0], dirs[1] / MODEL_PARTS[1]]
-    files = [dirs[1] / f for f in MODEL_FILES]
+    found = [d for d in dirs if d is not None]  # all of them, as none is missing
+    parts = [found[0] / MODEL_PARTS[0], found[1] / MODEL_PARTS[1]]
+    files = [found[1] / f for f in MODEL_FILES]
     absent = [str(p) for p in parts + files if not p.is_file()]
     if absent:
         raise STTUnavailable(f"The Whisper model packages are incomplete (missing {', '.join(absent)}); "
@@ -85,13 +86,13 @@ def assemble_model(target: Path | str) -> Path:
     packages change). Atomic: a half-written model.bin is never left under its name."""
     target = Path(target)
     parts, files = locate_model_parts()
-    expected = {"parts": [p.stat().st_size for p in parts],
-                "files": {f.name: f.stat().st_size for f in files}}
+    part_sizes = [p.stat().st_size for p in parts]
+    expected = {"parts": part_sizes, "files": {f.name: f.stat().st_size for f in files}}
     stamp = target / "assembled.json"
     with _ASSEMBLE_LOCK:
         with contextlib.suppress(OSError, ValueError):
             if (json.loads(stamp.read_text()) == expected and
-                    (target / "model.bin").stat().st_size == sum(expected["parts"])):
+                    (target / "model.bin").stat().st_size == sum(part_sizes)):
                 return target
         target.mkdir(parents=True, exist_ok=True)
         tmp = target / f".model.bin.{os.getpid()}.tmp"
@@ -100,7 +101,7 @@ def assemble_model(target: Path | str) -> Path:
                 for p in parts:
                     with open(p, "rb") as src:
                         shutil.copyfileobj(src, out, 1 << 22)
-            if tmp.stat().st_size != sum(expected["parts"]):
+            if tmp.stat().st_size != sum(part_sizes):
                 raise STTUnavailable("Joining the Whisper model parts failed (size mismatch).")
             os.replace(tmp, target / "model.bin")
         finally:
