@@ -47,7 +47,11 @@ class SignInPage(QWidget):
         outer.addWidget(title)
         outer.addWidget(sub)
         outer.addSpacing(24)
-        outer.addWidget(box, 0, Qt.AlignHCenter)
+        centre = QHBoxLayout()  # stretches, not alignment: the card then gets the height its wrapped text needs
+        centre.addStretch(1)
+        centre.addWidget(box)
+        centre.addStretch(1)
+        outer.addLayout(centre)
         outer.addStretch(2)
         corner = QHBoxLayout()
         corner.addStretch(1)
