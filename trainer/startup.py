@@ -13,13 +13,10 @@ from .store.migrate import UpgradeNotice
 from .store.store import Store
 
 if TYPE_CHECKING:
-    import random
-
     from .domain import Score
     from .llm.endpoint import EndpointConfig
     from .llm.judge import JudgeOpinion
-    from .personas.llm import LLMPersona
-    from .scenarios.schema import Scenario
+    from .session import PersonaFactory
 
 
 def upgrade_notice_on_stderr(path: Path) -> UpgradeNotice:
@@ -50,8 +47,7 @@ def library(extra_paths: list[str] | None = None) -> Library:
     return builtin_library(*(extra_paths or []))
 
 
-def model_persona_factory(config: EndpointConfig, on_token: Callable[[str], None] | None = None,
-                          ) -> Callable[[Scenario, dict[str, str], random.Random], LLMPersona]:
+def model_persona_factory(config: EndpointConfig, on_token: Callable[[str], None] | None = None) -> PersonaFactory:
     """A factory of model-voiced patients served at config (an EndpointConfig)."""
     from .llm.client import LLMClient
     from .personas.llm import LLMPersona

@@ -8,9 +8,11 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
+from .domain import DIMENSIONS
+
 RULE_VERSION = "2026.12-2"  # change it when the rule changes: every stored verdict is worked out again
 PASS_MARK = 70  # a call's overall at or above this passes (with no compliance blocker standing)
-DIMENSIONS = ("empathy", "clarity", "compliance")
+
 SCORED = DIMENSIONS + ("overall",)  # what a supervisor may override
 
 

@@ -12,12 +12,15 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from typing import Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 import openai
 
 from .endpoint import EndpointConfig
 from .transport import Cancel, Cancelled, CompressedResponse, ResponseTooLarge, bounded_http_client
+
+if TYPE_CHECKING:
+    from .prompt import Message
 
 _DONE = object()
 RETRYABLE_STATUS = {408, 409, 429, 500, 502, 503, 504}
@@ -46,7 +49,7 @@ class LLMClient:
         self._client.close()
         self._http.close()
 
-    def stream(self, messages: list[dict], *, max_tokens: int = 120, temperature: float = 0.7,
+    def stream(self, messages: list[Message], *, max_tokens: int = 120, temperature: float = 0.7,
                seed: int | None = None, deadline: float | None = None,
                response_format: dict | None = None, stop: tuple[str, ...] | list[str] | None = None,
                first_token_timeout: float | None = None) -> Iterator[str]:
@@ -76,7 +79,7 @@ class LLMClient:
                     raise
                 time.sleep(pause)
 
-    def complete(self, messages: list[dict], **kw) -> str:
+    def complete(self, messages: list[Message], **kw: Any) -> str:
         return "".join(self.stream(messages, **kw))
 
     def warm_up(self, timeout: float | None = None) -> float:
@@ -88,7 +91,7 @@ class LLMClient:
         return time.monotonic() - t0
 
     # -- one attempt -------------------------------------------------------------------------
-    def _one_stream(self, messages, request: dict, deadline: float, first_by: float) -> Iterator[str]:
+    def _one_stream(self, messages: list[Message], request: dict[str, Any], deadline: float, first_by: float) -> Iterator[str]:
         q: queue.SimpleQueue = queue.SimpleQueue()
         stop = threading.Event()
         cancel = Cancel()

@@ -3,6 +3,7 @@ numbers (digits or words), ids, names, yes/no answers and negations. Pure functi
 from __future__ import annotations
 
 import re
+from collections.abc import Set
 from dataclasses import dataclass
 
 _MONTHS = ("january february march april may june july august september october november december").split()
@@ -45,16 +46,16 @@ def amounts(text: str) -> set[int]:
     return found
 
 
-def dates(text: str) -> set[tuple]:
+def dates(text: str) -> set[tuple[int, ...]]:
     """Dates in the text as (month, day) and, when a year is given, (year, month, day)."""
-    found: set[tuple] = set()
+    found: set[tuple[int, ...]] = set()
 
-    def add(y, mo, d):
+    def add(y: str | None, mo: int, d: int) -> None:
         if 1 <= mo <= 12 and 1 <= d <= 31:
             found.add((mo, d))
             if y:
-                y = int(y)
-                found.add((y + 2000 if y < 100 else y, mo, d))
+                year = int(y)
+                found.add((year + 2000 if year < 100 else year, mo, d))
 
     for m in _DATE_NAMED.finditer(text):
         add(m.group(3), _MON[m.group(1)[:3].lower()], int(m.group(2)))
@@ -143,16 +144,16 @@ def answer(text: str) -> str | None:
 
 @dataclass(frozen=True)
 class FactSheet:
-    amounts: frozenset
-    dates: frozenset
-    numbers: frozenset
-    ids: frozenset
-    names: frozenset
+    amounts: frozenset[int]
+    dates: frozenset[tuple[int, ...]]
+    numbers: frozenset[float]
+    ids: frozenset[str]
+    names: frozenset[str]
     negations: int
     answer: str | None
 
     @classmethod
-    def of(cls, text: str, known_names: set[str] = frozenset()) -> "FactSheet":
+    def of(cls, text: str, known_names: Set[str] = frozenset()) -> FactSheet:
         """known_names: names the account holds, found in the text even at a sentence start."""
         words = set(_WORD.findall(text))
         return cls(frozenset(amounts(text)), frozenset(dates(text)), frozenset(numbers(text)),
@@ -160,7 +161,7 @@ class FactSheet:
                    negation_count(text), answer(text))
 
 
-def missing_facts(gist: str, line: str, known_names: set[str] = frozenset()) -> list[str]:
+def missing_facts(gist: str, line: str, known_names: Set[str] = frozenset()) -> list[str]:
     """What the line drops or changes of the gist's facts, one short phrase each (empty: all kept)."""
     want, have = FactSheet.of(gist, known_names), FactSheet.of(line, known_names)
     line_words = set(_WORD.findall(line))

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..domain import Score
 from .client import LLMClient, LLMError
+from .prompt import Message
 
 FENCE_OPEN, FENCE_CLOSE = "<<<TRAINEE_REPLY", "TRAINEE_REPLY>>>"
 AGREE_WITHIN = 15  # points: closer than this, the two opinions agree
@@ -89,13 +90,14 @@ def split_sentences(text: str) -> list[str]:
 
 def sanitise(reply: str) -> tuple[str, list[str]]:
     """The reply without its sentences that address the grader, and those sentences."""
-    kept, dropped = [], []
+    kept: list[str] = []
+    dropped: list[str] = []
     for s in split_sentences(reply):
         (dropped if addresses_the_grader(s) else kept).append(s)
     return " ".join(kept), dropped
 
 
-def build_messages(patient_line: str, reply: str, role: str = "hospital_billing") -> list[dict]:
+def build_messages(patient_line: str, reply: str, role: str = "hospital_billing") -> list[Message]:
     body = json.dumps(reply, ensure_ascii=False)  # quoted, escaped: data, not prose
     return [
         {"role": "system", "content": RUBRIC},
@@ -123,9 +125,9 @@ class JudgeOpinion:
         return abs(shown - self.offline_overall) <= AGREE_WITHIN
 
     def summary(self) -> str:
-        if not self.available:
-            return f"Second opinion unavailable: {self.note}"
         v = self.verdict
+        if not self.available or v is None:
+            return f"Second opinion unavailable: {self.note}"
         text = (f"Second opinion (language model): empathy {v.empathy}, clarity {v.clarity}, "
                 f"compliance {v.compliance}. {v.comment}".strip())
         if self.blocker_stands:

@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TypeAlias
 
 from ..scenarios.schema import Scenario
 from ..scenarios.variables import fill
 
 HISTORY_CHARS = 5000   # past this the oldest half of the turns is dropped at once (one cache miss, not one a turn)
 HEARD_CHARS = 100      # of the trainee's reply: its last sentence or two is what the patient answers
+
+# one chat message as the server takes it: {"role": "system" | "user" | "assistant", "content": text}
+Message: TypeAlias = dict[str, str]
 
 
 def mood_words(mood: int) -> str:
@@ -99,9 +103,9 @@ class Conversation:
     """The messages of one call as they were sent, so each request starts with the previous one."""
 
     system: str
-    turns: list[dict]
+    turns: list[Message]
 
-    def request(self, message: str) -> list[dict]:
+    def request(self, message: str) -> list[Message]:
         return [{"role": "system", "content": self.system}, *self.turns, {"role": "user", "content": message}]
 
     def record(self, message: str, answer: str) -> None:

@@ -17,7 +17,7 @@ import urllib.error
 import urllib.request
 import weakref
 from pathlib import Path
-from typing import Callable
+from typing import IO, Callable
 
 from .endpoint import EndpointConfig
 
@@ -58,8 +58,8 @@ class LocalServer:
         self.model_alias = model_alias or self.model_path.stem
         self.log_path = Path(log_path) if log_path else None
         self.extra_args = list(extra_args or [])
-        self.process: subprocess.Popen | None = None
-        self._log = None
+        self.process: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
 
     @property
     def base_url(self) -> str:
@@ -86,8 +86,8 @@ class LocalServer:
             raise ServerError("The built-in server needs the optional 'llm' extra: "
                               "pip install 'billing-conversation-trainer[llm]' (or scripts/llm-server.sh).")
         self.port = self.port or free_port()
-        out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
-        self._log = out if self.log_path else None
+        self._log = open(self.log_path, "ab") if self.log_path else None  # closed by stop()
+        out = self._log if self._log is not None else subprocess.DEVNULL
         kwargs = {"start_new_session": True} if os.name == "posix" else \
             {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
         self.process = subprocess.Popen(self.command(), stdout=out, stderr=subprocess.STDOUT,

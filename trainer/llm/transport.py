@@ -113,6 +113,7 @@ class BoundedTransport(httpx2.BaseTransport):
         if encoding not in ("", "identity"):
             response.close()
             raise CompressedResponse(f"the server sent a {encoding}-compressed answer")
+        assert isinstance(response.stream, httpx2.SyncByteStream)  # the answer of a sync transport
         response.stream = _BoundedStream(response.stream, self.max_bytes, self.max_line)
         return response
 

@@ -15,17 +15,20 @@ import re
 import threading
 import time
 from dataclasses import dataclass, replace
-from typing import Callable
+from typing import Callable, TypeAlias, cast
 
 from ..domain import PatientLine, Score
 from ..llm.client import PATIENT_STOPS, LLMClient, LLMError
 from ..llm.guards import GuardContext, StreamGuard, check_lead_in, check_reply, clean, whole_sentences
-from ..llm.prompt import Conversation, Exchange, guard_facts, system_prompt, turn_message
+from ..llm.prompt import Conversation, Exchange, Message, guard_facts, system_prompt, turn_message
 from ..scenarios.schema import Scenario
 from ..scenarios.variables import fill
 from .scripted import ScriptedPersona
 
 log = logging.getLogger(__name__)
+
+# what snapshot() returns: the scripted engine's own snapshot, the exchanges and the messages sent so far
+Snapshot: TypeAlias = tuple[object, tuple[Exchange, ...], tuple[Message, ...]]
 
 SMALL_MODEL = 3e9          # parameters: below this a model only adds a lead-in
 MAX_TOKENS = {"paraphrase": 64, "lead_in": 12}
@@ -79,7 +82,7 @@ class LLMPersona:
         self.values = values
         self.client = client
         self.on_token = on_token
-        self.style = resolve_style(style or getattr(client.config, "style", "auto"), client.config.model)
+        self.style = resolve_style(style or client.config.style, client.config.model)
         self.max_tokens = max_tokens or MAX_TOKENS[self.style]
         self.temperature = temperature
         self.seed = seed
@@ -102,11 +105,12 @@ class LLMPersona:
     def revealed_concerns(self) -> list[str]:
         return self.scripted.revealed_concerns
 
-    def snapshot(self) -> tuple:
+    def snapshot(self) -> Snapshot:
         return self.scripted.snapshot(), tuple(self.history), tuple(self.conversation.turns)
 
-    def restore(self, snapshot: tuple) -> None:
-        scripted, history, turns = snapshot
+    def restore(self, snapshot: object) -> None:
+        """snapshot: what snapshot() returned (the session keeps it without looking inside)."""
+        scripted, history, turns = cast(Snapshot, snapshot)
         self.scripted.restore(scripted)
         self.history = list(history)
         self.conversation.turns = list(turns)
@@ -128,7 +132,7 @@ class LLMPersona:
         first line is needed, e.g. while the trainee reads the brief. Returns seconds; never raises."""
         return self._send_ahead([{"role": "system", "content": self.conversation.system}], timeout)
 
-    def _send_ahead(self, messages: list[dict], timeout: float) -> float:
+    def _send_ahead(self, messages: list[Message], timeout: float) -> float:
         t0 = time.monotonic()
         try:
             self.client.complete(messages, max_tokens=1, temperature=0.0, deadline=t0 + timeout)

@@ -19,7 +19,7 @@ class CallController(QObject):
     patient_spoke = Signal(object)  # PatientSpoke
     call_ended = Signal(object)     # CallEnded
     failed = Signal(str)            # a request could not be done; the words say why
-    busy_changed = Signal(bool)     # a turn started (True) or finished (False)
+    busy_changed = Signal(object)   # True: a turn started; False: it finished (object: PySide6 6.x miscounts bools sent through Signal(bool))
     retried = Signal(object)        # the line to answer again
 
     def __init__(self, parent: QObject | None = None):

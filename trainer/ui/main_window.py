@@ -1,6 +1,7 @@
 """The main window: sign in, then calls, progress and the supervisor area; kiosk mode around it all."""
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QObject, Qt, Signal
@@ -109,6 +110,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
         self._adopt_old_pin()
         self.sign_out()
+        # What start-up made (the library, the pages) lives as long as the window: keep it out of the
+        # collector's full scans, which otherwise pause the event loop for tens of milliseconds.
+        gc.freeze()
 
     # layout
     def _build_topbar(self) -> QFrame:
@@ -256,10 +260,10 @@ class MainWindow(QMainWindow):
 
     def _judge(self):
         """The optional second opinion: a model's rubric verdict, shown, never stored as the score."""
-        from ..llm.calibration import judge_offered
-
         if not self.settings.llm_judge:
             return None
+        from ..llm.calibration import judge_offered  # the model client loads only when a judge is wanted
+
         config = self._endpoint()
         if not judge_offered(self.settings, config.base_url, config.model or ""):
             return None  # only a model that passed the built-in calibration gives a second opinion

@@ -18,10 +18,11 @@ from ..scoring.rules import rule_title
 from ..store.queries import DIMENSIONS
 from ..store.report_data import ReportCardData, report_card_data
 from ..verdict import PASS_MARK
+from . import theme
+from .theme import BAD, GOOD
 from .catalogue import topic_name
 
 INK, MUTED, ACCENT, LINE, SURFACE = "#1f2933", "#52606d", "#0f6e6e", "#d9e2ec", "#f5f7f8"
-GOOD, WARN, BAD = "#1b7f4b", "#b7791f", "#c53030"
 PAGE_W, PAGE_H, MARGIN = 595.0, 842.0, 42.0  # A4 in points
 RECENT = 10
 ROW = 27  # height of a table row with notes (they wrap to three lines)
@@ -31,7 +32,7 @@ DPI = 300
 def score_colour(value: float | None) -> QColor:
     if value is None:
         return QColor(MUTED)
-    return QColor(GOOD if value >= PASS_MARK else WARN if value >= 45 else BAD)
+    return QColor(theme.score_colour(value))
 
 
 _APP: QGuiApplication | None = None

@@ -9,7 +9,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
 
 from ..settings import TEXT_SIZES, Settings
 from .pin_dialog import ChangePinDialog, pin_state
-from .widgets import button, label, spin_box
+from . import theme
+from .widgets import button, escape, label, spin_box
 
 
 def _with_chooser(field: QLineEdit, choose: QPushButton) -> QHBoxLayout:
@@ -170,12 +171,12 @@ class SettingsDialog(QDialog):
 
         def shown(report) -> None:
             self.test_button.setEnabled(True)
-            colour = "#1b7f4b" if report.ok else "#c53030"
-            self.test_result.setText(f"<span style='color:{colour}'>{report.message}</span>")
+            colour = theme.GOOD if report.ok else theme.BAD
+            self.test_result.setText(f"<span style='color:{colour}'>{escape(report.message)}</span>")
 
         def failed(message: str) -> None:
             self.test_button.setEnabled(True)
-            self.test_result.setText(f"<span style='color:#c53030'>{message}</span>")
+            self.test_result.setText(f"<span style='color:{theme.BAD}'>{escape(message)}</span>")
 
         run_in_background(lambda cancel: test_connection(config), shown, failed)
 
@@ -226,12 +227,12 @@ class SettingsDialog(QDialog):
             self.calibrate_button.setEnabled(True)
             self._judge_accuracy, self._judge_for = result.accuracy, calibrated_for(url, model)
             self._judge_availability()
-            colour = "#1b7f4b" if result.passed else "#c53030"
-            self.calibration_result.setText(f"<span style='color:{colour}'>{result.summary()}</span>")
+            colour = theme.GOOD if result.passed else theme.BAD
+            self.calibration_result.setText(f"<span style='color:{colour}'>{escape(result.summary())}</span>")
 
         def failed(message: str) -> None:
             self.calibrate_button.setEnabled(True)
-            self.calibration_result.setText(f"<span style='color:#c53030'>{message}</span>")
+            self.calibration_result.setText(f"<span style='color:{theme.BAD}'>{escape(message)}</span>")
 
         self._calibration_cancel = run_in_background(job, shown, failed)
 

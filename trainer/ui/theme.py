@@ -1,6 +1,8 @@
 """Colours and the application style sheet."""
 from __future__ import annotations
 
+from ..verdict import PASS_MARK
+
 INK = "#1f2933"
 MUTED = "#52606d"
 ACCENT = "#0f6e6e"
@@ -15,8 +17,9 @@ PATIENT_BUBBLE = "#e9eef3"
 TRAINEE_BUBBLE = "#dff3ef"
 
 
-def score_colour(value: int) -> str:
-    return GOOD if value >= 70 else WARN if value >= 45 else BAD
+def score_colour(value: float) -> str:
+    """Green from the pass mark up, amber from 45, red below: the window and the PDF use this one scale."""
+    return GOOD if value >= PASS_MARK else WARN if value >= 45 else BAD
 
 
 def build_style(text_size: int = 11, high_contrast: bool = False) -> str:

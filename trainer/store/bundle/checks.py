@@ -16,7 +16,7 @@ from pathlib import Path
 from ..detail import CODEC_DEFLATE_1, DICTIONARY_1
 from ..assignments import KINDS, MAX_SCENARIOS
 from .format import (COLUMNS, MAX_DETAIL_BYTES, MAX_DETAIL_DEPTH, MAX_DETAIL_TEXT, MAX_ROWS, MAX_VALUE_BYTES,
-                     SINCE_SCHEMA, BundleError, printable)
+                     SINCE_SCHEMA, BundleError, Manifest, printable)
 
 STATUSES = ("active", "completed", "abandoned", "interrupted")
 HEX = "[0-9a-fA-F]"
@@ -133,7 +133,7 @@ ROW_KEY = {"trainees": "id", "sessions": "id", "turns": "id", "score_blockers": 
            "assignment_withdrawals": "assignment_id"}
 
 
-def check_rows(conn: sqlite3.Connection, path: Path, manifest: dict) -> dict[str, int]:
+def check_rows(conn: sqlite3.Connection, path: Path, manifest: Manifest) -> dict[str, int]:
     """The number of rows in each table, after checking columns, counts, limits and every value."""
     conn.create_function("detail_problem", 1, detail_problem, deterministic=True)
     rows = {}
@@ -193,7 +193,7 @@ def _shown(f: Field) -> str:
 _unpacker = None
 
 
-def detail_problem(stored) -> str | None:
+def detail_problem(stored: object) -> str | None:
     """Why a packed score detail cannot be taken in (None when it can): its JSON's size and nesting are capped."""
     global _unpacker
     if not isinstance(stored, bytes) or not stored or stored[0] != CODEC_DEFLATE_1:

@@ -14,19 +14,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ... import __version__
-from ..db import connection, now
+from ..db import DatabaseLike, connection, now
 from ..schema import CURRENT_VERSION, PAGE_SIZE
 from .format import (BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, BUNDLE_SUFFIX, COLUMNS, DATA_NAME, MANIFEST_NAME,
-                     BundleError, schema_statements)
+                     BundleError, Manifest, schema_statements)
 
 
 @dataclass
 class ExportResult:
     path: Path
-    manifest: dict
+    manifest: Manifest
 
 
-def export_bundle(db, dest: str | os.PathLike, *, since: str | None = None, origin: str | None = None,
+def export_bundle(db: DatabaseLike, dest: str | os.PathLike[str], *, since: str | None = None, origin: str | None = None,
                   name: str | None = None) -> ExportResult:
     """Write this database's sessions to a new bundle file in the folder dest; returns its path and manifest.
 
@@ -51,7 +51,7 @@ def export_bundle(db, dest: str | os.PathLike, *, since: str | None = None, orig
         data = Path(tmp) / DATA_NAME
         counts = _write_data(conn, data, since, origin)
         digest, size = _sha256_file(data)
-        manifest = {
+        manifest: Manifest = {
             "format": BUNDLE_FORMAT, "format_version": BUNDLE_FORMAT_VERSION, "bundle_id": bundle_id,
             "created_at": now(), "app_version": __version__, "schema_version": CURRENT_VERSION,
             "kiosk_id": kiosk_id, "kiosk_name": kiosk_name, "filter": {"since": since, "origin": origin},

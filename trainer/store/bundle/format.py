@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import NotRequired, TypedDict
 
 BUNDLE_SUFFIX = ".trainer-bundle"
 BUNDLE_FORMAT = "billing-trainer-bundle"
@@ -70,6 +71,33 @@ CREATE TABLE assignments (id TEXT PRIMARY KEY, created_at TEXT NOT NULL, author 
 CREATE TABLE assignment_withdrawals (assignment_id TEXT PRIMARY KEY, withdrawn_at TEXT NOT NULL, author TEXT NOT NULL,
     kiosk_id TEXT);
 """
+
+
+class ManifestData(TypedDict):
+    """manifest.json's "data": the size and checksum of sessions.sqlite."""
+    name: NotRequired[str]
+    bytes: int
+    sha256: str
+
+
+class ManifestFilter(TypedDict):
+    since: str | None
+    origin: str | None
+
+
+class Manifest(TypedDict):
+    """manifest.json. The reader checks every key the import relies on before a dict is taken for one."""
+    format: str
+    format_version: int
+    schema_version: int
+    bundle_id: str
+    counts: dict[str, int]
+    data: ManifestData
+    created_at: NotRequired[str | None]
+    app_version: NotRequired[str | None]
+    kiosk_id: NotRequired[str | None]
+    kiosk_name: NotRequired[str | None]
+    filter: NotRequired[ManifestFilter]
 
 
 def schema_statements(schema: str = "main", prefix: str = "") -> list[str]:

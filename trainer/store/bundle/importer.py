@@ -20,9 +20,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..db import connection, now
+from ..db import DatabaseLike, connection, now
 from .checks import check_rows, check_structure, open_readonly
-from .format import COLUMNS, FORMAT_1_TABLES, MAX_VALUE_BYTES, BundleError, printable, schema_statements
+from .format import COLUMNS, FORMAT_1_TABLES, MAX_VALUE_BYTES, BundleError, Manifest, printable, schema_statements
 from .merge import ADDED_SESSIONS, TEMP_TABLES, BundleMerge, DroppedIndexes, refresh_verdicts
 from .reader import extract_bundle
 from .report import BundleResult, ImportReport
@@ -40,7 +40,7 @@ STAGED = "staged"
 class Checked:
     """A bundle that passed every check: its manifest, its data file, and its row counts."""
     path: Path
-    manifest: dict
+    manifest: Manifest
     data: Path
     rows: dict[str, int]
 
@@ -48,12 +48,12 @@ class Checked:
 @dataclass
 class Staged:
     path: Path
-    manifest: dict
+    manifest: Manifest
     rows: dict[str, int]
     prefix: str  # its tables in the staging file: staged.<prefix>turns …
 
 
-def import_bundles(db, paths: Iterable[str | os.PathLike], *, skip_bad: bool = False,
+def import_bundles(db: DatabaseLike, paths: Iterable[str | os.PathLike[str]], *, skip_bad: bool = False,
                    progress: Callable[[int, int, Path], None] | None = None) -> ImportReport:
     """Add the bundles' new trainees, calls and turns to the database in one transaction; returns what happened.
 
@@ -62,7 +62,7 @@ def import_bundles(db, paths: Iterable[str | os.PathLike], *, skip_bad: bool = F
     Any bad file (damaged, truncated, foreign, newer, out of range) is reported in report.rejected;
     then nothing is imported and the database is unchanged, unless skip_bad.
     """
-    paths = [Path(p) for p in paths]
+    files = [Path(p) for p in paths]
     conn = connection(db)
     if conn.in_transaction:
         conn.commit()
@@ -75,15 +75,18 @@ def import_bundles(db, paths: Iterable[str | os.PathLike], *, skip_bad: bool = F
         try:
             conn.execute("PRAGMA staged.journal_mode=OFF")
             conn.execute("PRAGMA staged.synchronous=OFF")
-            staged = []
-            for i, (path, checked) in enumerate(_checked_ahead(paths, scratch)):
+            staged: list[Staged] = []
+            for i, (path, checked) in enumerate(_checked_ahead(files, scratch)):
                 if progress:
-                    progress(i, len(paths), path)
+                    progress(i, len(files), path)
                 if isinstance(checked, BundleError):
                     report.rejected.append(checked)
                 elif not report.rejected or skip_bad:  # else nothing will be kept: go on only to name every bad file
-                    checked = _stage(conn, checked, f"b{i}_")
-                    (report.rejected if isinstance(checked, BundleError) else staged).append(checked)
+                    stage = _stage(conn, checked, f"b{i}_")
+                    if isinstance(stage, BundleError):
+                        report.rejected.append(stage)
+                    else:
+                        staged.append(stage)
             if staged and (skip_bad or not report.rejected):
                 _merge_all(conn, staged, report, skip_bad)
         finally:
@@ -94,7 +97,7 @@ def import_bundles(db, paths: Iterable[str | os.PathLike], *, skip_bad: bool = F
         conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, saved_length)
         shutil.rmtree(scratch, ignore_errors=True)
     if progress:
-        progress(len(paths), len(paths), paths[-1] if paths else Path())
+        progress(len(files), len(files), files[-1] if files else Path())
     return report
 
 
@@ -111,6 +114,7 @@ def _checked_ahead(paths: list[Path], scratch: Path) -> Iterator[tuple[Path, Che
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bundle-read") as pool:
         ahead = pool.submit(_check, paths[0], scratch / "0") if paths else None
         for i, path in enumerate(paths):
+            assert ahead is not None  # the first is submitted above, each next one below
             current = ahead.result()
             ahead = pool.submit(_check, paths[i + 1], scratch / str(i + 1)) if i + 1 < len(paths) else None
             try:
@@ -225,8 +229,8 @@ def _merge_all(conn: sqlite3.Connection, staged: list[Staged], report: ImportRep
             conn.execute(f"PRAGMA main.{key}={saved[key]}")
 
 
-def _record_import(conn: sqlite3.Connection, path: Path, manifest: dict, result: BundleResult) -> None:
-    summary: dict = {t: vars(c) for t, c in result.counts.items()}
+def _record_import(conn: sqlite3.Connection, path: Path, manifest: Manifest, result: BundleResult) -> None:
+    summary: dict[str, object] = {t: vars(c) for t, c in result.counts.items()}
     summary.update(notes_ignored=result.notes_ignored, aliases_ignored=result.aliases_ignored,
                    same_names=len(result.same_names))
     conn.execute("INSERT INTO imports (id, bundle_id, kiosk_id, file, sha256, imported_at, summary) "

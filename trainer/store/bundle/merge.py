@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
-from .format import COLUMNS, BundleError, printable
+from .format import COLUMNS, BundleError, Manifest, printable
 from .merge_assignments import merge_assignments
 from .report import MAX_LISTED, BundleResult, Counts
 
@@ -56,7 +56,7 @@ def _cols(alias: str, cols: Iterable[str]) -> str:
 class BundleMerge:
     """Merges the staged tables of one bundle (names starting with source) into main, table by table."""
 
-    def __init__(self, conn: sqlite3.Connection, source: str, path: Path, manifest: dict, rows: dict[str, int],
+    def __init__(self, conn: sqlite3.Connection, source: str, path: Path, manifest: Manifest, rows: dict[str, int],
                  indexes: DroppedIndexes):
         self.conn = conn
         self.src = source
@@ -80,7 +80,8 @@ class BundleMerge:
         return self.conn.execute(statement.replace("src.", self.src))
 
     def count(self, statement: str) -> int:
-        return self.sql(statement).fetchone()[0]
+        n: int = self.sql(statement).fetchone()[0]
+        return n
 
     def list_conflicts(self, kind: str, statement: str) -> int:
         """How many rows the query (key, why) finds; the first few are described in the result."""

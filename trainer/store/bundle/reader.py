@@ -14,11 +14,12 @@ import struct
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import BinaryIO, cast
 
 from ..db import SQLITE_HEADER
 from ..schema import CURRENT_VERSION
 from .format import (BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, DATA_NAME, MANIFEST_NAME, MAX_COMPRESSION_RATIO,
-                     MAX_DATA_BYTES, MAX_MANIFEST_BYTES, ZIP_MAGIC, BundleError, printable)
+                     MAX_DATA_BYTES, MAX_MANIFEST_BYTES, ZIP_MAGIC, BundleError, Manifest, printable)
 
 CHUNK = 1 << 20
 END_RECORD = b"PK\x05\x06"  # the zip's end-of-central-directory record
@@ -27,7 +28,7 @@ MAX_ZIP_COMMENT = 0xFFFF
 MAX_FILE_BYTES = MAX_DATA_BYTES + MAX_MANIFEST_BYTES + 64 * 1024  # both members and the zip's own records
 
 
-def read_bundle(path: str | os.PathLike) -> dict:
+def read_bundle(path: str | os.PathLike[str]) -> Manifest:
     """The manifest of a bundle whose zip, manifest, size limits and checksum are all right; else BundleError.
 
     The data is checked as it is streamed to a scratch file, which is removed again; importing
@@ -38,7 +39,7 @@ def read_bundle(path: str | os.PathLike) -> dict:
     return manifest
 
 
-def extract_bundle(path: str | os.PathLike, folder: Path) -> tuple[dict, Path]:
+def extract_bundle(path: str | os.PathLike[str], folder: Path) -> tuple[Manifest, Path]:
     """The bundle's checked manifest, and its sessions.sqlite copied into folder (checksum verified)."""
     path = Path(path)
     _check_file(path)
@@ -82,7 +83,7 @@ def _check_file(path: Path) -> None:
         raise BundleError(path, f"is too big to be a bundle ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})")
 
 
-def _check_directory(path: Path, f) -> None:
+def _check_directory(path: Path, f: BinaryIO) -> None:
     """The zip's end record, read before zipfile reads the directory (which it would hold whole in memory)."""
     size = f.seek(0, os.SEEK_END)
     tail_len = min(size, END_RECORD_SIZE + MAX_ZIP_COMMENT)
@@ -119,7 +120,7 @@ def _check_members(path: Path, zf: zipfile.ZipFile) -> None:
                                     f"{info.compress_size:,} (a compression bomb?)")
 
 
-def _read_manifest(path: Path, zf: zipfile.ZipFile) -> dict:
+def _read_manifest(path: Path, zf: zipfile.ZipFile) -> Manifest:
     with zf.open(MANIFEST_NAME) as src:
         raw = src.read(MAX_MANIFEST_BYTES + 1)
     if len(raw) > MAX_MANIFEST_BYTES:
@@ -129,12 +130,11 @@ def _read_manifest(path: Path, zf: zipfile.ZipFile) -> dict:
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:
         reason = "nested too deeply" if isinstance(e, RecursionError) else printable(str(e), 120)
         raise BundleError(path, f"is damaged: its manifest cannot be read ({reason})") from None
-    check_manifest(path, manifest)
-    return manifest
+    return check_manifest(path, manifest)
 
 
-def check_manifest(path: Path, m) -> None:
-    """The manifest's keys that the import relies on, checked for type and range."""
+def check_manifest(path: Path, m: object) -> Manifest:
+    """The manifest, its keys that the import relies on checked for type and range."""
     if not isinstance(m, dict) or m.get("format") != BUNDLE_FORMAT:
         raise BundleError(path, "is not a trainer bundle (its manifest names another format)")
     version, schema = m.get("format_version"), m.get("schema_version")
@@ -160,9 +160,10 @@ def check_manifest(path: Path, m) -> None:
     for key in ("kiosk_id", "kiosk_name", "created_at", "app_version"):
         if m.get(key) is not None and (not isinstance(m[key], str) or len(m[key]) > 200):
             raise BundleError(path, f"is damaged: its manifest's {key} is not a short text")
+    return cast(Manifest, m)
 
 
-def _copy_data(path: Path, zf: zipfile.ZipFile, manifest: dict, target: Path) -> tuple[str, int]:
+def _copy_data(path: Path, zf: zipfile.ZipFile, manifest: Manifest, target: Path) -> tuple[str, int]:
     """sessions.sqlite streamed into target in chunks, hashed as it goes; stops as soon as a limit is passed."""
     info = zf.getinfo(DATA_NAME)
     limit = min(MAX_DATA_BYTES, manifest["data"]["bytes"])

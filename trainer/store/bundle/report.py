@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .format import BundleError, printable
+from .format import BundleError, Manifest, printable
 
 MAX_LISTED = 20  # conflicts and same-name pairs listed per bundle (all are counted)
 MERGED_TABLES = ("trainees", "sessions", "turns", "assignments", "assignment_withdrawals")
@@ -30,7 +30,7 @@ class Counts:
 @dataclass
 class BundleResult:
     path: Path
-    manifest: dict
+    manifest: Manifest
     counts: dict[str, Counts] = field(default_factory=dict)
     conflicts: list[str] = field(default_factory=list)  # the first few, described
     same_names: list[str] = field(default_factory=list)  # trainees added under a name already here

@@ -12,10 +12,10 @@ from pathlib import Path
 from .. import relabel
 from ..detail import pack
 from ..schema import PAGE_SIZE
-from .format import COLUMNS, MAX_VALUE_BYTES, SINCE_SCHEMA, BundleError, printable, schema_statements
+from .format import COLUMNS, MAX_VALUE_BYTES, SINCE_SCHEMA, BundleError, Manifest, printable, schema_statements
 
 
-def needs_copy(conn: sqlite3.Connection, manifest: dict) -> bool:
+def needs_copy(conn: sqlite3.Connection, manifest: Manifest) -> bool:
     """Whether the bundle must be brought to today's format (conn: a read-only connection to its data)."""
     if manifest["format_version"] == 1:
         return True
@@ -24,7 +24,7 @@ def needs_copy(conn: sqlite3.Connection, manifest: dict) -> bool:
     return conn.execute("SELECT 1 FROM score_blockers WHERE rule_id = ? LIMIT 1", [relabel.OLD_ID]).fetchone() is not None
 
 
-def upgrade(path: Path, manifest: dict, source: Path, target: Path) -> None:
+def upgrade(path: Path, manifest: Manifest, source: Path, target: Path) -> None:
     """The bundle's data (source) written to target in today's format, its misfiled threats re-filed."""
     conn = sqlite3.connect(target)
     try:
@@ -59,7 +59,7 @@ def upgrade(path: Path, manifest: dict, source: Path, target: Path) -> None:
         conn.close()
 
 
-def _pack_text(detail):
+def _pack_text(detail: str | bytes | int | float | None) -> str | bytes | int | float | None:
     """A format-1 detail (JSON text) packed; anything else is left for the value checks to refuse."""
     return pack(detail) if isinstance(detail, str) else detail
 
