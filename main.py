@@ -1,4 +1,5 @@
 """Start the trainer: the window by default, or a headless subcommand (see --help)."""
+
 import sys
 
 from trainer.launch import main

@@ -5,6 +5,7 @@ its peak RSS from resource.getrusage; the target is <= 300 MB for any bundle. Th
 a synthetic class (BENCH_BUNDLE_TRAINEES trainees x 20 calls x 10 turns; default 2 000, i.e.
 400 000 turns) exported by the app. Everything is written to a temporary folder and removed.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -40,8 +41,9 @@ def child(bundle: Path, db_folder: Path) -> None:
     report = import_bundles(store, [bundle])
     seconds = time.perf_counter() - start
     store.close()
-    outcome = (f"imported {report.totals()['turns'].new:,} turns" if report.committed
-               else f"refused: {report.rejected[0].reason[:70]}")
+    outcome = (
+        f"imported {report.totals()['turns'].new:,} turns" if report.committed else f"refused: {report.rejected[0].reason[:70]}"
+    )
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"outcome": outcome, "seconds": seconds, "peak_mb": peak_mb}))
 
@@ -62,8 +64,29 @@ def raw_zip(path: Path, members: list[tuple[str, int, int, bytes]]) -> Path:
         out_at = len(out)
         out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, method, 0, 0, crc, len(payload), size, len(name), 0)
         out += name.encode() + payload
-        directory += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, method, 0, 0, crc, len(payload), size,
-                                 len(name), 0, 0, 0, 0, 0, out_at) + name.encode()
+        directory += (
+            struct.pack(
+                "<IHHHHHHIIIHHHHHII",
+                0x02014B50,
+                20,
+                20,
+                0,
+                method,
+                0,
+                0,
+                crc,
+                len(payload),
+                size,
+                len(name),
+                0,
+                0,
+                0,
+                0,
+                0,
+                out_at,
+            )
+            + name.encode()
+        )
     end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(directory), len(out), 0)
     path.write_bytes(bytes(out + directory + end))
     return path
@@ -82,26 +105,39 @@ def bombs(honest: Path, folder: Path) -> dict[str, Path]:
     payload = zeros_deflated(2048)  # 2 GiB of zeros in about 2 MB
     head = json.dumps(small).encode()
     cases = {
-        "deflate bomb (2 GiB declared)": raw_zip(folder / "bomb.trainer-bundle", [
-            ("manifest.json", 0, len(head), head), ("sessions.sqlite", 8, 0xFFFFFFFE, payload)]),
-        "deflate bomb (size lies)": raw_zip(folder / "liar.trainer-bundle", [
-            ("manifest.json", 0, len(head), head), ("sessions.sqlite", 8, 1 << 20, payload)]),
-        "manifest bomb (1 GiB of spaces)": raw_zip(folder / "manifest.trainer-bundle", [
-            ("manifest.json", 8, 1 << 30, zeros_deflated(1024)), ("sessions.sqlite", 0, 1, b"x")]),
+        "deflate bomb (2 GiB declared)": raw_zip(
+            folder / "bomb.trainer-bundle", [("manifest.json", 0, len(head), head), ("sessions.sqlite", 8, 0xFFFFFFFE, payload)]
+        ),
+        "deflate bomb (size lies)": raw_zip(
+            folder / "liar.trainer-bundle", [("manifest.json", 0, len(head), head), ("sessions.sqlite", 8, 1 << 20, payload)]
+        ),
+        "manifest bomb (1 GiB of spaces)": raw_zip(
+            folder / "manifest.trainer-bundle",
+            [("manifest.json", 8, 1 << 30, zeros_deflated(1024)), ("sessions.sqlite", 0, 1, b"x")],
+        ),
     }
     # a recursive view named turns, and turns whose replies are each just under the 1 MiB value limit
-    for name, sql in (("recursive view named turns", "DROP TABLE turns; CREATE VIEW turns AS WITH RECURSIVE "
-                       "r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT n AS id FROM r;"),
-                      ("150 replies of 1 MB", "UPDATE turns SET reply = printf('%.*c', 1000000, 'a') WHERE idx = 0 "
-                       "AND session_id IN (SELECT id FROM sessions ORDER BY id LIMIT 150);")):
+    for name, sql in (
+        (
+            "recursive view named turns",
+            "DROP TABLE turns; CREATE VIEW turns AS WITH RECURSIVE "
+            "r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT n AS id FROM r;",
+        ),
+        (
+            "150 replies of 1 MB",
+            "UPDATE turns SET reply = printf('%.*c', 1000000, 'a') WHERE idx = 0 "
+            "AND session_id IN (SELECT id FROM sessions ORDER BY id LIMIT 150);",
+        ),
+    ):
         with zipfile.ZipFile(honest) as zf:
             data_path = folder / "data.sqlite"
             data_path.write_bytes(zf.read("sessions.sqlite"))
         con = sqlite3.connect(data_path)
         con.executescript(sql)
         con.close()
-        cases[name] = seal(folder / f"{name.split()[0]}-{len(cases)}.trainer-bundle", data_path.read_bytes(),
-                           json.loads(json.dumps(manifest)))
+        cases[name] = seal(
+            folder / f"{name.split()[0]}-{len(cases)}.trainer-bundle", data_path.read_bytes(), json.loads(json.dumps(manifest))
+        )
         data_path.unlink()
     return cases
 
@@ -134,15 +170,15 @@ def main() -> None:
     try:
         # every step in a child process: a child's peak RSS would otherwise start at its parent's
         print(f"building a kiosk bundle of {TRAINEES * 200:,} turns and the bombs …", flush=True)
-        built = subprocess.run([sys.executable, __file__, "--build", str(tmp)], capture_output=True, text=True,
-                               check=True)
+        built = subprocess.run([sys.executable, __file__, "--build", str(tmp)], capture_output=True, text=True, check=True)
         cases = {name: Path(p) for name, p in json.loads(built.stdout.strip().splitlines()[-1]).items()}
         print(f"{'case':<34} {'peak RSS':>9} {'seconds':>8}  outcome")
         for i, (name, path) in enumerate(cases.items()):
             folder = tmp / f"supervisor-{i}"
             folder.mkdir()
-            run = subprocess.run([sys.executable, __file__, "--child", str(path), str(folder)],
-                                 capture_output=True, text=True, check=False)
+            run = subprocess.run(
+                [sys.executable, __file__, "--child", str(path), str(folder)], capture_output=True, text=True, check=False
+            )
             if run.returncode != 0:
                 print(f"{name:<34} failed: {run.stderr.strip().splitlines()[-1:]}")
                 continue

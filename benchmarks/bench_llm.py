@@ -7,6 +7,7 @@ server (which isolates the overhead from model noise).
 
 Also reported, not part of the target: time to the first text *shown* (LLMPersona's on_token),
 which adds the guard's deliberate hold-back of a few words."""
+
 from __future__ import annotations
 
 import argparse
@@ -26,14 +27,17 @@ from trainer.llm.endpoint import EndpointConfig  # noqa: E402
 from trainer.llm.server import LocalServer, find_bundled_model, llama_cpp_available  # noqa: E402
 from trainer.llm.testing import FakeOpenAI  # noqa: E402
 
-MESSAGES = [{"role": "system", "content": "You are Maria, a patient worried about a $1,225.00 bill."},
-            {"role": "user", "content": "Say you do not understand the bill, in one short sentence."}]
+MESSAGES = [
+    {"role": "system", "content": "You are Maria, a patient worried about a $1,225.00 bill."},
+    {"role": "user", "content": "Say you do not understand the bill, in one short sentence."},
+]
 
 
 def bare_ttft(client: openai.OpenAI, model: str, max_tokens: int) -> float:
     t0 = time.perf_counter()
-    stream = client.chat.completions.create(model=model, messages=MESSAGES, stream=True, max_tokens=max_tokens,
-                                            temperature=0.7, seed=1)
+    stream = client.chat.completions.create(
+        model=model, messages=MESSAGES, stream=True, max_tokens=max_tokens, temperature=0.7, seed=1
+    )
     first = None
     for chunk in stream:
         if first is None and chunk.choices and chunk.choices[0].delta and chunk.choices[0].delta.content:
@@ -61,8 +65,9 @@ def shown_ttft(cfg: EndpointConfig, library) -> float | None:
     values = draw(loaded.scenario, rng, dt.date(2026, 1, 1))
     stamps = []
     t0 = time.perf_counter()
-    persona = LLMPersona(loaded.scenario, values, rng, LLMClient(cfg),
-                         on_token=lambda s: stamps.append(time.perf_counter() - t0), seed=1)
+    persona = LLMPersona(
+        loaded.scenario, values, rng, LLMClient(cfg), on_token=lambda s: stamps.append(time.perf_counter() - t0), seed=1
+    )
     persona.open()
     return stamps[0] if stamps else None
 
@@ -89,14 +94,18 @@ def measure(label: str, cfg: EndpointConfig, runs: int, max_tokens: int, library
     print(f"{label}: time to first streamed token over {runs} runs")
     print(f"   bare openai client  median {mb * 1000:7.1f} ms   (p90 {sorted(b)[int(0.9 * runs) - 1] * 1000:.1f})")
     print(f"   app (LLMClient)     median {ma * 1000:7.1f} ms   (p90 {sorted(a)[int(0.9 * runs) - 1] * 1000:.1f})")
-    print(f"   overhead: difference of medians {over * 1000:+.1f} ms; median of paired differences "
-          f"{md * 1000:+.1f} ms (target <= 20 ms): {'OK' if max(over, md) <= 0.020 else 'OVER'}")
+    print(
+        f"   overhead: difference of medians {over * 1000:+.1f} ms; median of paired differences "
+        f"{md * 1000:+.1f} ms (target <= 20 ms): {'OK' if max(over, md) <= 0.020 else 'OVER'}"
+    )
     if library is not None:
         shown = [shown_ttft(cfg, library) for _ in range(max(3, runs // 8))]
         shown = [s for s in shown if s is not None]
         if shown:
-            print(f"   first guarded text shown by LLMPersona (incl. the {3}-word hold-back, prompt build, "
-                  f"not in the target): median {statistics.median(shown) * 1000:.0f} ms over {len(shown)} lines")
+            print(
+                f"   first guarded text shown by LLMPersona (incl. the {3}-word hold-back, prompt build, "
+                f"not in the target): median {statistics.median(shown) * 1000:.0f} ms over {len(shown)} lines"
+            )
     app.close()
     bare.close()
     return max(over, md)
@@ -108,11 +117,11 @@ def main() -> None:
     args = ap.parse_args()
     from trainer.config import BUILTIN_SCENARIOS_DIR
     from trainer.scenarios.loader import load_library
+
     library = load_library(BUILTIN_SCENARIOS_DIR)
 
     with FakeOpenAI(reply="I really do not understand this bill at all, why is it so high?") as fake:
-        measure("fake stdlib server (overhead only)", EndpointConfig(base_url=fake.base_url, model="fake-model"),
-                args.runs, 32)
+        measure("fake stdlib server (overhead only)", EndpointConfig(base_url=fake.base_url, model="fake-model"), args.runs, 32)
 
     model = find_bundled_model()
     if not (llama_cpp_available() and model):

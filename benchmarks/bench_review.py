@@ -3,6 +3,7 @@
 A one-hour call (~60 kB, ~400 turns), the largest file accepted (2 MB, 2 000 turns) and a hostile
 2 MB file of one speaker's single turn of digits and dates. All text is synthetic.
 """
+
 from __future__ import annotations
 
 import random
@@ -18,16 +19,20 @@ from trainer.review.decode import MAX_BYTES  # noqa: E402
 from trainer.review.parse import MAX_TURNS, parse_transcript  # noqa: E402
 from trainer.review.score import review_transcript  # noqa: E402
 
-STAFF = ["Thank you for calling billing, this is Sam. How can I help?",
-         "Before we look at the account, can I have your full name and date of birth?",
-         "I understand this is stressful. Your balance is $1,210.00; we can set up a payment plan.",
-         "We have a financial assistance program; I can mail the application today.",
-         "Please don't read your card number to me; I'll text you our secure payment link."]
-PATIENT = ["Hi, my name is Ines Beaulieu, I got a bill I don't understand.",
-           "Ines Beaulieu, March 14th, 1962. Account 88812345.",
-           "I lost my job and I can't afford this.",
-           "My card is 4111 1111 1111 1111. Call me at 555-201-3344.",
-           "OK, thank you. My email is ines.b@example.org."]
+STAFF = [
+    "Thank you for calling billing, this is Sam. How can I help?",
+    "Before we look at the account, can I have your full name and date of birth?",
+    "I understand this is stressful. Your balance is $1,210.00; we can set up a payment plan.",
+    "We have a financial assistance program; I can mail the application today.",
+    "Please don't read your card number to me; I'll text you our secure payment link.",
+]
+PATIENT = [
+    "Hi, my name is Ines Beaulieu, I got a bill I don't understand.",
+    "Ines Beaulieu, March 14th, 1962. Account 88812345.",
+    "I lost my job and I can't afford this.",
+    "My card is 4111 1111 1111 1111. Call me at 555-201-3344.",
+    "OK, thank you. My email is ines.b@example.org.",
+]
 
 
 def call(turns: int, limit: int, sentences: int = 3) -> bytes:
@@ -46,9 +51,11 @@ def measure(label: str, data: bytes) -> None:
     parsed = time.perf_counter()
     review = review_transcript(transcript)
     done = time.perf_counter()
-    print(f"   {label}: {len(data) / 1024:,.0f} kB, {len(transcript.turns):,} turns "
-          f"({len(review.staff_turns):,} scored): parse {(parsed - start) * 1000:,.0f} ms, "
-          f"redact + score {done - parsed:,.1f} s, {sum(review.redaction_counts().values()):,} redactions")
+    print(
+        f"   {label}: {len(data) / 1024:,.0f} kB, {len(transcript.turns):,} turns "
+        f"({len(review.staff_turns):,} scored): parse {(parsed - start) * 1000:,.0f} ms, "
+        f"redact + score {done - parsed:,.1f} s, {sum(review.redaction_counts().values()):,} redactions"
+    )
 
 
 def main() -> None:

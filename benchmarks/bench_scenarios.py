@@ -1,4 +1,5 @@
 """Loading and validating the whole scenario library (target: at most 200 ms)."""
+
 from __future__ import annotations
 
 import statistics
@@ -18,8 +19,10 @@ def main() -> None:
         times.append(time.perf_counter() - start)
     size = sum(s.path.stat().st_size for s in library.scenarios)
     print(f"   {len(library.scenarios)} scenarios ({size / 1024:.0f} kB), {len(library.problems)} problems")
-    print(f"   load + validate library: median {statistics.median(times) * 1000:.1f} ms, "
-          f"max {max(times) * 1000:.1f} ms (target <= 200 ms)")
+    print(
+        f"   load + validate library: median {statistics.median(times) * 1000:.1f} ms, "
+        f"max {max(times) * 1000:.1f} ms (target <= 200 ms)"
+    )
     glossary.cache_clear()
     start = time.perf_counter()
     glossary()

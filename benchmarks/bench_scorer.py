@@ -1,4 +1,5 @@
 """Scorer speed on one core: start-up (import + data) and per-reply latency over the corpus."""
+
 from __future__ import annotations
 
 import os
@@ -26,8 +27,10 @@ def main() -> None:
     for _ in range(5):
         out = subprocess.run([sys.executable, "-c", STARTUP, str(ROOT)], capture_output=True, text=True, check=True)
         runs.append(float(out.stdout.strip()))
-    print(f"   scorer start-up (import + word lists + glossary + first score): median "
-          f"{statistics.median(runs) * 1000:.0f} ms (target <= 300 ms)")
+    print(
+        f"   scorer start-up (import + word lists + glossary + first score): median "
+        f"{statistics.median(runs) * 1000:.0f} ms (target <= 300 ms)"
+    )
 
     from trainer.scoring import Scorer
     from trainer.scoring.evaluate import load_corpus
@@ -42,8 +45,10 @@ def main() -> None:
             times.append(time.perf_counter() - start)
     times.sort()
     p50, p95, worst = times[len(times) // 2], times[int(len(times) * 0.95)], times[-1]
-    print(f"   per reply over {len(items)} corpus replies x3: p50 {p50 * 1000:.2f} ms, p95 {p95 * 1000:.2f} ms, "
-          f"max {worst * 1000:.2f} ms (target p95 <= 5 ms)")
+    print(
+        f"   per reply over {len(items)} corpus replies x3: p50 {p50 * 1000:.2f} ms, p95 {p95 * 1000:.2f} ms, "
+        f"max {worst * 1000:.2f} ms (target p95 <= 5 ms)"
+    )
     long_reply = "I understand this is frustrating, and your deductible is the part you pay first. " * 2000
     start = time.perf_counter()
     scorer.score(long_reply)

@@ -1,4 +1,5 @@
 """From launch to an interactive home screen (sign-in page shown, event loop idle), median of 5."""
+
 from __future__ import annotations
 
 import os
@@ -39,11 +40,19 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(5):
             import time
-            out = subprocess.run([sys.executable, "-c", PROBE, str(time.time()), str(ROOT), tmp],
-                                 capture_output=True, text=True, env=env, check=True)
+
+            out = subprocess.run(
+                [sys.executable, "-c", PROBE, str(time.time()), str(ROOT), tmp],
+                capture_output=True,
+                text=True,
+                env=env,
+                check=True,
+            )
             times.append(float(out.stdout.strip().splitlines()[-1]))
-    print(f"   launch to interactive home screen: median {statistics.median(times) * 1000:.0f} ms "
-          f"(runs: {', '.join(f'{t * 1000:.0f}' for t in times)} ms; target <= 1500 ms)")
+    print(
+        f"   launch to interactive home screen: median {statistics.median(times) * 1000:.0f} ms "
+        f"(runs: {', '.join(f'{t * 1000:.0f}' for t in times)} ms; target <= 1500 ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ database (three times; target <= 10 s) and importing them again (nothing changes
 Everything is written to a temporary folder and removed afterwards (BENCH_KEEP=1 keeps it).
 Smaller runs: BENCH_TRAINEES=1000 python benchmarks/run.py store_scale
 """
+
 from __future__ import annotations
 
 import json
@@ -40,23 +41,67 @@ KIOSKS = 50
 RUNS = 7
 IMPORT_RUNS = 3
 RUBRIC = "2026.11-1"
-FIRST = ["Dana", "Maria", "Keisha", "Linh", "Rosa", "Sam", "Jordan", "Priya", "Omar", "Chen", "Ana", "Eli",
-         "Fatima", "Grace", "Hiro", "Ivan", "Jamal", "Kofi", "Lena", "Mateo"]
-LAST = ["Alvarez", "Brooks", "Chen", "Diaz", "Evans", "Fischer", "Garcia", "Hughes", "Ito", "Johnson", "Khan",
-        "Lopez", "Martin", "Nguyen", "Okafor", "Patel", "Quinn", "Rossi", "Smith", "Tran"]
-PATIENT = ["Hi, I got a bill for $1,240 for my MRI and I don't understand it. I have insurance! Why am I getting this?",
-           "I already paid this. Why do you keep calling me? This is really stressing me out.",
-           "My husband passed away in March and now these bills keep coming in his name. What do I do?",
-           "I lost my job last month. There's no way I can pay $3,800 right now.",
-           "Who is this? How did you get this number? I want to know what this is about."]
-REPLIES = ["I'm sorry this bill was a surprise; that sounds stressful. Before we look at it, can I have your full "
-           "name and date of birth?",
-           "Thank you. Your insurance paid its part. The rest, $1,240, went to your deductible, which is the amount "
-           "you pay each year before insurance starts to pay. Does that make sense?",
-           "That's a lot to carry. We have a financial assistance program based on income, and a payment plan "
-           "too. I'll email the application today.",
-           "Yes, we can set a monthly payment of $40 while the application is reviewed. I'll send it in writing.",
-           "You need to pay the full balance today or it goes to collections."]
+FIRST = [
+    "Dana",
+    "Maria",
+    "Keisha",
+    "Linh",
+    "Rosa",
+    "Sam",
+    "Jordan",
+    "Priya",
+    "Omar",
+    "Chen",
+    "Ana",
+    "Eli",
+    "Fatima",
+    "Grace",
+    "Hiro",
+    "Ivan",
+    "Jamal",
+    "Kofi",
+    "Lena",
+    "Mateo",
+]
+LAST = [
+    "Alvarez",
+    "Brooks",
+    "Chen",
+    "Diaz",
+    "Evans",
+    "Fischer",
+    "Garcia",
+    "Hughes",
+    "Ito",
+    "Johnson",
+    "Khan",
+    "Lopez",
+    "Martin",
+    "Nguyen",
+    "Okafor",
+    "Patel",
+    "Quinn",
+    "Rossi",
+    "Smith",
+    "Tran",
+]
+PATIENT = [
+    "Hi, I got a bill for $1,240 for my MRI and I don't understand it. I have insurance! Why am I getting this?",
+    "I already paid this. Why do you keep calling me? This is really stressing me out.",
+    "My husband passed away in March and now these bills keep coming in his name. What do I do?",
+    "I lost my job last month. There's no way I can pay $3,800 right now.",
+    "Who is this? How did you get this number? I want to know what this is about.",
+]
+REPLIES = [
+    "I'm sorry this bill was a surprise; that sounds stressful. Before we look at it, can I have your full "
+    "name and date of birth?",
+    "Thank you. Your insurance paid its part. The rest, $1,240, went to your deductible, which is the amount "
+    "you pay each year before insurance starts to pay. Does that make sense?",
+    "That's a lot to carry. We have a financial assistance program based on income, and a payment plan "
+    "too. I'll email the application today.",
+    "Yes, we can set a monthly payment of $40 while the application is reviewed. I'll send it in writing.",
+    "You need to pay the full balance today or it goes to collections.",
+]
 
 
 @cache
@@ -80,8 +125,9 @@ def generate(path: Path, trainees: int) -> dict[str, list[str]]:
     """Fill a new trainer database with a synthetic class; returns the scenario topics."""
     Store(path).close()  # the real schema, with every migration
     library = load_library(BUILTIN_SCENARIOS_DIR)
-    scenarios = [(s.scenario.id, s.scenario.title, s.content_hash, json.dumps(list(s.scenario.crcr_topics)))
-                 for s in library.scenarios]
+    scenarios = [
+        (s.scenario.id, s.scenario.title, s.content_hash, json.dumps(list(s.scenario.crcr_topics))) for s in library.scenarios
+    ]
     rules = list(RULES.values())
     details, blocked_details, _ = real_details()
     rng = random.Random(2026)
@@ -122,17 +168,51 @@ def generate(path: Path, trainees: int) -> dict[str, list[str]]:
                     rule = rules[min(len(rules) - 1, int(rng.expovariate(0.5)))]
                     blocker_rows.append((sid, turn_id, rule.id))
                 detail = rng.choice(blocked_details if blocked else details)
-                turn_rows.append((turn_id, sid, k, 1, f"node{k}", f"node{k}.a", PATIENT[(k + j) % 5],
-                                  REPLIES[rng.randrange(5)], created, RUBRIC, e, c, p, overall, int(blocked), detail))
+                turn_rows.append(
+                    (
+                        turn_id,
+                        sid,
+                        k,
+                        1,
+                        f"node{k}",
+                        f"node{k}.a",
+                        PATIENT[(k + j) % 5],
+                        REPLIES[rng.randrange(5)],
+                        created,
+                        RUBRIC,
+                        e,
+                        c,
+                        p,
+                        overall,
+                        int(blocked),
+                        detail,
+                    )
+                )
             means = [round(sum(v) / len(v)) for v in dims.values()]
             finished = status != "interrupted"
             session_overall = 0 if blocked_session else round(sum(means) / 3)
             ended = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(t0 + 330)) if finished else None
-            session_rows.append((sid, tid, sc[0], sc[1], sc[2], RUBRIC, "scripted", rng.randrange(2**31), status,
-                                 "resolved" if status == "completed" else None, started, ended,
-                                 *(means if finished else (None, None, None)),
-                                 session_overall if finished else None, int(blocked_session and finished),
-                                 kiosk, sc[3]))
+            session_rows.append(
+                (
+                    sid,
+                    tid,
+                    sc[0],
+                    sc[1],
+                    sc[2],
+                    RUBRIC,
+                    "scripted",
+                    rng.randrange(2**31),
+                    status,
+                    "resolved" if status == "completed" else None,
+                    started,
+                    ended,
+                    *(means if finished else (None, None, None)),
+                    session_overall if finished else None,
+                    int(blocked_session and finished),
+                    kiosk,
+                    sc[3],
+                )
+            )
         if len(turn_rows) >= 200_000 or i == trainees - 1:
             _flush(con, trainee_rows, session_rows, turn_rows, blocker_rows)
     con.execute("COMMIT")
@@ -143,13 +223,18 @@ def generate(path: Path, trainees: int) -> dict[str, list[str]]:
 
 def _flush(con, trainee_rows, session_rows, turn_rows, blocker_rows) -> None:
     con.executemany("INSERT INTO trainees (id, name, badge, created_at, kiosk_id) VALUES (?, ?, ?, ?, ?)", trainee_rows)
-    con.executemany("INSERT INTO sessions (id, trainee_id, scenario_id, scenario_title, scenario_hash, rubric_version, "
-                    "persona_mode, seed, status, ending, started_at, ended_at, empathy, clarity, compliance, overall, "
-                    "blocked, kiosk_id, topics) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    session_rows)
-    con.executemany("INSERT INTO turns (id, session_id, idx, attempt, patient_node, patient_line_id, patient_text, "
-                    "reply, created_at, rubric_version, empathy, clarity, compliance, overall, blocked, detail) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", turn_rows)
+    con.executemany(
+        "INSERT INTO sessions (id, trainee_id, scenario_id, scenario_title, scenario_hash, rubric_version, "
+        "persona_mode, seed, status, ending, started_at, ended_at, empathy, clarity, compliance, overall, "
+        "blocked, kiosk_id, topics) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        session_rows,
+    )
+    con.executemany(
+        "INSERT INTO turns (id, session_id, idx, attempt, patient_node, patient_line_id, patient_text, "
+        "reply, created_at, rubric_version, empathy, clarity, compliance, overall, blocked, detail) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        turn_rows,
+    )
     con.executemany("INSERT INTO score_blockers (session_id, turn_id, rule_id) VALUES (?, ?, ?)", blocker_rows)
     for rows in (trainee_rows, session_rows, turn_rows, blocker_rows):
         rows.clear()
@@ -195,18 +280,21 @@ def _run(tmp: Path) -> None:
     n_sessions = store.db.execute("SELECT COUNT(*) FROM sessions").fetchone()[0]
     n_trainees = store.db.execute("SELECT COUNT(*) FROM trainees").fetchone()[0]
     packed = store.db.execute("SELECT AVG(length(detail)) FROM (SELECT detail FROM turns LIMIT 10000)").fetchone()[0]
-    print(f"   generated {n_trainees:,} trainees, {n_sessions:,} sessions, {n_turns:,} scored turns "
-          f"in {time.perf_counter() - t:.0f} s; database {mb(size(class_db))} "
-          f"({size(class_db) / n_turns:,.0f} bytes a turn; score details are the scorer's real output, "
-          f"median {real_details()[2]:,} bytes of JSON, stored packed in {packed:.0f})")
+    print(
+        f"   generated {n_trainees:,} trainees, {n_sessions:,} sessions, {n_turns:,} scored turns "
+        f"in {time.perf_counter() - t:.0f} s; database {mb(size(class_db))} "
+        f"({size(class_db) / n_turns:,.0f} bytes a turn; score details are the scorer's real output, "
+        f"median {real_details()[2]:,} bytes of JSON, stored packed in {packed:.0f})"
+    )
 
     someone = store.db.execute("SELECT id FROM trainees ORDER BY name LIMIT 1 OFFSET ?", [n_trainees // 2]).fetchone()[0]
     figures = [
         ("supervisor table (first 50 by name)", lambda: queries.trainee_table(store, limit=50)),
-        ("supervisor table (sorted by overall, desc)",
-         lambda: queries.trainee_table(store, sort="overall", descending=True, limit=50)),
-        ("supervisor table (search 'Patel', page 2)",
-         lambda: queries.trainee_table(store, search="Patel", limit=50, offset=50)),
+        (
+            "supervisor table (sorted by overall, desc)",
+            lambda: queries.trainee_table(store, sort="overall", descending=True, limit=50),
+        ),
+        ("supervisor table (search 'Patel', page 2)", lambda: queries.trainee_table(store, search="Patel", limit=50, offset=50)),
         ("a trainee's history", lambda: queries.trainee_history(store, someone)),
         ("class summary", lambda: queries.class_summary(store, topics)),
     ]
@@ -222,8 +310,10 @@ def _run(tmp: Path) -> None:
     export_s = time.perf_counter() - t
     per = json.loads(__import__("zipfile").ZipFile(files[0]).read("manifest.json"))["counts"]["turns"]
     total_bundles = sum(f.stat().st_size for f in files)
-    print(f"   exported {len(files)} kiosk bundles of {per:,} turns in {export_s:.1f} s "
-          f"({export_s / len(files) * 1000:.0f} ms each; {mb(total_bundles)} in all)")
+    print(
+        f"   exported {len(files)} kiosk bundles of {per:,} turns in {export_s:.1f} s "
+        f"({export_s / len(files) * 1000:.0f} ms each; {mb(total_bundles)} in all)"
+    )
     store.close()
 
     times = []
@@ -237,16 +327,20 @@ def _run(tmp: Path) -> None:
             supervisor.close()
             shutil.rmtree(supervisor_db.parent)
     totals = report.totals()
-    print(f"   imported {len(files)} bundles into an empty supervisor database: median {statistics.median(times):.1f} s "
-          f"over {IMPORT_RUNS} runs ({', '.join(f'{x:.1f}' for x in times)} s; target <= 10 s): "
-          f"{totals['sessions'].new:,} new sessions, {totals['turns'].new:,} new turns, "
-          f"{sum(c.conflicts for c in totals.values())} conflicts, {len(report.rejected)} rejected")
+    print(
+        f"   imported {len(files)} bundles into an empty supervisor database: median {statistics.median(times):.1f} s "
+        f"over {IMPORT_RUNS} runs ({', '.join(f'{x:.1f}' for x in times)} s; target <= 10 s): "
+        f"{totals['sessions'].new:,} new sessions, {totals['turns'].new:,} new turns, "
+        f"{sum(c.conflicts for c in totals.values())} conflicts, {len(report.rejected)} rejected"
+    )
     t = time.perf_counter()
     again = bundle.import_bundles(supervisor, files)
     again_s = time.perf_counter() - t
     unchanged = again.totals()["turns"].unchanged
-    print(f"   imported the same {len(files)} bundles again in {again_s:.1f} s: "
-          f"{sum(c.new for c in again.totals().values())} changes, {unchanged:,} turns unchanged")
+    print(
+        f"   imported the same {len(files)} bundles again in {again_s:.1f} s: "
+        f"{sum(c.new for c in again.totals().values())} changes, {unchanged:,} turns unchanged"
+    )
     supervisor.close()
     print(f"   database sizes: class {mb(size(class_db))}, supervisor after import {mb(size(supervisor_db))}")
 

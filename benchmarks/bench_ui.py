@@ -5,6 +5,7 @@ Everything runs inside app.exec(), driven by timers, as a trainee's key presses 
 (Calling QApplication.processEvents() from Python in a tight loop is avoided: in PySide6 6.12
 each call leaks a reference to None.)
 """
+
 from __future__ import annotations
 
 import os
@@ -46,8 +47,9 @@ def main() -> None:
             last[0] = now
 
         def step():
-            if window.call.controller.busy or (window.session is not None and window.session.current is None
-                                               and not window.session.finished):
+            if window.call.controller.busy or (
+                window.session is not None and window.session.current is None and not window.session.finished
+            ):
                 return  # the turn runs off the GUI thread; wait for the patient's line
             if window.stack.currentWidget() is window.call:
                 window.call.reply.setPlainText(window.session.current.model_answer or "Thank you.")
@@ -71,8 +73,10 @@ def main() -> None:
         window.close()
         data.close()
     gaps.sort()
-    print(f"   {len(library.scenarios)} scripted calls, {replies[0]} replies through the window: largest "
-          f"event-loop gap {gaps[-1] * 1000:.1f} ms, p99 {gaps[int(len(gaps) * 0.99)] * 1000:.1f} ms (target <= 50 ms)")
+    print(
+        f"   {len(library.scenarios)} scripted calls, {replies[0]} replies through the window: largest "
+        f"event-loop gap {gaps[-1] * 1000:.1f} ms, p99 {gaps[int(len(gaps) * 0.99)] * 1000:.1f} ms (target <= 50 ms)"
+    )
 
 
 if __name__ == "__main__":

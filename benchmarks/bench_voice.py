@@ -5,6 +5,7 @@ words in their persona's voice; p50/p95 of the whole path (synthesis + check + p
 effect + WAV write + cache store), its two halves, and cached replays separately.
 Target: p95 <= 150 ms cold.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,6 +26,7 @@ def scenario_lines(limit: int = 30) -> list[tuple[str, object]]:
     """Distinct patient lines of 10-40 words, with their persona's voice."""
     from trainer.config import BUILTIN_SCENARIOS_DIR
     from trainer.scenarios.loader import load_library
+
     lib = load_library(BUILTIN_SCENARIOS_DIR)
     seen, out = set(), []
     for loaded in lib.scenarios:
@@ -61,8 +63,10 @@ def main() -> None:
 
     lines = scenario_lines()
     words = [word_count(t) for t, _ in lines]
-    print(f"   {len(lines)} different scenario lines, {min(words)}-{max(words)} words "
-          f"(median {statistics.median(words):.0f}), persona voices, speed 100 %")
+    print(
+        f"   {len(lines)} different scenario lines, {min(words)}-{max(words)} words "
+        f"(median {statistics.median(words):.0f}), persona voices, speed 100 %"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         # warm imports (pydub, the noise buffer) on a line that is not measured
@@ -109,15 +113,17 @@ def main() -> None:
         ring_ms = (time.perf_counter() - t0) * 1000
 
     p95 = pct(cold, 0.95)
-    print(f"   text -> phone-line WAV, cold cache : {fmt(cold)}   "
-          f"(target p95 <= {TARGET_P95_MS} ms: {'met' if p95 <= TARGET_P95_MS else 'MISSED'})")
+    print(
+        f"   text -> phone-line WAV, cold cache : {fmt(cold)}   "
+        f"(target p95 <= {TARGET_P95_MS} ms: {'met' if p95 <= TARGET_P95_MS else 'MISSED'})"
+    )
     print(f"     of which espeak-ng + check       : {fmt(synth_ms)}")
     print(f"     of which phone effect + write    : {fmt(effect_ms)}")
-    print(f"   default chain ({chain.synth.name}), cold: {fmt(chain_ms)}   "
-          f"({fallbacks} of {len(lines)} lines needed the fallback)")
+    print(
+        f"   default chain ({chain.synth.name}), cold: {fmt(chain_ms)}   ({fallbacks} of {len(lines)} lines needed the fallback)"
+    )
     print(f"   cached replay                      : {fmt(cached)}")
-    print(f"   audio per line {min(audio_s):.1f}-{max(audio_s):.1f} s; "
-          f"ring tone (cold) {ring_ms:.0f} ms")
+    print(f"   audio per line {min(audio_s):.1f}-{max(audio_s):.1f} s; ring tone (cold) {ring_ms:.0f} ms")
     bench_stt()
 
 
@@ -126,6 +132,7 @@ def bench_stt() -> None:
     import os
 
     from trainer.voice.stt import Transcriber, normalise_words, stt_available, word_error_rate
+
     ok, why = stt_available()
     if not ok:
         print(f"   transcription: skipped ({why})")
@@ -143,13 +150,13 @@ def bench_stt() -> None:
 def _bench_stt(Transcriber, normalise_words, word_error_rate) -> None:
     import subprocess
     import wave
+
     text = "Let me check your account and explain every charge on this statement."
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         raw = tmp / "reply.wav"
-        subprocess.run(["espeak-ng", "-w", str(raw), "-s", "150", "-v", "en-us", "--", text],
-                       check=True)
-        with wave.open(str(raw)) as w:                 # pad / trim to exactly 5.0 s
+        subprocess.run(["espeak-ng", "-w", str(raw), "-s", "150", "-v", "en-us", "--", text], check=True)
+        with wave.open(str(raw)) as w:  # pad / trim to exactly 5.0 s
             params, frames = w.getparams(), w.readframes(w.getnframes())
         need = 5 * params.framerate * params.sampwidth
         five = tmp / "five.wav"
@@ -165,10 +172,12 @@ def _bench_stt(Transcriber, normalise_words, word_error_rate) -> None:
             t0 = time.perf_counter()
             hyp = tr.transcribe(five)
             runs.append(time.perf_counter() - t0)
-    print(f"   transcription (faster-whisper base, int8, 2 cores): 5-second reply "
-          f"median {statistics.median(runs):.2f} s (best {min(runs):.2f} s); "
-          f"model join + load {load_s:.1f} s; WER {word_error_rate(text, hyp):.0%} "
-          f"on {len(normalise_words(text))} words")
+    print(
+        f"   transcription (faster-whisper base, int8, 2 cores): 5-second reply "
+        f"median {statistics.median(runs):.2f} s (best {min(runs):.2f} s); "
+        f"model join + load {load_s:.1f} s; WER {word_error_rate(text, hyp):.0%} "
+        f"on {len(normalise_words(text))} words"
+    )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """Run every benchmark and print its figures: python benchmarks/run.py [name ...]"""
+
 from __future__ import annotations
 
 import importlib

@@ -6,6 +6,7 @@ repeats: JSON keys, reasons, suggestions, rule titles and sources, gathered by s
 split of the labelled corpus, and some whole details. Deflate reaches back 32 kB, and nearer is
 cheaper, so the most frequent strings go last. The held-back split is used only to print how well it packs.
 """
+
 from __future__ import annotations
 
 import json
@@ -69,8 +70,10 @@ def main() -> None:
     for t in heldout:
         c = zlib.compressobj(6, zlib.DEFLATED, -15, zdict=data)
         primed.append(len(c.compress(t.encode()) + c.flush()) + 1)
-    print(f"wrote {DICTIONARY_1} ({len(data):,} bytes); held-back details: median {statistics.median(map(len, heldout)):.0f} "
-          f"bytes of JSON, {statistics.median(plain):.0f} deflated, {statistics.median(primed):.0f} with the dictionary")
+    print(
+        f"wrote {DICTIONARY_1} ({len(data):,} bytes); held-back details: median {statistics.median(map(len, heldout)):.0f} "
+        f"bytes of JSON, {statistics.median(plain):.0f} deflated, {statistics.median(primed):.0f} with the dictionary"
+    )
 
 
 if __name__ == "__main__":

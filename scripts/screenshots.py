@@ -4,6 +4,7 @@ Plays synthetic calls into a temporary database, then saves the home, call, feed
 progress and supervisor screens to docs/img/ at 1280×800, and the call screen once more at 16 pt
 text with high contrast (large-text.png). Every trainee here is made up.
 """
+
 from __future__ import annotations
 
 import os
@@ -36,12 +37,25 @@ REPLIES = [
     "Thank you. Your insurance paid its part, and the rest went to your coinsurance and deductible per the EOB.",
 ]
 # (scenario, seed): odd seeds open with a weak reply, so the record starts uneven and improves
-HISTORY = [("copay-at-registration", 11), ("elderly-confused-eob", 13), ("collector-dispute", 15),
-           ("job-loss-financial-assistance", 17), ("surprise-deductible", 19), ("copay-at-registration", 21),
-           ("elderly-confused-eob", 23), ("collector-dispute", 25), ("surprise-deductible", 27),
-           ("job-loss-financial-assistance", 29), ("copay-at-registration", 12), ("elderly-confused-eob", 14),
-           ("collector-dispute", 16), ("surprise-deductible", 18), ("job-loss-financial-assistance", 20),
-           ("copay-at-registration", 22), ("elderly-confused-eob", 24)]
+HISTORY = [
+    ("copay-at-registration", 11),
+    ("elderly-confused-eob", 13),
+    ("collector-dispute", 15),
+    ("job-loss-financial-assistance", 17),
+    ("surprise-deductible", 19),
+    ("copay-at-registration", 21),
+    ("elderly-confused-eob", 23),
+    ("collector-dispute", 25),
+    ("surprise-deductible", 27),
+    ("job-loss-financial-assistance", 29),
+    ("copay-at-registration", 12),
+    ("elderly-confused-eob", 14),
+    ("collector-dispute", 16),
+    ("surprise-deductible", 18),
+    ("job-loss-financial-assistance", 20),
+    ("copay-at-registration", 22),
+    ("elderly-confused-eob", 24),
+]
 
 
 def main() -> None:
@@ -86,8 +100,7 @@ def main() -> None:
         shoot(app, window, "progress.png")
         window.open_supervisor()
         supervisor = window.supervisor
-        row = next(r for r in range(supervisor.proxy.rowCount())
-                   if supervisor.proxy.index(r, 0).data() == TRAINEE)
+        row = next(r for r in range(supervisor.proxy.rowCount()) if supervisor.proxy.index(r, 0).data() == TRAINEE)
         supervisor.table.selectRow(row)
         supervisor.sessions.selectRow(supervisor.sessions.rowCount() - 1)
         shoot(app, window, "supervisor.png")

@@ -6,6 +6,7 @@ only: each word's smoothed log-odds of appearing in a reply rated technical (cla
 plain (clarity 3-4). Words seen fewer than MIN_COUNT times are left out. Writes
 assets/scoring/register.json (plain JSON); the held-back split is never read.
 """
+
 from __future__ import annotations
 
 import json
@@ -37,11 +38,16 @@ def main() -> None:
         elif it.labels["clarity"] <= 1:
             technical.update(words)
             n_technical += 1
-    table = {w: round(math.log((technical[w] + 1) / (n_technical + 2)) - math.log((plain[w] + 1) / (n_plain + 2)), 3)
-             for w in sorted(set(plain) | set(technical)) if plain[w] + technical[w] >= MIN_COUNT}
-    out = {"_about": "Log-odds of each word in technical rather than plain explanations (scripts/train_register.py); "
-                     f"{n_technical} technical and {n_plain} plain replies from the train split.",
-           "words": table}
+    table = {
+        w: round(math.log((technical[w] + 1) / (n_technical + 2)) - math.log((plain[w] + 1) / (n_plain + 2)), 3)
+        for w in sorted(set(plain) | set(technical))
+        if plain[w] + technical[w] >= MIN_COUNT
+    }
+    out = {
+        "_about": "Log-odds of each word in technical rather than plain explanations (scripts/train_register.py); "
+        f"{n_technical} technical and {n_plain} plain replies from the train split.",
+        "words": table,
+    }
     REGISTER_PATH.write_text(json.dumps(out, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     print(f"wrote {REGISTER_PATH}: {len(table)} words from {n_technical} technical and {n_plain} plain replies")
 

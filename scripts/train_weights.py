@@ -8,6 +8,7 @@ the last word: every weight stays within half to double its hand-set size (a
 credit stays a credit, a cost a cost), and each base within 10% of its prior, so
 the data tunes sizes without undoing the rubric. The held-back split is never read.
 """
+
 from __future__ import annotations
 
 import json
@@ -100,21 +101,31 @@ def main() -> None:
         for name, value in zip(["base"] + names, w):
             fitted[f"{dim}.{name}"] = round(value, 1)
         prior_err = mse(predict(rows, prior), y)
-        report[dim] = {"penalty": best[1], "cv_rmse": round(best[0] ** 0.5, 1), "prior_rmse": round(prior_err ** 0.5, 1),
-                       "n": len(rows)}
-        print(f"{dim:<11} n={len(rows)}  penalty={best[1]:<5} CV RMSE {best[0] ** 0.5:5.1f}  "
-              f"(prior weights: {prior_err ** 0.5:5.1f})")
-    out = {"_about": "Fitted by scripts/train_weights.py on the train split of assets/corpus/replies.jsonl; "
-                     "see prior_weights.json for the hand-set starting point.",
-           "_fit": report, **fitted}
+        report[dim] = {
+            "penalty": best[1],
+            "cv_rmse": round(best[0] ** 0.5, 1),
+            "prior_rmse": round(prior_err**0.5, 1),
+            "n": len(rows),
+        }
+        print(
+            f"{dim:<11} n={len(rows)}  penalty={best[1]:<5} CV RMSE {best[0] ** 0.5:5.1f}  (prior weights: {prior_err**0.5:5.1f})"
+        )
+    out = {
+        "_about": "Fitted by scripts/train_weights.py on the train split of assets/corpus/replies.jsonl; "
+        "see prior_weights.json for the hand-set starting point.",
+        "_fit": report,
+        **fitted,
+    }
     WEIGHTS_PATH.write_text(json.dumps(out, indent=2) + "\n")
     load_weights.cache_clear()
     refit = Scorer()
     for dim in DIMENSIONS:
         pred = [refit.score(it.reply, it.context).dimension(dim).score for it in train]
         human = [it.labels[dim] for it in train]
-        print(f"{dim:<11} train Spearman {spearman(pred, human):.3f}  "
-              f"QW kappa {quadratic_kappa([to_label(p) for p in pred], human):.3f}")
+        print(
+            f"{dim:<11} train Spearman {spearman(pred, human):.3f}  "
+            f"QW kappa {quadratic_kappa([to_label(p) for p in pred], human):.3f}"
+        )
     print(f"wrote {WEIGHTS_PATH}")
 
 

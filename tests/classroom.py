@@ -1,4 +1,5 @@
 """Helpers for the classroom-data tests: real calls played through CallSession into a Store."""
+
 from __future__ import annotations
 
 import hashlib
@@ -12,8 +13,16 @@ BREACH = "Your balance is $1,240 for the MRI on your knee. Pay it today with you
 TABLES = ("trainees", "trainee_aliases", "sessions", "turns", "score_blockers", "annotations")
 
 
-def play(store: Store, library, name: str, scenario_id: str = "surprise-deductible", seed: int = 1,
-         replies: int = 8, breach: bool = False, finish: bool = True) -> str:
+def play(
+    store: Store,
+    library,
+    name: str,
+    scenario_id: str = "surprise-deductible",
+    seed: int = 1,
+    replies: int = 8,
+    breach: bool = False,
+    finish: bool = True,
+) -> str:
     """Play a call for the trainee (model answers; a compliance breach first if breach); returns its id.
 
     finish=False leaves the call active after `replies` replies, as if the app were still running."""

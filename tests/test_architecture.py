@@ -1,4 +1,5 @@
 """The core never imports Qt: only trainer/ui/ may."""
+
 import ast
 from pathlib import Path
 
@@ -75,6 +76,9 @@ def test_no_module_imports_itself_through_others():
 
 
 def test_no_module_is_over_400_lines():
-    long = {str(p.relative_to(TRAINER)): n for p in TRAINER.rglob("*.py")
-            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400}
+    long = {
+        str(p.relative_to(TRAINER)): n
+        for p in TRAINER.rglob("*.py")
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400
+    }
     assert long == {}

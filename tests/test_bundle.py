@@ -1,6 +1,7 @@
 """Kiosk bundles: export, and import that only adds (by UUID); bad files are refused and change nothing.
 
 The hostile cases (forged records, out-of-range values, bombs) are in test_bundle_hostile.py."""
+
 import hashlib
 import json
 import sqlite3
@@ -29,8 +30,7 @@ def reseal(path, sql="", **manifest_changes):
     con.create_function("unpack_detail", 1, unpack)
     con.executescript(sql)
     tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    manifest["counts"] = {t: con.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in bundle.COLUMNS
-                          if t in tables}
+    manifest["counts"] = {t: con.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in bundle.COLUMNS if t in tables}
     con.commit()
     con.close()
     data = tmp.read_bytes()
@@ -91,7 +91,8 @@ def test_bundles_from_two_kiosks_merge_and_a_second_import_changes_nothing(kiosk
     assert report.committed and not report.rejected
     t = report.totals()
     assert t["sessions"].new == 4 and t["turns"].new == 4 * 0 + sum(
-        k.db.execute("SELECT COUNT(*) FROM turns").fetchone()[0] for k in (a, b))
+        k.db.execute("SELECT COUNT(*) FROM turns").fetchone()[0] for k in (a, b)
+    )
     assert t["trainees"].new == 4 and sum(c.conflicts for c in t.values()) == 0
     # "Dana Lee" on room A and "dana lee" on room B have two ids: two trainees, listed for the supervisor
     danas = supervisor.db.execute("SELECT id FROM trainees WHERE name = 'Dana Lee' COLLATE NOCASE").fetchall()
@@ -145,10 +146,13 @@ def test_conflicts_are_reported_and_the_copy_here_is_kept(kiosks, supervisor):
     a, _, usb = kiosks
     import_bundles(supervisor, [export_bundle(a, usb).path])
     turn = a.db.execute("SELECT id, reply FROM turns ORDER BY id LIMIT 1").fetchone()
-    tampered = reseal(export_bundle(a, usb).path, f"""
+    tampered = reseal(
+        export_bundle(a, usb).path,
+        f"""
         UPDATE turns SET reply = 'something else' WHERE id = '{turn[0]}';
         UPDATE sessions SET scenario_hash = 'another file' WHERE id = (SELECT id FROM sessions ORDER BY id LIMIT 1);
-        UPDATE trainees SET name = 'Someone Else' WHERE name = 'Eli Cruz';""")
+        UPDATE trainees SET name = 'Someone Else' WHERE name = 'Eli Cruz';""",
+    )
     report = import_bundles(supervisor, [tampered])
     t = report.totals()
     assert t["turns"].conflicts == 1 and t["sessions"].conflicts == 1 and t["trainees"].conflicts == 1
@@ -163,8 +167,9 @@ def test_supervisor_notes_in_a_bundle_are_counted_not_imported(kiosks, superviso
     import_bundles(supervisor, [export_bundle(a, usb).path])
     sid = supervisor.db.execute("SELECT id FROM sessions ORDER BY id LIMIT 1").fetchone()[0]
     turn = supervisor.turns(sid)[0].id
-    note = supervisor.add_annotation(sid, "Ms Ortiz", "override", "Fine in context", turn_id=turn,
-                                     dimension="compliance", value=90)
+    note = supervisor.add_annotation(
+        sid, "Ms Ortiz", "override", "Fine in context", turn_id=turn, dimension="compliance", value=90
+    )
     out = tmp_path / "from-supervisor"
     out.mkdir()
     from_supervisor = export_bundle(supervisor, out).path
@@ -188,6 +193,7 @@ def test_export_can_be_limited_to_recent_calls_or_to_this_kiosk(kiosks, supervis
 
 
 # ------------------------------------------------------------------ bad files
+
 
 def corrupt(path):
     data = bytearray(path.read_bytes())
@@ -241,12 +247,21 @@ def orphan_turns(path):
     reseal(path, "DELETE FROM sessions WHERE id = (SELECT session_id FROM turns LIMIT 1);")
 
 
-@pytest.mark.parametrize("damage, words", [
-    (corrupt, "damaged"), (truncate, "damaged or incomplete"), (foreign_text, "not a trainer bundle"),
-    (foreign_database, "not a bundle"), (foreign_zip, "not a trainer bundle"), (newer_schema, "newer version"),
-    (newer_format, "newer version"), (wrong_checksum, "checksum"), (missing_table, "no annotations table"),
-    (orphan_turns, "inconsistent"),
-])
+@pytest.mark.parametrize(
+    "damage, words",
+    [
+        (corrupt, "damaged"),
+        (truncate, "damaged or incomplete"),
+        (foreign_text, "not a trainer bundle"),
+        (foreign_database, "not a bundle"),
+        (foreign_zip, "not a trainer bundle"),
+        (newer_schema, "newer version"),
+        (newer_format, "newer version"),
+        (wrong_checksum, "checksum"),
+        (missing_table, "no annotations table"),
+        (orphan_turns, "inconsistent"),
+    ],
+)
 def test_a_bad_file_is_refused_with_a_clear_message_and_nothing_changes(kiosks, supervisor, damage, words):
     a, b, usb = kiosks
     import_bundles(supervisor, [export_bundle(b, usb).path])
@@ -323,8 +338,10 @@ def test_a_big_import_finds_turns_already_here_without_its_dropped_index(kiosks,
     before = fingerprint(supervisor)
     tampered = reseal(export_bundle(a, usb).path, "UPDATE turns SET reply = 'changed' WHERE idx = 0")
     report = import_bundles(supervisor, [tampered, second])  # bulk again: as many turns coming as here
-    assert report.committed and report.totals()["turns"].conflicts == a.db.execute(
-        "SELECT COUNT(*) FROM turns WHERE idx = 0").fetchone()[0]
+    assert (
+        report.committed
+        and report.totals()["turns"].conflicts == a.db.execute("SELECT COUNT(*) FROM turns WHERE idx = 0").fetchone()[0]
+    )
     assert fingerprint(supervisor) == before
     assert supervisor.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
@@ -332,12 +349,14 @@ def test_a_big_import_finds_turns_already_here_without_its_dropped_index(kiosks,
 def test_a_turn_is_known_by_its_place_in_the_call(kiosks, supervisor):
     a, _, usb = kiosks
     import_bundles(supervisor, [export_bundle(a, usb).path])
-    sid, idx, old_id = supervisor.db.execute("SELECT session_id, idx, id FROM turns ORDER BY session_id, idx "
-                                             "LIMIT 1").fetchone()
+    sid, idx, old_id = supervisor.db.execute("SELECT session_id, idx, id FROM turns ORDER BY session_id, idx LIMIT 1").fetchone()
     other = "00000000-0000-4000-8000-000000000001"
-    clash = reseal(export_bundle(a, usb).path, f"""
+    clash = reseal(
+        export_bundle(a, usb).path,
+        f"""
         UPDATE score_blockers SET turn_id = '{other}' WHERE turn_id = '{old_id}';
-        UPDATE turns SET id = '{other}' WHERE id = '{old_id}';""")
+        UPDATE turns SET id = '{other}' WHERE id = '{old_id}';""",
+    )
     before = fingerprint(supervisor)
     report = import_bundles(supervisor, [clash])
     assert report.committed
@@ -350,7 +369,9 @@ def test_a_turn_is_known_by_its_place_in_the_call(kiosks, supervisor):
 
 def format_1(path):
     """The bundle as the app wrote it before turns and scores were one table (format 1, schema 2)."""
-    return reseal(path, """
+    return reseal(
+        path,
+        """
         CREATE TABLE old_turns (id TEXT PRIMARY KEY, session_id TEXT NOT NULL, idx INTEGER NOT NULL,
             attempt INTEGER NOT NULL, patient_node TEXT NOT NULL, patient_line_id TEXT NOT NULL,
             patient_text TEXT NOT NULL, reply TEXT NOT NULL, created_at TEXT NOT NULL);
@@ -362,7 +383,10 @@ def format_1(path):
         INSERT INTO scores SELECT id, rubric_version, empathy, clarity, compliance, overall, blocked,
             unpack_detail(detail) FROM turns;
         DROP TABLE turns;
-        ALTER TABLE old_turns RENAME TO turns;""", format_version=1, schema_version=2)
+        ALTER TABLE old_turns RENAME TO turns;""",
+        format_version=1,
+        schema_version=2,
+    )
 
 
 def test_a_bundle_from_an_older_version_is_upgraded_as_it_is_read(kiosks, supervisor, tmp_path):

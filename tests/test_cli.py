@@ -8,28 +8,41 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(*args, stdin="", env=None):
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], input=stdin, capture_output=True,
-                          text=True, timeout=120, env=env or os.environ.copy(), cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env or os.environ.copy(),
+        cwd=ROOT,
+    )
 
 
 def test_practice_plays_a_call_in_the_terminal_and_stores_it(tmp_path):
-    replies = "\n".join([
-        "Hello, this is Jordan Lee. Am I speaking with Marcus? Can you confirm your date of birth?",
-        "Thank you. This is an attempt to collect a debt, and any information obtained will be used for that purpose.",
-        "",
-        "You have every right to dispute it. I'll mark the account as disputed and pause all collection, "
-        "and mail you written verification of the debt.",
-        "That sounds scary after a visit like that. The insurer denied it as out of network, but for an emergency "
-        "your plan has to pay at in-network rates. I'll send it back to the hospital today to resubmit.",
-        "That sounds really stressful. What would help you most right now? We will not report anything while "
-        "the dispute is open, and the bureaus don't list medical collections under $500.",
-    ]) + "\n"
+    replies = (
+        "\n".join(
+            [
+                "Hello, this is Jordan Lee. Am I speaking with Marcus? Can you confirm your date of birth?",
+                "Thank you. This is an attempt to collect a debt, and any information obtained will be used for that purpose.",
+                "",
+                "You have every right to dispute it. I'll mark the account as disputed and pause all collection, "
+                "and mail you written verification of the debt.",
+                "That sounds scary after a visit like that. The insurer denied it as out of network, but for an emergency "
+                "your plan has to pay at in-network rates. I'll send it back to the hospital today to resubmit.",
+                "That sounds really stressful. What would help you most right now? We will not report anything while "
+                "the dispute is open, and the bureaus don't list medical collections under $500.",
+            ]
+        )
+        + "\n"
+    )
     out = run("--data-dir", str(tmp_path), "practice", "collector-dispute", "--seed", "2", "--name", "Ana", stdin=replies)
     assert out.returncode == 0, out.stderr
     assert "PATIENT:" in out.stdout and "empathy" in out.stdout
     assert "empty reply is not sent" in out.stdout
     assert "Call over: resolved" in out.stdout
     import sqlite3
+
     con = sqlite3.connect(tmp_path / "trainer.db")
     assert con.execute("SELECT COUNT(*) FROM turns").fetchone()[0] == 5
     assert con.execute("SELECT status FROM sessions").fetchone()[0] == "completed"
@@ -56,8 +69,14 @@ def test_data_dir_can_come_from_the_environment(tmp_path):
 
 
 def test_score_prints_scores_and_reasons():
-    out = run("score", "I'm so sorry, that sounds stressful. Let's look at it together.",
-              "--patient-line", "I'm so upset about this bill!", "--state", "identity_verified=true")
+    out = run(
+        "score",
+        "I'm so sorry, that sounds stressful. Let's look at it together.",
+        "--patient-line",
+        "I'm so upset about this bill!",
+        "--state",
+        "identity_verified=true",
+    )
     assert out.returncode == 0
     assert "empathy" in out.stdout and "names or validates" in out.stdout
 
@@ -88,24 +107,44 @@ def test_no_display_gives_one_clear_line(tmp_path):
 
 
 def test_practice_commands_are_never_sent_to_the_patient(tmp_path):
-    out = run("--data-dir", str(tmp_path), "practice", "surprise-deductible", "--seed", "1", "--name", "Ana",
-              stdin="/help\n/nonsense\n/hangup\n")
+    out = run(
+        "--data-dir",
+        str(tmp_path),
+        "practice",
+        "surprise-deductible",
+        "--seed",
+        "1",
+        "--name",
+        "Ana",
+        stdin="/help\n/nonsense\n/hangup\n",
+    )
     assert out.returncode == 0, out.stderr
     assert "/hangup ends the call" in out.stdout and "unknown command '/nonsense'" in out.stdout
     assert "Call over: you hung up  (0 replies)" in out.stdout
     import sqlite3
+
     assert sqlite3.connect(tmp_path / "trainer.db").execute("SELECT COUNT(*) FROM turns").fetchone()[0] == 0
 
 
 def test_one_reply_is_one_reply():
     from trainer.console import replies
+
     assert (replies(0), replies(1), replies(2)) == ("0 replies", "1 reply", "2 replies")
 
 
 def test_practice_shows_the_patient_card_the_reasons_and_answers_hint_and_retry(tmp_path):
-    replies = "\n".join(["/hint", "Calm down. You should have read your policy.", "/retry",
-                         "Hi, I'm Sam in billing. I'm sorry this was a surprise. Can I have your full name and date of birth?",
-                         "/hangup"]) + "\n"
+    replies = (
+        "\n".join(
+            [
+                "/hint",
+                "Calm down. You should have read your policy.",
+                "/retry",
+                "Hi, I'm Sam in billing. I'm sorry this was a surprise. Can I have your full name and date of birth?",
+                "/hangup",
+            ]
+        )
+        + "\n"
+    )
     out = run("--data-dir", str(tmp_path), "practice", "surprise-deductible", "--seed", "1", "--name", "Ana", stdin=replies)
     assert out.returncode == 0, out.stderr
     assert "Your goals on this call:" in out.stdout and "Account:" in out.stdout  # the patient card
@@ -113,14 +152,16 @@ def test_practice_shows_the_patient_card_the_reasons_and_answers_hint_and_retry(
     assert "blames the patient" in out.stdout  # the reasons behind a score, not only the "try" line
     assert "Answer that line again" in out.stdout  # /retry
     import sqlite3
+
     rows = sqlite3.connect(tmp_path / "trainer.db").execute("SELECT idx, attempt FROM turns ORDER BY rowid").fetchall()
     assert rows == [(0, 1), (0, 2)]
 
 
 def test_practice_wraps_long_lines_at_word_boundaries(tmp_path):
     env = dict(os.environ, COLUMNS="50")
-    out = run("--data-dir", str(tmp_path), "practice", "surprise-deductible", "--seed", "1", "--name", "Ana",
-              stdin="/hangup\n", env=env)
+    out = run(
+        "--data-dir", str(tmp_path), "practice", "surprise-deductible", "--seed", "1", "--name", "Ana", stdin="/hangup\n", env=env
+    )
     lines = out.stdout.splitlines()
     assert max(len(x) for x in lines if not x.startswith("=")) <= 50
     words = set(out.stdout.split())
@@ -129,11 +170,26 @@ def test_practice_wraps_long_lines_at_word_boundaries(tmp_path):
 
 
 def test_invalid_utf8_on_stdin_is_stored_with_a_marker_not_a_crash(tmp_path):
-    proc = subprocess.run([sys.executable, str(ROOT / "main.py"), "--data-dir", str(tmp_path), "practice",
-                           "surprise-deductible", "--seed", "1", "--name", "Ana"],
-                          input=b"Hello \xff\xfe there, can I have your date of birth?\n/hangup\n",
-                          capture_output=True, timeout=120, cwd=ROOT)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "main.py"),
+            "--data-dir",
+            str(tmp_path),
+            "practice",
+            "surprise-deductible",
+            "--seed",
+            "1",
+            "--name",
+            "Ana",
+        ],
+        input=b"Hello \xff\xfe there, can I have your date of birth?\n/hangup\n",
+        capture_output=True,
+        timeout=120,
+        cwd=ROOT,
+    )
     assert proc.returncode == 0, proc.stderr
     import sqlite3
+
     [(reply,)] = sqlite3.connect(tmp_path / "trainer.db").execute("SELECT reply FROM turns").fetchall()
     assert reply.startswith("Hello \ufffd") and "date of birth" in reply

@@ -1,4 +1,5 @@
 """The headless data commands: export-bundle, import-bundle, report-csv, class-summary, report-card, xapi-*."""
+
 import argparse
 import json
 import subprocess
@@ -86,8 +87,23 @@ def test_xapi_export_to_a_file_and_to_an_lrs_then_flush_later(kiosk_dir, tmp_pat
     assert run("--data-dir", kiosk_dir, "xapi-export", tmp_path / "s.json", "--no-turns") == 0
     assert len(json.loads((tmp_path / "s.json").read_text())) == 4
     offline = free_port_url()
-    assert run("--data-dir", kiosk_dir, "xapi-export", tmp_path / "s.json", "--post", offline, "--user", USER,
-               "--password", PASSWORD, "--retries", "0") == 1
+    assert (
+        run(
+            "--data-dir",
+            kiosk_dir,
+            "xapi-export",
+            tmp_path / "s.json",
+            "--post",
+            offline,
+            "--user",
+            USER,
+            "--password",
+            PASSWORD,
+            "--retries",
+            "0",
+        )
+        == 1
+    )
     captured = capsys.readouterr()
     assert "Queued 2 session(s)" in captured.out and "could not be reached" in captured.err
     assert list((kiosk_dir / "xapi-outbox").glob("*.json"))
@@ -114,21 +130,38 @@ def test_the_commands_plug_into_the_main_parser(kiosk_dir, capsys):
 
 
 def test_it_runs_from_main_py_with_exit_codes(tmp_path):
-    out = subprocess.run([sys.executable, str(ROOT / "main.py"), "--data-dir", str(tmp_path), "import-bundle",
-                          str(tmp_path / "missing.trainer-bundle")], capture_output=True, text=True, cwd=ROOT,
-                         timeout=120)
+    out = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "main.py"),
+            "--data-dir",
+            str(tmp_path),
+            "import-bundle",
+            str(tmp_path / "missing.trainer-bundle"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert out.returncode == 1 and "missing.trainer-bundle: no such file" in out.stdout
 
 
 def test_data_commands_need_the_supervisor_pin_once_one_is_set(kiosk_dir, tmp_path, capsys, monkeypatch):
     from trainer.store.pins import change_supervisor_pin
     from trainer.store.store import Store
+
     store = Store(kiosk_dir / "trainer.db")
     change_supervisor_pin(store, None, "2468")
     store.close()
     monkeypatch.delenv("BILLING_TRAINER_PIN", raising=False)
-    for command in (["report-csv", str(tmp_path / "csv")], ["class-summary"], ["export-bundle", str(tmp_path)],
-                    ["xapi-export", str(tmp_path / "x.json")], ["report-card", "Dana Lee", str(tmp_path)]):
+    for command in (
+        ["report-csv", str(tmp_path / "csv")],
+        ["class-summary"],
+        ["export-bundle", str(tmp_path)],
+        ["xapi-export", str(tmp_path / "x.json")],
+        ["report-card", "Dana Lee", str(tmp_path)],
+    ):
         assert run("--data-dir", kiosk_dir, *command) == 2, command
         assert "supervisor PIN is set" in capsys.readouterr().err
     monkeypatch.setenv("BILLING_TRAINER_PIN", "1111")
@@ -143,6 +176,7 @@ def test_data_commands_need_the_supervisor_pin_once_one_is_set(kiosk_dir, tmp_pa
 
 def test_a_supervisor_overrides_a_score_or_lifts_a_blocker_from_the_terminal(kiosk_dir, capsys):
     from trainer.store.store import Store
+
     store = Store(kiosk_dir / "trainer.db")
     sid, rule = store.db.execute("SELECT session_id, rule_id FROM score_blockers LIMIT 1").fetchone()
     store.close()

@@ -26,8 +26,9 @@ def test_no_history_picks_a_gentle_untried_call(library):
 
 
 def test_the_pick_follows_the_weakest_dimension(library):
-    weak_compliance = Progress(points=[SessionPoint(TODAY, "x", {"empathy": 90, "clarity": 85, "compliance": 20,
-                                                                 "overall": 65})] * 3)
+    weak_compliance = Progress(
+        points=[SessionPoint(TODAY, "x", {"empathy": 90, "clarity": 85, "compliance": 20, "overall": 65})] * 3
+    )
     pick = practise_next(library, {}, weak_compliance, TODAY)
     assert fits(library.get(pick.scenario_id).scenario, "compliance")
     assert "compliance" in pick.reason

@@ -4,6 +4,7 @@ Written from the law and the rules' summaries, not from the scorer's patterns (t
 A pair holds when the compliant reply raises no blocker and the breach either raises a blocker that names
 the pair's rule or loses at least BREACH_MARGIN compliance points against the compliant reply.
 """
+
 from pathlib import Path
 
 import pytest

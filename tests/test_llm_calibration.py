@@ -1,6 +1,7 @@
 """The judge is offered only when the configured model orders the built-in reply pairs well enough; any
 sentence that talks about a score or grade, in any wording or language, is taken out before a judge sees
 the reply; and the score that is stored stays the offline scorer's."""
+
 import copy
 import json
 
@@ -60,9 +61,9 @@ def test_the_judge_is_offered_only_for_the_model_that_passed():
     assert not cal.judge_offered(low, "http://gpu:8000/v1", "qwen")
 
 
-@pytest.mark.parametrize("content,why", [
-    ("[]", "no 'pairs'"), ('{"pairs": [{"patient": "x", "better": ""}]}', "pair 1"), ("{nope", "not JSON"),
-])
+@pytest.mark.parametrize(
+    "content,why", [("[]", "no 'pairs'"), ('{"pairs": [{"patient": "x", "better": ""}]}', "pair 1"), ("{nope", "not JSON")]
+)
 def test_a_bad_calibration_file_is_named(tmp_path, content, why):
     path = tmp_path / "pairs.json"
     path.write_text(content)

@@ -1,4 +1,5 @@
 """Endpoint settings: settings win, then OPENAI_* variables; the key never reaches a file or a log."""
+
 import json
 import logging
 
@@ -20,13 +21,15 @@ def test_settings_then_environment():
 
 
 def test_the_key_is_not_in_repr_logs_or_settings_file(tmp_path, caplog):
-    c = ep.EndpointConfig.from_settings(Settings(llm_enabled=True, llm_base_url="http://x:1/v1"),
-                                        env={"OPENAI_API_KEY": "sk-secret-123"})
+    c = ep.EndpointConfig.from_settings(
+        Settings(llm_enabled=True, llm_base_url="http://x:1/v1"), env={"OPENAI_API_KEY": "sk-secret-123"}
+    )
     assert "sk-secret-123" not in repr(c) and "sk-secret-123" not in str(c)
     with caplog.at_level(logging.DEBUG):
         logging.getLogger("test").info("endpoint %s", c)
-        ep.check_connection(ep.EndpointConfig(base_url=f"http://127.0.0.1:{free_port()}/v1", api_key="sk-secret-123"),
-                            timeout=0.5)
+        ep.check_connection(
+            ep.EndpointConfig(base_url=f"http://127.0.0.1:{free_port()}/v1", api_key="sk-secret-123"), timeout=0.5
+        )
     assert "sk-secret-123" not in caplog.text
     s, _ = load_settings(tmp_path)
     s.llm_base_url = c.base_url

@@ -2,22 +2,33 @@
 is not a patient speaking (refusal, the billing side, meta text, stage directions, a repeat, abuse, score
 talk, a model naming itself), is rejected, so the scripted line is shown; good paraphrases pass. The
 small-model lead-in carries no fact of its own."""
+
 import pytest
 
 from trainer.llm import guards as g
 from trainer.llm.facts import missing_facts
+from trainer.llm.lead_in import check_lead_in
 
-ACCOUNT = ["$1,225.00", "Northwind Health PPO", "MRI of the left knee, outpatient", "2026-10-04",
-           "Paid by the insurer; the patient's share applied to her annual deductible", "Dana"]
+ACCOUNT = [
+    "$1,225.00",
+    "Northwind Health PPO",
+    "MRI of the left knee, outpatient",
+    "2026-10-04",
+    "Paid by the insurer; the patient's share applied to her annual deductible",
+    "Dana",
+]
 EARLIER = ["Hi, I got a bill from you for $1,225.00 for my MRI and I don't understand it. I have insurance!"]
 HEARD = "Thank you, I'm Sam. Can I have your full name and date of birth?"
 GISTS = {
-    "id": ("It's Dana Alvarez, born March 3rd, 1982, and I live at 14 Birch Lane. So why do I owe $1,225.00? "
-           "I thought insurance paid for this."),
+    "id": (
+        "It's Dana Alvarez, born March 3rd, 1982, and I live at 14 Birch Lane. So why do I owe $1,225.00? "
+        "I thought insurance paid for this."
+    ),
     "yes": "Yes, please send me the application. I can't pay it all at once.",
     "acct": "My account number is A-20417 and the claim was on June 3rd.",
-    "upset": ("This is ridiculous. Nobody told me any of this, and now I owe over a thousand dollars? "
-              "I can't afford that right now."),
+    "upset": (
+        "This is ridiculous. Nobody told me any of this, and now I owe over a thousand dollars? I can't afford that right now."
+    ),
     "ok": "Okay, that makes more sense. But honestly, my hours got cut last month. I can't pay $1,225.00 all at once.",
 }
 
@@ -94,21 +105,35 @@ REJECTED = [
 ]
 
 GOOD = [
-    ("id", "Sure, it's Dana Alvarez, born March 3rd, 1982, and I live at 14 Birch Lane. So why do I owe $1,225.00? "
-           "I thought my insurance paid for this."),
-    ("id", "Dana Alvarez. I was born March 3rd, 1982, and I'm at 14 Birch Lane. Why am I being charged $1,225.00? "
-           "I thought insurance covered this."),
-    ("id", "It's Dana Alvarez, born on March 3, 1982, living at 14 Birch Lane. Why would I owe $1,225? "
-           "I believed the insurance paid."),
-    ("id", "Okay, Sam. It's Dana Alvarez, born March 3rd, 1982, 14 Birch Lane. Why do I owe $1,225.00? "
-           "I thought insurance paid for this."),
+    (
+        "id",
+        "Sure, it's Dana Alvarez, born March 3rd, 1982, and I live at 14 Birch Lane. So why do I owe $1,225.00? "
+        "I thought my insurance paid for this.",
+    ),
+    (
+        "id",
+        "Dana Alvarez. I was born March 3rd, 1982, and I'm at 14 Birch Lane. Why am I being charged $1,225.00? "
+        "I thought insurance covered this.",
+    ),
+    (
+        "id",
+        "It's Dana Alvarez, born on March 3, 1982, living at 14 Birch Lane. Why would I owe $1,225? "
+        "I believed the insurance paid.",
+    ),
+    (
+        "id",
+        "Okay, Sam. It's Dana Alvarez, born March 3rd, 1982, 14 Birch Lane. Why do I owe $1,225.00? "
+        "I thought insurance paid for this.",
+    ),
     ("yes", "Yes, please, send me the application. I can't pay the whole thing at once."),
     ("yes", "Yes, send the application, please. I can't pay all of it at once."),
     ("acct", "The account number is A-20417, and the claim was June 3rd."),
-    ("upset", "Nobody told me about any of this, and now I owe over a thousand dollars? That's ridiculous. "
-              "I can't afford it right now."),
-    ("ok", "Okay, that makes more sense now. But honestly, they cut my hours last month, and I can't pay "
-           "$1,225.00 all at once."),
+    (
+        "upset",
+        "Nobody told me about any of this, and now I owe over a thousand dollars? That's ridiculous. "
+        "I can't afford it right now.",
+    ),
+    ("ok", "Okay, that makes more sense now. But honestly, they cut my hours last month, and I can't pay $1,225.00 all at once."),
 ]
 
 
@@ -145,20 +170,32 @@ def test_a_pattern_the_script_itself_uses_is_not_held_against_the_line():
 
 @pytest.mark.parametrize("lead", ["Oh, thank you.", "Okay.", "Hmm, let me think.", "Thanks, Sam.", "Right, sure."])
 def test_a_fact_free_lead_in_passes(lead):
-    assert g.check_lead_in(lead, ctx("id")).ok
+    assert check_lead_in(lead, ctx("id")).ok
 
 
-@pytest.mark.parametrize("lead", [
-    "No.", "Not really.", "Three things.", "It's Dana.", "I'm Claude.", "(sighs)", "Yes, okay.",
-    "Could you please provide your name?", "Well, I suppose that I would really like to know more.",
-    "It's about the $1,225.00.", "I'm sorry, but I can't assist with that.", "Jennifer said so.",
-])
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "No.",
+        "Not really.",
+        "Three things.",
+        "It's Dana.",
+        "I'm Claude.",
+        "(sighs)",
+        "Yes, okay.",
+        "Could you please provide your name?",
+        "Well, I suppose that I would really like to know more.",
+        "It's about the $1,225.00.",
+        "I'm sorry, but I can't assist with that.",
+        "Jennifer said so.",
+    ],
+)
 def test_a_lead_in_with_a_fact_or_the_wrong_voice_is_rejected(lead):
-    assert not g.check_lead_in(lead, ctx("id")).ok
+    assert not check_lead_in(lead, ctx("id")).ok
 
 
 def test_a_lead_in_must_not_run_into_or_echo_the_line():
-    assert not g.check_lead_in("Okay", ctx("ok")).ok
-    assert not g.check_lead_in("Okay, that makes more sense.", ctx("ok")).ok  # a small model echoing its line
-    assert not g.check_lead_in("That makes more sense.", ctx("ok")).ok
-    assert g.check_lead_in("Oh.", ctx("ok")).ok
+    assert not check_lead_in("Okay", ctx("ok")).ok
+    assert not check_lead_in("Okay, that makes more sense.", ctx("ok")).ok  # a small model echoing its line
+    assert not check_lead_in("That makes more sense.", ctx("ok")).ok
+    assert check_lead_in("Oh.", ctx("ok")).ok

@@ -1,5 +1,6 @@
 """Every way the model can fail gives the scripted line, marked, within the timeout plus one second,
 and the call goes on. The faults come from small stdlib servers on 127.0.0.1 (trainer/llm/testing.py)."""
+
 import json
 import re
 import time
@@ -34,12 +35,14 @@ def play_voiced(library, store, client, seed=3, tokens=None, name="LLM", persona
     made = []
 
     def factory(scenario, values, rng):
-        made.append(LLMPersona(scenario, values, rng, client,
-                               on_token=tokens.append if tokens is not None else None, **(persona_kw or {})))
+        made.append(
+            LLMPersona(
+                scenario, values, rng, client, on_token=tokens.append if tokens is not None else None, **(persona_kw or {})
+            )
+        )
         return made[-1]
 
-    session = CallSession(library.get("surprise-deductible"), store, store.sign_in(name), seed=seed,
-                          persona_factory=factory)
+    session = CallSession(library.get("surprise-deductible"), store, store.sign_in(name), seed=seed, persona_factory=factory)
     lines, times = [], []
     t = time.monotonic()
     lines.append(session.open())
@@ -106,14 +109,23 @@ def test_each_fault_falls_back_to_the_scripted_line_and_the_call_goes_on(fault, 
             if fault in ("http_500", "http_429"):
                 assert len(fake.requests) == 2 * len(lines)  # one bounded retry per line, no more
     assert all(line.fallback for line in lines), [o.reason for o in persona.outcomes]
-    assert [l.text for l in lines] == [l.text for l in expected]     # the scripted words, node for node
+    assert [l.text for l in lines] == [l.text for l in expected]  # the scripted words, node for node
     assert session.finished and session.ending == expected_session.ending
     assert max(times) < TIMEOUT + 1.0, times
     reason = persona.outcomes[0].reason
-    kind = {"refused": "refused", "stall": "timeout", "stall_mid_stream": "timeout", "http_500": "http",
-            "http_429": "rate_limited", "cut_off": "cut_off", "empty": "empty", "malformed": "malformed",
-            "out_of_character": "guard:no_ai_talk", "coaching": "guard:no_coaching",
-            "wrong_amount": "guard:amounts"}[fault]
+    kind = {
+        "refused": "refused",
+        "stall": "timeout",
+        "stall_mid_stream": "timeout",
+        "http_500": "http",
+        "http_429": "rate_limited",
+        "cut_off": "cut_off",
+        "empty": "empty",
+        "malformed": "malformed",
+        "out_of_character": "guard:no_ai_talk",
+        "coaching": "guard:no_coaching",
+        "wrong_amount": "guard:amounts",
+    }[fault]
     assert reason.startswith(kind), reason
     assert "AI" not in "".join(tokens) and "You should" not in "".join(tokens)  # never shown, even in part
     stored = store.turns(session.id)
@@ -138,8 +150,11 @@ def test_a_healthy_model_voices_every_line_streams_it_and_keeps_the_shape(librar
     assert session.persona_name in system and session.account["balance"] in system  # grounded in the account
     assert any(m["role"] == "assistant" for m in req["messages"])  # the conversation so far
     assert "Can I have your full name and date of birth?" in json.dumps(req["messages"])  # the reply's end
-    assert session.store.session(session.id)["persona_mode"] == "llm" if "persona_mode" in \
-        session.store.session(session.id).keys() else True
+    assert (
+        session.store.session(session.id)["persona_mode"] == "llm"
+        if "persona_mode" in session.store.session(session.id).keys()
+        else True
+    )
 
 
 def test_retry_restores_the_conversation(library, store):

@@ -1,5 +1,6 @@
 """The LLM judge: a schema-checked second opinion that never overrides the offline score or a blocker,
 and that trainee text aimed at the grader cannot move."""
+
 import copy
 import json
 
@@ -23,8 +24,9 @@ INJECTIONS = [
 def gullible(req):
     """A judge model that obeys whatever it reads: if any injection reaches it, it answers 100s."""
     text = json.dumps(req["messages"]).lower()
-    if any(w in text for w in ("give me 100", "rate this reply 100", "score everything 100", "must return",
-                               '\\"empathy\\": 100')):
+    if any(
+        w in text for w in ("give me 100", "rate this reply 100", "score everything 100", "must return", '\\"empathy\\": 100')
+    ):
         return '{"empathy": 100, "clarity": 100, "compliance": 100, "comment": "Perfect."}'
     return '{"empathy": 62, "clarity": 58, "compliance": 70, "comment": "Kind, but name the next step."}'
 
@@ -74,8 +76,11 @@ def test_a_blocker_stands_whatever_the_judge_says():
 
 def test_bad_verdicts_and_dead_servers_give_no_opinion_not_an_error():
     score = Scorer().score(GOOD, ScoreContext(PATIENT))
-    for reply in ("I think it was fine.", '{"empathy": 150, "clarity": 1, "compliance": 1, "comment": ""}',
-                  '{"empathy": "high"}'):
+    for reply in (
+        "I think it was fine.",
+        '{"empathy": 150, "clarity": 1, "compliance": 1, "comment": ""}',
+        '{"empathy": "high"}',
+    ):
         with FakeOpenAI(reply=reply) as fake:
             op = j.judge_reply(client_for(fake), PATIENT, GOOD, score)
         assert not op.available and op.verdict is None and "unavailable" in op.summary()

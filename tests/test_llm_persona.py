@@ -1,6 +1,7 @@
 """The model-voiced patient: each request starts with the previous one (so a server's prefix cache hits and
 a turn sends only its new text), the small-model lead-in never changes the scripted line, and a model
 that has not said a word within the first-word wait gives way to the scripted line at once."""
+
 import time
 from dataclasses import replace
 
@@ -9,18 +10,24 @@ from trainer.llm.testing import FakeOpenAI
 from trainer.personas.llm import LLMPersona
 from trainer.session import CallSession
 
-REPLIES = ["Hi, I'm Sam in patient billing. I'm sorry this bill was a surprise. Can I have your full name and "
-           "date of birth?",
-           "Thank you. The rest went to your deductible, the amount you pay each year before insurance pays.",
-           "We have a financial assistance program based on income, and we can also set up a payment plan."]
+REPLIES = [
+    "Hi, I'm Sam in patient billing. I'm sorry this bill was a surprise. Can I have your full name and date of birth?",
+    "Thank you. The rest went to your deductible, the amount you pay each year before insurance pays.",
+    "We have a financial assistance program based on income, and we can also set up a payment plan.",
+]
 
 
 def call(library, store, fake, style, **cfg):
     config = EndpointConfig(base_url=fake.base_url, model="fake-model", timeout=2.0, style=style, **cfg)
     client = LLMClient(config)
     made = []
-    session = CallSession(library.get("surprise-deductible"), store, store.sign_in("P"), seed=3,
-                          persona_factory=lambda s, v, r: made.append(LLMPersona(s, v, r, client)) or made[-1])
+    session = CallSession(
+        library.get("surprise-deductible"),
+        store,
+        store.sign_in("P"),
+        seed=3,
+        persona_factory=lambda s, v, r: made.append(LLMPersona(s, v, r, client)) or made[-1],
+    )
     lines = [session.open()]
     for reply in REPLIES:
         if session.finished:
@@ -41,8 +48,8 @@ def test_each_request_starts_with_the_previous_one_and_adds_one_short_message(li
     assert len(reqs) == len(lines) >= 3
     for before, after in zip(reqs, reqs[1:]):
         old, new = before["messages"], after["messages"]
-        assert new[:len(old)] == old  # the whole previous request is the prefix of the next
-        added = new[len(old):]
+        assert new[: len(old)] == old  # the whole previous request is the prefix of the next
+        added = new[len(old) :]
         assert [m["role"] for m in added] == ["assistant", "user"]
         assert len(added[1]["content"]) < 400  # the turn's own text only: the reply's end and the line
     assert len({r["messages"][0]["content"] for r in reqs}) == 1  # one system prompt for the whole call
@@ -59,7 +66,7 @@ def test_a_server_on_this_machine_is_sent_the_conversation_ahead(library, store)
         reqs = real_requests(fake)
     assert persona.prefetch and ahead
     # what was sent ahead is exactly the next turn's prefix
-    assert any(r["messages"] == nxt["messages"][:len(r["messages"])] for r in ahead for nxt in reqs[1:])
+    assert any(r["messages"] == nxt["messages"][: len(r["messages"])] for r in ahead for nxt in reqs[1:])
 
 
 def test_the_lead_in_goes_before_the_scripted_line_which_is_shown_as_written(library, store):
@@ -83,11 +90,15 @@ def test_a_lead_in_that_says_a_fact_gives_the_scripted_line(library, store):
 
 def test_no_first_word_in_time_shows_the_scripted_line_at_once(library, store):
     with FakeOpenAI(mode="stall", stall=5) as fake:
-        config = EndpointConfig(base_url=fake.base_url, model="fake-model", timeout=8.0, first_word_timeout=0.3,
-                                max_retries=0)
+        config = EndpointConfig(base_url=fake.base_url, model="fake-model", timeout=8.0, first_word_timeout=0.3, max_retries=0)
         client = LLMClient(config)
-        session = CallSession(library.get("surprise-deductible"), store, store.sign_in("W"), seed=3,
-                              persona_factory=lambda s, v, r: LLMPersona(s, v, r, client, prefetch=False))
+        session = CallSession(
+            library.get("surprise-deductible"),
+            store,
+            store.sign_in("W"),
+            seed=3,
+            persona_factory=lambda s, v, r: LLMPersona(s, v, r, client, prefetch=False),
+        )
         t0 = time.monotonic()
         line = session.open()
         took = time.monotonic() - t0
@@ -101,6 +112,7 @@ def test_the_style_comes_from_the_endpoint_and_the_model_size(library):
     small = LLMClient(EndpointConfig(base_url="http://127.0.0.1:9/v1", model="qwen2.5-1.5b-instruct"))
     big = LLMClient(replace(small.config, model="llama3.1:8b"))
     import random
+
     values = {k: "x" for k in loaded.scenario.variables}
     assert LLMPersona(loaded.scenario, values, random.Random(1), small).style == "lead_in"
     assert LLMPersona(loaded.scenario, values, random.Random(1), big).style == "paraphrase"

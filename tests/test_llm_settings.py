@@ -1,6 +1,7 @@
 """The model's timing and wording are settings (clamped when a file says nonsense); the judge can only be
 switched on in Settings for a server and model that passed the calibration; the style follows the
 model's size when left on automatic."""
+
 import pytest
 
 from trainer.llm.calibration import calibrated_for
@@ -16,10 +17,15 @@ def test_the_deadline_and_first_word_wait_come_from_settings_with_defaults():
     assert (cfg.timeout, cfg.first_word_timeout, cfg.style) == (6.0, 2.0, "lead_in")
 
 
-@pytest.mark.parametrize("deadline,first,style,want", [
-    (-5, 99, "weird", (2.0, 2.0, "auto")), (1e9, 0.0, "auto", (30.0, 0.5, "auto")),
-    ("8", None, None, (DEFAULT_TIMEOUT, DEFAULT_FIRST_WORD, "auto")), (float("nan"), 3, "paraphrase", (8.0, 3.0, "paraphrase")),
-])
+@pytest.mark.parametrize(
+    "deadline,first,style,want",
+    [
+        (-5, 99, "weird", (2.0, 2.0, "auto")),
+        (1e9, 0.0, "auto", (30.0, 0.5, "auto")),
+        ("8", None, None, (DEFAULT_TIMEOUT, DEFAULT_FIRST_WORD, "auto")),
+        (float("nan"), 3, "paraphrase", (8.0, 3.0, "paraphrase")),
+    ],
+)
 def test_nonsense_timing_in_a_settings_file_is_clamped(deadline, first, style, want):
     s = Settings()
     s.llm_deadline, s.llm_first_word, s.llm_style = deadline, first, style
@@ -28,16 +34,23 @@ def test_nonsense_timing_in_a_settings_file_is_clamped(deadline, first, style, w
 
 
 def test_timing_survives_a_save_and_load(tmp_path):
-    save_settings(tmp_path, Settings(llm_deadline=5.5, llm_first_word=1.5, llm_judge_accuracy=0.9,
-                                     llm_judge_calibrated_for="http://x/v1 m"))
+    save_settings(
+        tmp_path, Settings(llm_deadline=5.5, llm_first_word=1.5, llm_judge_accuracy=0.9, llm_judge_calibrated_for="http://x/v1 m")
+    )
     s, warning = load_settings(tmp_path)
     assert warning is None and (s.llm_deadline, s.llm_first_word, s.llm_judge_accuracy) == (5.5, 1.5, 0.9)
 
 
-@pytest.mark.parametrize("name,size,style", [
-    ("qwen2.5-coder-1.5b-instruct-q4_k_m", 1.5e9, "lead_in"), ("SmolLM2-135M-Instruct.Q4_1", 1.35e8, "lead_in"),
-    ("llama3.1:8b", 8e9, "paraphrase"), ("qwen2.5:3b-instruct", 3e9, "paraphrase"), ("gpt-4o-mini", None, "paraphrase"),
-])
+@pytest.mark.parametrize(
+    "name,size,style",
+    [
+        ("qwen2.5-coder-1.5b-instruct-q4_k_m", 1.5e9, "lead_in"),
+        ("SmolLM2-135M-Instruct.Q4_1", 1.35e8, "lead_in"),
+        ("llama3.1:8b", 8e9, "paraphrase"),
+        ("qwen2.5:3b-instruct", 3e9, "paraphrase"),
+        ("gpt-4o-mini", None, "paraphrase"),
+    ],
+)
 def test_auto_style_follows_the_model_size(name, size, style):
     assert model_size(name) == size and resolve_style("auto", name) == style
     assert resolve_style("paraphrase", name) == "paraphrase"
@@ -63,8 +76,13 @@ def test_the_judge_is_switched_on_only_after_a_passing_calibration(qtbot, tmp_pa
     qtbot.addWidget(dialog)
     assert not dialog.llm_judge.isEnabled() and not dialog.llm_judge.isChecked()
     assert "Not calibrated" in dialog.calibration_result.text()
-    passed = Settings(llm_base_url=url, llm_model="qwen", llm_judge=True, llm_judge_accuracy=0.87,
-                      llm_judge_calibrated_for=calibrated_for(url, "qwen"))
+    passed = Settings(
+        llm_base_url=url,
+        llm_model="qwen",
+        llm_judge=True,
+        llm_judge_accuracy=0.87,
+        llm_judge_calibrated_for=calibrated_for(url, "qwen"),
+    )
     dialog = SettingsDialog(None, passed, tmp_path)
     qtbot.addWidget(dialog)
     assert dialog.llm_judge.isEnabled() and dialog.llm_judge.isChecked() and "87%" in dialog.calibration_result.text()

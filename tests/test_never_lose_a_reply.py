@@ -1,5 +1,6 @@
 """A reply is never lost: a full disk or a lock held by another program mid-call leaves the call as it was,
 says what happened in words, keeps the reply in a recovery file, and the same reply can be sent again."""
+
 import json
 import sqlite3
 
@@ -64,6 +65,7 @@ def test_a_foreign_sqlite_file_is_refused_before_any_write(tmp_path):
 
 def test_a_damaged_text_cell_is_exported_with_a_marker_not_a_crash(library, store, tmp_path):
     from trainer.store.reports import write_csv
+
     session = started(library, store)
     session.submit(REPLY)
     session.hang_up()

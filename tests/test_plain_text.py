@@ -1,5 +1,6 @@
 """Outside text is never markup: a name, a scenario file, a bundle, a model's line or the judge's comment
 holding <b>, <a href>, <img> and <span style> is shown as typed in every widget that shows it."""
+
 from PySide6.QtGui import Qt, QTextDocument  # QtGui's Qt has mightBeRichText
 from PySide6.QtWidgets import QLabel, QTextBrowser
 
@@ -37,6 +38,7 @@ def marked_library(tmp_path):
     import re
 
     from trainer.config import BUILTIN_SCENARIOS_DIR
+
     source = (BUILTIN_SCENARIOS_DIR / "surprise-deductible.yaml").read_text(encoding="utf-8")
     source = source.replace("title: Surprise balance after the deductible", f"title: '{MARK}'")
     source = re.sub(r"situation: (.*)", lambda m: f"situation: '{MARK} {m.group(1)}'", source, count=1)
@@ -73,6 +75,7 @@ def test_markup_in_names_scenarios_model_lines_and_judge_comments_is_shown_as_ty
 
 def test_a_bundles_names_and_notes_show_as_typed_in_the_supervisor_area(qtbot, tmp_path, store, data, library):
     from classroom import play
+
     sid = play(store, library, MARK, seed=1)
     store.add_annotation(sid, MARK, "comment", f"note {MARK}")
     window = MainWindow(library, data, Settings(), store.path.parent)

@@ -1,4 +1,5 @@
 """The trainee's PDF report card, drawn offscreen."""
+
 import re
 import shutil
 import subprocess
@@ -26,9 +27,19 @@ def test_a_report_card_is_a_one_page_pdf_with_the_trainees_name(qapp, store, dan
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) is not installed")
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    for words in ("Dana Lee", "REPORT CARD", "Average score by dimension", "Overall score over time",
-                  "Recent calls", "Surprise balance after", "blocker:", "Do not reveal",
-                  "Verify identity before you name the balance.", "override: empathy 75", "Practise next"):
+    for words in (
+        "Dana Lee",
+        "REPORT CARD",
+        "Average score by dimension",
+        "Overall score over time",
+        "Recent calls",
+        "Surprise balance after",
+        "blocker:",
+        "Do not reveal",
+        "Verify identity before you name the balance.",
+        "override: empathy 75",
+        "Practise next",
+    ):
         assert words in text, words
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"^Pages:\s+1$", info, re.M) and "Report card: Dana Lee" in info

@@ -1,4 +1,5 @@
 """Reviewing a real call: transcripts parsed, personal details redacted, staff turns scored, reviews stored redacted."""
+
 import json
 import sqlite3
 
@@ -23,8 +24,7 @@ Agent Priya: Thank you, Ms. Okonkwo. Your balance is $1,210.00. We have a financ
 Caller: OK. My card is 4111 1111 1111 1111 if I need to pay. Email me at m.okonkwo@example.org or call 555-201-3344.
 Agent Priya: Please don't read card numbers to me; I'll text you our secure payment link. Your MRN is A7731234 for reference.
 """
-SECRETS = ["Priya", "Marguerite", "Okonkwo", "1962", "March 14", "88812345", "4111", "m.okonkwo", "555-201-3344",
-           "A7731234"]
+SECRETS = ["Priya", "Marguerite", "Okonkwo", "1962", "March 14", "88812345", "4111", "m.okonkwo", "555-201-3344", "A7731234"]
 
 
 def call_file(tmp_path, text=CALL, name="call.txt", encoding="utf-8"):
@@ -35,49 +35,66 @@ def call_file(tmp_path, text=CALL, name="call.txt", encoding="utf-8"):
 
 # parsing
 def test_plain_text_turns_join_continuations_and_say_what_was_left_out():
-    t = parse_transcript(b"Recorded 2 May\n[00:00:01] Agent: Hello, billing.\nHow can I help?\n"
-                         b"Patient: Well, here's the thing: the bill is wrong.\nAgent: Let me look.\n", "c.txt")
+    t = parse_transcript(
+        b"Recorded 2 May\n[00:00:01] Agent: Hello, billing.\nHow can I help?\n"
+        b"Patient: Well, here's the thing: the bill is wrong.\nAgent: Let me look.\n",
+        "c.txt",
+    )
     assert t.format == "text" and t.speakers == ["Agent", "Patient"]
     assert [(u.speaker, u.text, u.line) for u in t.turns] == [
         ("Agent", "Hello, billing. How can I help?", 2),
         ("Patient", "Well, here's the thing: the bill is wrong.", 4),  # a colon inside speech is no speaker
-        ("Agent", "Let me look.", 5)]
+        ("Agent", "Let me look.", 5),
+    ]
     assert t.notices == ["Line 1 came before the first speaker label and was left out."]
 
 
 def test_webvtt_voices_notes_entities_and_cues_that_carry_on():
-    vtt = ("WEBVTT\n\nNOTE recorded on the billing line\n\n1\n00:00:01.000 --> 00:00:03.000\n"
-           "<v Agent>Hello, <i>this</i> is billing.</v>\n\n00:00:03.000 --> 00:00:05.000\n"
-           "<v.loud Patient>I can&apos;t pay &amp; I&#39;m scared.\n\n00:00:05.000 --> 00:00:06.000\nStill the patient.\n")
+    vtt = (
+        "WEBVTT\n\nNOTE recorded on the billing line\n\n1\n00:00:01.000 --> 00:00:03.000\n"
+        "<v Agent>Hello, <i>this</i> is billing.</v>\n\n00:00:03.000 --> 00:00:05.000\n"
+        "<v.loud Patient>I can&apos;t pay &amp; I&#39;m scared.\n\n00:00:05.000 --> 00:00:06.000\nStill the patient.\n"
+    )
     t = parse_transcript(vtt.encode(), "c.vtt")
     assert t.format == "webvtt"
-    assert [(u.speaker, u.text) for u in t.turns] == [("Agent", "Hello, this is billing."),
-                                                     ("Patient", "I can't pay & I'm scared. Still the patient.")]
+    assert [(u.speaker, u.text) for u in t.turns] == [
+        ("Agent", "Hello, this is billing."),
+        ("Patient", "I can't pay & I'm scared. Still the patient."),
+    ]
     assert t.turns[1].line == 10
 
 
 def test_srt_with_colon_and_bracket_labels():
-    srt = ("1\n00:00:01,000 --> 00:00:03,000\n[Agent] Hi, billing office.\n\n2\n00:00:03,000 --> 00:00:05,000\n"
-           "Patient: Hello.\n- I have a question.\n\n3\n00:00:05,000 --> 00:00:07,000\n[inaudible]\n")
+    srt = (
+        "1\n00:00:01,000 --> 00:00:03,000\n[Agent] Hi, billing office.\n\n2\n00:00:03,000 --> 00:00:05,000\n"
+        "Patient: Hello.\n- I have a question.\n\n3\n00:00:05,000 --> 00:00:07,000\n[inaudible]\n"
+    )
     t = parse_transcript(srt.encode(), "c.srt")
     assert t.format == "srt"
-    assert [(u.speaker, u.text) for u in t.turns] == [("Agent", "Hi, billing office."),
-                                                     ("Patient", "Hello. I have a question. [inaudible]")]
+    assert [(u.speaker, u.text) for u in t.turns] == [
+        ("Agent", "Hi, billing office."),
+        ("Patient", "Hello. I have a question. [inaudible]"),
+    ]
 
 
 def test_csv_of_turns_with_quoted_commas_and_a_blank_speaker():
     data = b'speaker,text,start\nAgent,"Hi, this is billing",0\nPatient,Hello,1\n,"and another thing",2\n'
     t = parse_transcript(data, "c.csv")
     assert t.format == "csv" and [(u.speaker, u.text, u.line) for u in t.turns] == [
-        ("Agent", "Hi, this is billing", 2), ("Patient", "Hello and another thing", 3)]
+        ("Agent", "Hi, this is billing", 2),
+        ("Patient", "Hello and another thing", 3),
+    ]
 
 
 def test_exports_with_the_speaker_on_a_line_of_its_own_and_utf16_files():
     otter = b"Jane Doe  0:00\nHello, billing office.\n\nCaller  0:05\nHi there.\n\nJane Doe  0:09\nHow can I help?\n"
     assert [(u.speaker, u.text, u.line) for u in parse_transcript(otter, "otter.txt").turns] == [
-        ("Jane Doe", "Hello, billing office.", 1), ("Caller", "Hi there.", 4), ("Jane Doe", "How can I help?", 7)]
-    wide = parse_transcript("Agent: héllo\r\nPatient: hi \U0001F600\r\n".encode("utf-16"), "u16.txt")
-    assert [u.text for u in wide.turns] == ["héllo", "hi \U0001F600"]
+        ("Jane Doe", "Hello, billing office.", 1),
+        ("Caller", "Hi there.", 4),
+        ("Jane Doe", "How can I help?", 7),
+    ]
+    wide = parse_transcript("Agent: héllo\r\nPatient: hi \U0001f600\r\n".encode("utf-16"), "u16.txt")
+    assert [u.text for u in wide.turns] == ["héllo", "hi \U0001f600"]
 
 
 def test_a_short_csv_row_is_named_by_its_line():
@@ -90,18 +107,20 @@ def test_mixed_encodings_are_read_and_the_lines_named():
     data = "Agent: café\nPatient: naïve\n".encode() + "Agent: señor\n".encode("cp1252")
     t = parse_transcript(data, "mixed.txt")
     assert [u.text for u in t.turns] == ["café", "naïve", "señor"]
-    assert t.notices == ["Line 3 was not valid UTF-8 and was read as Windows-1252 (Latin-1); check any accented "
-                         "letters there."]
+    assert t.notices == ["Line 3 was not valid UTF-8 and was read as Windows-1252 (Latin-1); check any accented letters there."]
 
 
-@pytest.mark.parametrize("data, problem, line", [
-    (b"", "is empty", None),
-    (b"  \n\t\n", "is empty", None),
-    (b"hello there\nno labels anywhere\n", "has no speaker labels", 1),
-    (b"Agent: hi\n\x00\x01\x02", "is not a text file", 2),
-    (b"speaker,notes\nAgent,hi\n", "names no 'speaker' and 'text' columns", 1),
-    (b'speaker,text\nAgent,"never closed\nPatient,hi\n', "is not readable CSV", 3),
-])
+@pytest.mark.parametrize(
+    "data, problem, line",
+    [
+        (b"", "is empty", None),
+        (b"  \n\t\n", "is empty", None),
+        (b"hello there\nno labels anywhere\n", "has no speaker labels", 1),
+        (b"Agent: hi\n\x00\x01\x02", "is not a text file", 2),
+        (b"speaker,notes\nAgent,hi\n", "names no 'speaker' and 'text' columns", 1),
+        (b'speaker,text\nAgent,"never closed\nPatient,hi\n', "is not readable CSV", 3),
+    ],
+)
 def test_bad_transcripts_get_a_message_naming_the_file_and_line(data, problem, line):
     name = "bad.csv" if data.startswith(b"speaker") else "bad.txt"
     with pytest.raises(TranscriptError) as e:
@@ -138,15 +157,18 @@ def test_luhn_tells_card_numbers_from_other_long_numbers():
     assert [r.kind for r in card.redactions] == ["card", "number"]
 
 
-@pytest.mark.parametrize("text, before, kind", [
-    ("My date of birth is 03/14/1962.", "", "date_of_birth"),
-    ("I was born March 14th, 1962.", "", "date_of_birth"),
-    ("dob 1962-03-14", "", "date_of_birth"),
-    ("March fourteenth nineteen sixty two.", "And can I have your date of birth?", "date_of_birth"),
-    ("The first of May, 1962.", "What's your birthday?", "date_of_birth"),
-    ("It is due on June 3rd.", "", "date"),
-    ("We sent it 4/2/2025.", "", "date"),
-])
+@pytest.mark.parametrize(
+    "text, before, kind",
+    [
+        ("My date of birth is 03/14/1962.", "", "date_of_birth"),
+        ("I was born March 14th, 1962.", "", "date_of_birth"),
+        ("dob 1962-03-14", "", "date_of_birth"),
+        ("March fourteenth nineteen sixty two.", "And can I have your date of birth?", "date_of_birth"),
+        ("The first of May, 1962.", "What's your birthday?", "date_of_birth"),
+        ("It is due on June 3rd.", "", "date"),
+        ("We sent it 4/2/2025.", "", "date"),
+    ],
+)
 def test_dates_of_birth_and_other_dates(text, before, kind):
     red = Redactor().redact(text, before)
     assert [r.kind for r in red.redactions] == [kind]
@@ -154,11 +176,15 @@ def test_dates_of_birth_and_other_dates(text, before, kind):
 
 
 def test_numbers_that_identify_someone_and_money_that_does_not():
-    text = ("SSN 123-45-6789, last four of my social 6789. Call (555) 201-3344. Email ana.diaz@example.org. "
-            "MRN: A7731234. Policy number ZX44812. I live at 42 Elm Street. The balance is $1,210.00, so 1,210 dollars.")
+    text = (
+        "SSN 123-45-6789, last four of my social 6789. Call (555) 201-3344. Email ana.diaz@example.org. "
+        "MRN: A7731234. Policy number ZX44812. I live at 42 Elm Street. The balance is $1,210.00, so 1,210 dollars."
+    )
     red = Redactor().redact(text)
-    assert red.text == ("SSN [SSN], last four of my social [SSN]. Call [PHONE]. Email [EMAIL]. MRN: [MRN]. "
-                        "Policy number [ACCOUNT]. I live at [ADDRESS]. The balance is $1,210.00, so 1,210 dollars.")
+    assert red.text == (
+        "SSN [SSN], last four of my social [SSN]. Call [PHONE]. Email [EMAIL]. MRN: [MRN]. "
+        "Policy number [ACCOUNT]. I live at [ADDRESS]. The balance is $1,210.00, so 1,210 dollars."
+    )
 
 
 def test_names_given_and_heard_are_redacted_everywhere_one_number_a_person():
@@ -192,12 +218,22 @@ def test_every_staff_turn_is_scored_by_the_same_scorer_against_the_line_before()
     staff = review.staff_turns
     assert [s.line for s in staff] == [2, 4, 6, 8] and all(s.score is not None for s in staff)
     # the second staff turn is scored against the caller's words just before it, with the role's rules
-    raw = Scorer().score(t.turns[2].text, ScoreContext(t.turns[1].text, "hospital_billing",
-                                                       frozenset(DEFAULT_RULES["hospital_billing"]),
-                                                       CallState(first_turn=False, hardship_voiced=True)))
+    raw = Scorer().score(
+        t.turns[2].text,
+        ScoreContext(
+            t.turns[1].text,
+            "hospital_billing",
+            frozenset(DEFAULT_RULES["hospital_billing"]),
+            CallState(first_turn=False, hardship_voiced=True),
+        ),
+    )
     got = staff[1].score
     assert (got.empathy.score, got.clarity.score, got.compliance.score, got.overall) == (
-        raw.empathy.score, raw.clarity.score, raw.compliance.score, raw.overall)
+        raw.empathy.score,
+        raw.clarity.score,
+        raw.compliance.score,
+        raw.overall,
+    )
     assert "acknowledged_feeling" in got.moves
     # identifiers were asked for and given, so the balance in turn 3 breaks no privacy rule
     assert not any(b.rule_id == "hipaa-verify-identity" for b in staff[2].score.blockers)
@@ -217,21 +253,27 @@ def test_the_review_holds_only_redacted_text_with_spans_on_it():
             for e in d.evidence:
                 assert 0 <= e.start <= e.end <= len(turn.text)
     balance = review.staff_turns[2]
-    spans = [balance.text[e.start:e.end] for d in balance.score.dimensions() for e in d.evidence]
+    spans = [balance.text[e.start : e.end] for d in balance.score.dimensions() for e in d.evidence]
     assert "$1,210.00" in spans and "[NAME 2]" in balance.text
 
 
 def test_a_blocker_in_a_real_call_is_reported_on_its_turn():
-    t = parse_transcript(b"Rep: Hello.\nPatient: I lost my job, I can't pay.\n"
-                         b"Rep: Your balance is $900. Pay today or we will send you to collections.\n", "c.txt")
+    t = parse_transcript(
+        b"Rep: Hello.\nPatient: I lost my job, I can't pay.\n"
+        b"Rep: Your balance is $900. Pay today or we will send you to collections.\n",
+        "c.txt",
+    )
     review = review_transcript(t)
     rules = {b.rule_id for b in review.staff_turns[1].score.blockers}
     assert {"hipaa-verify-identity", "no-false-threats"} <= rules and review.summary().overall == 0
 
 
 def test_the_staff_speaker_is_guessed_from_speech_when_labels_do_not_say():
-    t = parse_transcript(b"Speaker 1: Thank you for calling, how can I help?\nSpeaker 2: I have a bill question.\n"
-                         b"Speaker 1: Can I have your full name and date of birth?\n", "c.txt")
+    t = parse_transcript(
+        b"Speaker 1: Thank you for calling, how can I help?\nSpeaker 2: I have a bill question.\n"
+        b"Speaker 1: Can I have your full name and date of birth?\n",
+        "c.txt",
+    )
     review = review_transcript(t)
     assert review.staff == ["Speaker 1"] and len(review.staff_turns) == 2
     assert any("guessed from what they said" in n for n in review.notices)
@@ -285,8 +327,22 @@ def test_review_call_prints_redacted_scores_and_stores_on_request(tmp_path, caps
     from trainer.launch import main
 
     path = call_file(tmp_path)
-    assert main(["--data-dir", str(tmp_path / "data"), "review-call", str(path), "--redact-name", "Lakeside", "--store",
-                 "--reviewer", "Lee"]) == 0
+    assert (
+        main(
+            [
+                "--data-dir",
+                str(tmp_path / "data"),
+                "review-call",
+                str(path),
+                "--redact-name",
+                "Lakeside",
+                "--store",
+                "--reviewer",
+                "Lee",
+            ]
+        )
+        == 0
+    )
     out, err = capsys.readouterr()
     assert "STAFF Agent [NAME 2] (line 2, turn 1)" in out and "BLOCKER" not in out.split("STAFF")[1]
     assert "Redacted: " in out and "1 card number or code" in out and "1 date of birth" in out
@@ -342,6 +398,7 @@ def test_the_review_window_shows_plain_redacted_text_and_stores_through_its_call
     assert dialog.open_file(call_file(tmp_path, call, "<b>call.txt"))
     qtbot.waitUntil(lambda: dialog.review is not None, timeout=20000)
     from PySide6.QtWidgets import QLabel
+
     outside = [w for w in dialog.findChildren(QLabel) if "<" in w.text()]
     assert outside and all(w.textFormat() == Qt.TextFormat.PlainText for w in outside)  # the file's name, as typed
     shown = dialog.text.toPlainText()

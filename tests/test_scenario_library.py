@@ -1,4 +1,5 @@
 """Every built-in scenario: valid, every ending reachable, and its model answers lead to a good ending."""
+
 import pytest
 
 from trainer.config import BUILTIN_SCENARIOS_DIR
@@ -66,7 +67,12 @@ WRONG_MOVES = {"threatened", "blamed", "dismissed", "asked_payment", "disclosed_
 def test_every_call_sets_a_trap_that_its_branches_punish(scenario_id):
     """A tempting wrong move (a breach, a threat, pressure, a weak reply) must cost mood or end the call badly."""
     scenario = LIBRARY.get(scenario_id).scenario
-    traps = [(nid, e.goto) for nid, node in scenario.nodes.items() for e in node.next
-             if e.when and (e.when.blocked or set(e.when.moves_any) & WRONG_MOVES or e.when.max)
-             and (e.mood < 0 or scenario.nodes[e.goto].ending in ("hung_up", "escalated"))]
+    traps = [
+        (nid, e.goto)
+        for nid, node in scenario.nodes.items()
+        for e in node.next
+        if e.when
+        and (e.when.blocked or set(e.when.moves_any) & WRONG_MOVES or e.when.max)
+        and (e.mood < 0 or scenario.nodes[e.goto].ending in ("hung_up", "escalated"))
+    ]
     assert traps, "no branch punishes a wrong move"

@@ -1,4 +1,5 @@
 """Broken scenario files: a clear error naming file and place; never a crash, never a hang."""
+
 import time
 from pathlib import Path
 
@@ -99,7 +100,7 @@ def test_fuzz_random_bytes_never_crash(tmp_path, data):
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.integers(0, len(GOOD_TEXT) - 1), st.integers(1, 200), st.text(max_size=30))
 def test_fuzz_mutated_scenarios_never_crash(tmp_path, start, length, insert):
-    mutated = GOOD_TEXT[:start] + insert + GOOD_TEXT[start + length:]
+    mutated = GOOD_TEXT[:start] + insert + GOOD_TEXT[start + length :]
     path = tmp_path / "fuzz.yaml"
     path.write_text(mutated, encoding="utf-8")
     loaded, problems = load_file(path)

@@ -1,4 +1,5 @@
 """The scorer: meaningful, context-aware, deterministic, and safe on any input."""
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -26,10 +27,14 @@ def test_empathy_rewards_naming_the_feeling_and_punishes_blame():
 
 
 def test_clarity_rewards_a_glossed_term_a_figure_a_next_step_and_teach_back():
-    clear = score("Your deductible, which is the amount you pay each year before insurance pays, was $1,240. "
-                  "I'll mail you the details today. Can you tell me back what the $1,240 is for?")
-    jargon = score("The remit shows the allowed amount went to coinsurance and deductible per the EOB adjudication "
-                   "and the contractual adjustment was applied to the CPT codes on the UB-04 claim form.")
+    clear = score(
+        "Your deductible, which is the amount you pay each year before insurance pays, was $1,240. "
+        "I'll mail you the details today. Can you tell me back what the $1,240 is for?"
+    )
+    jargon = score(
+        "The remit shows the allowed amount went to coinsurance and deductible per the EOB adjudication "
+        "and the contractual adjustment was applied to the CPT codes on the UB-04 claim form."
+    )
     assert clear.clarity.score > jargon.clarity.score + 30
     assert "explained:deductible" in clear.moves and "teach_back" in clear.moves
     reasons = " ".join(jargon.clarity.reasons)
@@ -72,9 +77,13 @@ def test_a_collector_needs_the_mini_miranda_but_a_hospital_does_not():
     hospital = score(reply, "Yes, this is Marcus.", verified_first, "hospital_billing")
     assert any(b.rule_id == "fdcpa-mini-miranda" for b in collector.blockers)
     assert not hospital.blockers
-    with_disclosure = score("This is an attempt to collect a debt, and any information obtained will be used "
-                            "for that purpose. I'm calling about a balance of $600.", "Yes, this is Marcus.",
-                            verified_first, "collection_agency")
+    with_disclosure = score(
+        "This is an attempt to collect a debt, and any information obtained will be used "
+        "for that purpose. I'm calling about a balance of $600.",
+        "Yes, this is Marcus.",
+        verified_first,
+        "collection_agency",
+    )
     assert not with_disclosure.blockers and "gave_mini_miranda" in with_disclosure.moves
 
 
@@ -87,10 +96,18 @@ def test_threats_are_blockers_and_negated_threats_are_not():
 
 def test_emergency_payment_questions_before_screening_are_blockers():
     ed = CallState(identity_verified=True, emergency_unscreened=True)
-    bad = score("Before the doctor sees you, do you have insurance, or are you paying today?",
-                "My chest hurts. How much will this cost?", ed, "patient_access")
-    good = score("You'll be seen by a doctor no matter what. We can talk about cost after you're examined.",
-                 "My chest hurts. How much will this cost?", ed, "patient_access")
+    bad = score(
+        "Before the doctor sees you, do you have insurance, or are you paying today?",
+        "My chest hurts. How much will this cost?",
+        ed,
+        "patient_access",
+    )
+    good = score(
+        "You'll be seen by a doctor no matter what. We can talk about cost after you're examined.",
+        "My chest hurts. How much will this cost?",
+        ed,
+        "patient_access",
+    )
     assert any(b.rule_id == "emtala-screening-first" for b in bad.blockers)
     assert not good.blockers
 
@@ -126,16 +143,27 @@ def test_a_100k_reply_is_capped_with_a_notice():
 
 
 ANY_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=600)
-MIXED = st.sampled_from([
-    "\u202eReversed text\u202c", "مرحبا، أنا آسف جدا", "Lo siento mucho, señora. ¿Puedo ayudarle?",
-    "我很抱歉 😢💸", "\x00\x07\x1b[31m", "$$$ 1,000,000.00 %%%", "ＦＵＬＬＷＩＤＴＨ", "e\u0301\u0301\u0301",
-])
+MIXED = st.sampled_from(
+    [
+        "\u202eReversed text\u202c",
+        "مرحبا، أنا آسف جدا",
+        "Lo siento mucho, señora. ¿Puedo ayudarle?",
+        "我很抱歉 😢💸",
+        "\x00\x07\x1b[31m",
+        "$$$ 1,000,000.00 %%%",
+        "ＦＵＬＬＷＩＤＴＨ",
+        "e\u0301\u0301\u0301",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None)
-@given(reply=st.one_of(ANY_TEXT, MIXED, st.lists(MIXED, max_size=5).map(" ".join)),
-       patient=ANY_TEXT, state=st.builds(CallState, **{f: st.booleans() for f in CallState.__dataclass_fields__}),
-       role=st.sampled_from(["hospital_billing", "physician_office", "patient_access", "collection_agency"]))
+@given(
+    reply=st.one_of(ANY_TEXT, MIXED, st.lists(MIXED, max_size=5).map(" ".join)),
+    patient=ANY_TEXT,
+    state=st.builds(CallState, **{f: st.booleans() for f in CallState.__dataclass_fields__}),
+    role=st.sampled_from(["hospital_billing", "physician_office", "patient_access", "collection_agency"]),
+)
 def test_any_input_scores_in_range_without_error(reply, patient, state, role):
     result = SCORER.score(reply, ScoreContext(patient, role, frozenset(), state))
     for d in result.dimensions():
@@ -178,15 +206,24 @@ def test_the_corpus_ships_an_independent_second_rating_that_agrees_with_the_firs
 
 
 _LINE = "I just lost my job and now there's a $2,400 bill. I can't sleep."
-_GENUINE = ("Losing your job and then getting this bill is a lot at once. We have a financial assistance program that "
-            "could lower or erase this $2,400, and I can mail the application today. What would make this month manageable?")
-_STOCK = ["I'm so sorry, that sounds really stressful.", "I understand.", "Let's work through this together.",
-          "I hear you.", "Thank you for your patience.", "We have options."]
+_GENUINE = (
+    "Losing your job and then getting this bill is a lot at once. We have a financial assistance program that "
+    "could lower or erase this $2,400, and I can mail the application today. What would make this month manageable?"
+)
+_STOCK = [
+    "I'm so sorry, that sounds really stressful.",
+    "I understand.",
+    "Let's work through this together.",
+    "I hear you.",
+    "Thank you for your patience.",
+    "We have options.",
+]
 
 
 def _gamed_scores(reply: str):
     from trainer.domain import CallState
     from trainer.scoring import ScoreContext, Scorer
+
     s = Scorer().score(reply, ScoreContext(_LINE, state=CallState(identity_verified=True, first_turn=False)))
     return s.dimension("empathy").score, s.dimension("clarity").score
 
@@ -204,6 +241,7 @@ def test_stock_phrases_repetition_and_capitals_never_beat_a_genuine_reply(phrase
 
 def test_a_teach_back_question_counts_only_after_something_was_explained():
     from trainer.scoring import Scorer
+
     bare = Scorer().score("Okay, I hear you there. Can you tell me back what you will do?")
     assert not any("teach-back" in r or "asks if it made sense" in r for r in bare.clarity.reasons)
     explained = Scorer().score("Your share is $240, due June 3. Can you tell me back what you will do?")
@@ -212,30 +250,41 @@ def test_a_teach_back_question_counts_only_after_something_was_explained():
 
 def test_a_percentage_is_not_the_patients_amount():
     from trainer.scoring import Scorer
+
     s = Scorer().score("About 80% of patients in your situation pay over time, and 60 percent apply for help.")
     assert not any("concrete amount" in r for r in s.clarity.reasons)
 
 
-_TECHNICAL = ("The adjudication of your claim resulted in a denial predicated upon the absence of documented medical "
-              "necessity for the procedure as rendered.")
+_TECHNICAL = (
+    "The adjudication of your claim resulted in a denial predicated upon the absence of documented medical "
+    "necessity for the procedure as rendered."
+)
 _PLAIN = "Your insurer said no to the claim. They say the papers did not show you needed the test."
 
 
 def test_plain_words_rank_above_technical_ones_at_any_length_without_flooring():
     from trainer.scoring import Scorer
+
     scorer = Scorer()
     for times in (1, 3, 8):  # a sentence, a paragraph, a page
         technical = scorer.score(" ".join([_TECHNICAL] * times)).clarity.score
         plain = scorer.score(" ".join([_PLAIN] * times)).clarity.score
         assert plain > technical, times
-    distinct = {scorer.score(f"{_TECHNICAL} {extra}").clarity.score for extra in (
-        "Please call us.", "We can appeal the decision together.", "Reconsideration requires substantiation.",
-        "The determination is final.")}
+    distinct = {
+        scorer.score(f"{_TECHNICAL} {extra}").clarity.score
+        for extra in (
+            "Please call us.",
+            "We can appeal the decision together.",
+            "Reconsideration requires substantiation.",
+            "The determination is final.",
+        )
+    }
     assert len(distinct) >= 3  # different texts, different scores: no floor ties
 
 
 def test_word_difficulty_comes_from_real_frequencies():
     from trainer.scoring.clarity import familiar_words, word_difficulty
+
     known = familiar_words()
     assert word_difficulty("bill", known) == 0 and word_difficulty("hospital", known) == 0
     assert word_difficulty("adjudication", known) > word_difficulty("deductible", known) > 0
@@ -243,6 +292,7 @@ def test_word_difficulty_comes_from_real_frequencies():
 
 def test_letting_a_patient_read_card_digits_aloud_is_a_breach_and_stopping_them_is_not():
     from trainer.scoring import ScoreContext, Scorer
+
     line = "Okay, my card number is 4111 1111 1111..."
     assert [b.rule_id for b in Scorer().score("Sure, go ahead, I'm ready.", ScoreContext(line)).blockers] == ["pci-card-data"]
     stopped = Scorer().score("Please stop there. I'll transfer you to our secure line to key it in.", ScoreContext(line))
@@ -251,18 +301,35 @@ def test_letting_a_patient_read_card_digits_aloud_is_a_breach_and_stopping_them_
 
 def test_describing_an_abn_option_is_not_asking_for_payment():
     from trainer.scoring import Scorer
+
     score = Scorer().score("Option 2 means you get the test, Medicare is not billed, and you pay now with no appeal.")
     assert "asked_payment" not in score.moves
 
 
 def test_a_wrong_definition_after_a_comma_is_still_wrong():
     from trainer.scoring import Scorer
+
     score = Scorer().score("The rest went to your deductible, which is the amount your insurance pays each month.")
     assert "explained:deductible" not in score.moves and any("wrong fact" in r for r in score.clarity.reasons)
 
 
-_STUFFING = ["sorry", "stressful", "understand", "together", "options", "payment plan", "financial assistance",
-             "deductible", "itemized bill", "next step", "EL", "la", "su", "por favor", "TOTALLY"]
+_STUFFING = [
+    "sorry",
+    "stressful",
+    "understand",
+    "together",
+    "options",
+    "payment plan",
+    "financial assistance",
+    "deductible",
+    "itemized bill",
+    "next step",
+    "EL",
+    "la",
+    "su",
+    "por favor",
+    "TOTALLY",
+]
 
 
 @settings(max_examples=40, deadline=None)
@@ -275,8 +342,13 @@ def test_keyword_stuffing_and_foreign_filler_never_beat_a_genuine_reply(words):
 
 def test_foreign_filler_words_never_raise_the_clarity_of_a_jargon_reply():
     from trainer.scoring import Scorer
-    jargon = ("Your claim adjudication applied the allowed amount to your coinsurance and deductible accumulators "
-              "per the remittance advice.")
-    filler = ("Your claim el adjudication la applied su the allowed amount el to your la coinsurance su and el "
-              "deductible la accumulators su per el the la remittance su advice.")
+
+    jargon = (
+        "Your claim adjudication applied the allowed amount to your coinsurance and deductible accumulators "
+        "per the remittance advice."
+    )
+    filler = (
+        "Your claim el adjudication la applied su the allowed amount el to your la coinsurance su and el "
+        "deductible la accumulators su per el the la remittance su advice."
+    )
     assert Scorer().score(filler).clarity.score <= Scorer().score(jargon).clarity.score

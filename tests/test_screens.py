@@ -1,5 +1,6 @@
 """Every page at 1280×800, at the default text size and at 16 pt: nothing clipped, the window never
 forced wider or taller than the screen."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,8 +10,16 @@ import subprocess
 import pytest
 from PySide6.QtCharts import QValueAxis
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtWidgets import (QAbstractButton, QAbstractScrollArea, QApplication, QHBoxLayout, QLabel,
-                               QProgressBar, QPushButton, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractScrollArea,
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QWidget,
+)
 
 from trainer.settings import Settings
 from trainer.store import queries
@@ -166,8 +175,10 @@ def test_the_check_catches_a_button_pushed_outside_its_parent(qtbot):
 
 
 PLAYER = "Riley Chen"
-FIRST = ("Hi, I'm Sam in patient billing. I'm sorry this bill was a surprise. Before we look at it, "
-         "can I have your full name and date of birth?")
+FIRST = (
+    "Hi, I'm Sam in patient billing. I'm sorry this bill was a surprise. Before we look at it, "
+    "can I have your full name and date of birth?"
+)
 
 
 @pytest.fixture
@@ -203,8 +214,11 @@ def test_every_page_fits_1280_by_800(qtbot, window, text_size):
     assert window.stack.currentWidget() is window.debrief
     problems["debrief"] = look(qtbot, window)
     header = window.debrief.table.horizontalHeader()
-    problems["debrief headings"] = [f"'{window.debrief.table.horizontalHeaderItem(c).text()}' is cut"
-                                    for c in range(header.count()) if header.sectionSize(c) < header.sectionSizeHint(c)]
+    problems["debrief headings"] = [
+        f"'{window.debrief.table.horizontalHeaderItem(c).text()}' is cut"
+        for c in range(header.count())
+        if header.sectionSize(c) < header.sectionSizeHint(c)
+    ]
     window.show_progress()
     problems["progress"] = look(qtbot, window)
     window.open_supervisor()
@@ -213,15 +227,13 @@ def test_every_page_fits_1280_by_800(qtbot, window, text_size):
     sup.sessions.selectRow(0)
     problems["supervisor"] = look(qtbot, window)
     assert sup.session_id and PLAYER.split()[0] in sup.model.item(0, 0).text()
-    problems["supervisor scores"] = (["the trainee table scrolls sideways"]
-                                     if sup.table.horizontalScrollBar().isVisible() else [])
+    problems["supervisor scores"] = ["the trainee table scrolls sideways"] if sup.table.horizontalScrollBar().isVisible() else []
     topics = {s.scenario.id: list(s.scenario.crcr_topics) for s in window.library.scenarios}
     dialog = ClassSummaryDialog(window.data.call(queries.class_summary, topics), window)
     dialog.show()
     qtbot.waitExposed(dialog)
     hint = dialog.minimumSizeHint()
-    problems["class summary"] = clipped(dialog) + (["too big"] if hint.width() > SCREEN[0] or hint.height() > SCREEN[1]
-                                                   else [])
+    problems["class summary"] = clipped(dialog) + (["too big"] if hint.width() > SCREEN[0] or hint.height() > SCREEN[1] else [])
     dialog.close()
     window.leave_supervisor()
     problems["after the supervisor area"] = look(qtbot, window)
@@ -233,8 +245,11 @@ def test_every_page_fits_1280_by_800(qtbot, window, text_size):
 
 
 def point(overall: int, day: int = 1) -> SessionPoint:
-    return SessionPoint(dt.date(2026, 3, day), "surprise-deductible",
-                        {"empathy": overall, "clarity": overall, "compliance": 90, "overall": overall})
+    return SessionPoint(
+        dt.date(2026, 3, day),
+        "surprise-deductible",
+        {"empathy": overall, "clarity": overall, "compliance": 90, "overall": overall},
+    )
 
 
 def test_axis_steps_are_round_and_never_repeat_a_call_number():
@@ -256,8 +271,9 @@ def test_trend_compares_the_last_ten_calls_with_the_ten_before():
 def test_progress_chart_counts_calls_in_whole_numbers_and_scores_0_to_100(qtbot):
     page = ProgressPage()
     qtbot.addWidget(page)
-    progress = Progress(points=[point(v, d) for d, v in enumerate((40, 55, 62, 71), 1)],
-                        by_topic={"insurance-and-benefits": 61}, sessions=4)
+    progress = Progress(
+        points=[point(v, d) for d, v in enumerate((40, 55, 62, 71), 1)], by_topic={"insurance-and-benefits": 61}, sessions=4
+    )
     page.show_progress(progress)
     chart = page.over_time.chart()
     x = chart.axes(Qt.Horizontal)[0]

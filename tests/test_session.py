@@ -26,13 +26,15 @@ class SpyPersona(ScriptedPersona):
         self.session_id = None
 
     def respond(self, reply, score):
-        self.seen_turns.append(self.store.db.execute(
-            "SELECT COUNT(*) FROM turns WHERE session_id = ?", [self.session_id]).fetchone()[0])
+        self.seen_turns.append(
+            self.store.db.execute("SELECT COUNT(*) FROM turns WHERE session_id = ?", [self.session_id]).fetchone()[0]
+        )
         return super().respond(reply, score)
 
 
 def test_a_good_call_reaches_a_good_ending_and_every_turn_is_committed_first(library, store):
     import random
+
     loaded = library.get("surprise-deductible")
     session = CallSession(loaded, store, store.sign_in("Test"), seed=3)
     spy = SpyPersona(loaded.scenario, session.values, random.Random(3), store=store)
@@ -130,11 +132,14 @@ def test_retrying_the_reply_that_ended_the_call_reopens_it(library, store):
     assert session.status == "active" and store.session(session.id)["status"] == "active"
 
 
-@pytest.mark.parametrize("scenario_id, expected", [
-    ("collector-dispute", "attempt to collect a debt"),  # a collector's first duty
-    ("job-loss-financial-assistance", "financial assistance"),
-    ("limited-english-interpreter", "interpreter"),
-])
+@pytest.mark.parametrize(
+    "scenario_id, expected",
+    [
+        ("collector-dispute", "attempt to collect a debt"),  # a collector's first duty
+        ("job-loss-financial-assistance", "financial assistance"),
+        ("limited-english-interpreter", "interpreter"),
+    ],
+)
 def test_the_hint_names_the_move_the_call_needs_now(library, store, scenario_id, expected):
     session = CallSession(library.get(scenario_id), store, store.sign_in("T"), seed=1)
     session.open()

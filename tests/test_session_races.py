@@ -1,5 +1,6 @@
 """A turn has one owner: a late patient line after a hang-up, or a retry while the patient is still
 answering, can never change a call (both raced before turns ran through CallSession alone)."""
+
 import random
 import threading
 
@@ -45,6 +46,7 @@ def in_background(fn):
             out["result"] = fn()
         except Exception as e:  # noqa: BLE001 - the test inspects it
             out["error"] = e
+
     t = threading.Thread(target=run)
     t.start()
     return t, out
@@ -52,8 +54,14 @@ def in_background(fn):
 
 def test_a_line_that_arrives_after_the_hang_up_leaves_the_call_abandoned(library, data):
     events = []
-    session = CallSession(library.get("surprise-deductible"), data.proxy(), data.proxy().sign_in("T"), seed=1,
-                          persona_factory=SlowPersona, listener=events.append)
+    session = CallSession(
+        library.get("surprise-deductible"),
+        data.proxy(),
+        data.proxy().sign_in("T"),
+        seed=1,
+        persona_factory=SlowPersona,
+        listener=events.append,
+    )
     session.open()
     turn, out = in_background(lambda: session.submit(REPLY))
     assert session.persona.speaking.wait(10)
@@ -70,7 +78,9 @@ def test_a_line_that_arrives_after_the_hang_up_leaves_the_call_abandoned(library
 
 
 def test_retry_submit_and_hint_are_refused_while_the_patient_is_answering(library, data):
-    session = CallSession(library.get("surprise-deductible"), data.proxy(), data.proxy().sign_in("T"), seed=1, persona_factory=SlowPersona)
+    session = CallSession(
+        library.get("surprise-deductible"), data.proxy(), data.proxy().sign_in("T"), seed=1, persona_factory=SlowPersona
+    )
     session.open()
     session.persona.go_on.set()
     session.submit(REPLY)  # one answered turn, so there is something to retry
@@ -111,8 +121,7 @@ class BrokenPersona(ScriptedPersona):
 
 
 def test_a_call_whose_patient_cannot_speak_is_not_left_active(library, store):
-    session = CallSession(library.get("surprise-deductible"), store, store.sign_in("T"), seed=1,
-                          persona_factory=BrokenPersona)
+    session = CallSession(library.get("surprise-deductible"), store, store.sign_in("T"), seed=1, persona_factory=BrokenPersona)
     with pytest.raises(ValueError):
         session.open()
     assert store.session(session.id)["status"] == "abandoned" and not session.busy

@@ -3,8 +3,16 @@ import json
 import pytest
 
 from trainer.pin import LOCKOUT_SECONDS, MAX_FAILURES, PinError, PinRecord, check_shape, new_record, verify
-from trainer.store.pins import (SignInError, adopt_old_pin, change_supervisor_pin, check_supervisor_pin,
-                                reset_supervisor_pin, reset_trainee_pin, supervisor_pin, trainee_sign_in)
+from trainer.store.pins import (
+    SignInError,
+    adopt_old_pin,
+    change_supervisor_pin,
+    check_supervisor_pin,
+    reset_supervisor_pin,
+    reset_trainee_pin,
+    supervisor_pin,
+    trainee_sign_in,
+)
 from trainer.settings import Settings, load_settings, save_settings
 
 
@@ -131,6 +139,7 @@ def test_two_people_with_the_same_name_stay_two_trainees(store):
     store.add_trainee("Sam Lee")  # e.g. imported from another kiosk, with no PIN here
     first = store.add_trainee("Sam Lee")
     from trainer.store.pins import _store_trainee_pin
+
     _store_trainee_pin(store, first, new_record("1111"))
     assert trainee_sign_in(store, "Sam Lee", "1111") == first
     with pytest.raises(SignInError):

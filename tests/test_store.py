@@ -26,9 +26,11 @@ def test_ids_are_uuids_and_names_match_case_insensitively(store):
 def test_foreign_keys_are_enforced(store):
     with pytest.raises(sqlite3.IntegrityError):
         with store.db.conn:
-            store.db.execute("INSERT INTO sessions (id, trainee_id, scenario_id, scenario_title, scenario_hash, "
-                             "rubric_version, persona_mode, seed, status, started_at) "
-                             "VALUES ('s', 'nobody', 'x', 'x', 'h', 'r', 'scripted', 1, 'active', 'now')")
+            store.db.execute(
+                "INSERT INTO sessions (id, trainee_id, scenario_id, scenario_title, scenario_hash, "
+                "rubric_version, persona_mode, seed, status, started_at) "
+                "VALUES ('s', 'nobody', 'x', 'x', 'h', 'r', 'scripted', 1, 'active', 'now')"
+            )
 
 
 def test_a_file_that_is_not_sqlite_is_refused_and_kept(tmp_path):

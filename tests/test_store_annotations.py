@@ -1,4 +1,5 @@
 """Supervisor comments and overrides, kept beside the automatic score."""
+
 import pytest
 
 from classroom import play
@@ -10,10 +11,10 @@ def test_comments_and_overrides_sit_beside_the_automatic_score(store, library):
     turn = store.turns(sid)[0]
     before = (store.session(sid)["empathy"], turn.empathy)
     a = store.add_annotation(sid, "Ms Ortiz", "comment", "Good opening; verify before the amount.")
-    b = store.add_annotation(sid, "Ms Ortiz", "override", "The patient was calmer than the scorer thought.",
-                             dimension="empathy", value=85)
-    c = store.add_annotation(sid, "Mr Hale", "override", "Too generous", turn_id=turn.id, dimension="clarity",
-                             value=40)
+    b = store.add_annotation(
+        sid, "Ms Ortiz", "override", "The patient was calmer than the scorer thought.", dimension="empathy", value=85
+    )
+    c = store.add_annotation(sid, "Mr Hale", "override", "Too generous", turn_id=turn.id, dimension="clarity", value=40)
     assert len({a, b, c}) == 3 and all(len(x) == 36 for x in (a, b, c))
     notes = store.annotations(sid)
     assert [n["id"] for n in notes] == [a, b, c]
@@ -35,14 +36,17 @@ def test_the_latest_override_of_a_dimension_wins(store, library):
     assert trainee_history(store, store.sign_in("Dana"))[0]["overrides"] == {"overall": 65}
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"kind": "grade", "text": "x"}, "kind must be"),
-    ({"kind": "override", "text": "x"}, "needs a dimension and a value"),
-    ({"kind": "override", "text": "x", "dimension": "empathy", "value": 101}, "0 to 100"),
-    ({"kind": "override", "text": "x", "dimension": "kindness", "value": 50}, "dimension must be"),
-    ({"kind": "comment", "text": "  "}, "needs some text"),
-    ({"kind": "comment", "text": "x", "turn_id": "not-a-turn"}, "is not a turn of session"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"kind": "grade", "text": "x"}, "kind must be"),
+        ({"kind": "override", "text": "x"}, "needs a dimension and a value"),
+        ({"kind": "override", "text": "x", "dimension": "empathy", "value": 101}, "0 to 100"),
+        ({"kind": "override", "text": "x", "dimension": "kindness", "value": 50}, "dimension must be"),
+        ({"kind": "comment", "text": "  "}, "needs some text"),
+        ({"kind": "comment", "text": "x", "turn_id": "not-a-turn"}, "is not a turn of session"),
+    ],
+)
 def test_bad_annotations_are_refused_with_a_reason(store, library, kwargs, message):
     sid = play(store, library, "Dana", replies=1)
     with pytest.raises(ValueError, match=message):
@@ -64,6 +68,7 @@ def test_a_supervisor_lifts_one_blocker_with_a_reason_and_every_export_shows_bot
     from trainer.store.queries import trainee_history
     from trainer.store.reports import write_csv
     from trainer.store.xapi import session_statements
+
     sid = play(store, library, "Eli Cruz", "collector-dispute", seed=2, breach=True)
     session = store.session(sid)
     assert session["blocked"] and not session["passed"] and not session["auto_passed"]
@@ -73,8 +78,7 @@ def test_a_supervisor_lifts_one_blocker_with_a_reason_and_every_export_shows_bot
     with pytest.raises(ValueError, match="no blocker"):
         store.add_annotation(sid, "Ms Ortiz", "blocker", "not in this call", rule_id="made-up-rule")
     for rule in rules:
-        store.add_annotation(sid, "Ms Ortiz", "blocker", "The patient had asked for this in writing; no breach.",
-                             rule_id=rule)
+        store.add_annotation(sid, "Ms Ortiz", "blocker", "The patient had asked for this in writing; no breach.", rule_id=rule)
     session = store.session(sid)
     assert session["auto_passed"] == 0 and session["overall"] == 0 and session["blocked"] == 1  # automatic kept
     [row] = [h for h in trainee_history(store, store.sign_in("Eli Cruz")) if h["id"] == sid]
@@ -93,8 +97,8 @@ def test_a_supervisor_lifts_one_blocker_with_a_reason_and_every_export_shows_bot
 
 def test_a_compliance_override_to_zero_fails_a_call_that_passed(library, store):
     from classroom import play
+
     sid = play(store, library, "Dana Lee", seed=1)
     assert store.session(sid)["passed"] == 1
-    store.add_annotation(sid, "Ms Ortiz", "override", "Disclosed the balance before verifying.", dimension="compliance",
-                         value=0)
+    store.add_annotation(sid, "Ms Ortiz", "override", "Disclosed the balance before verifying.", dimension="compliance", value=0)
     assert store.session(sid)["passed"] == 0 and store.session(sid)["auto_passed"] == 1

@@ -1,4 +1,5 @@
 """Score details are stored packed with a fixed dictionary, and read back exactly."""
+
 import hashlib
 import json
 
@@ -34,8 +35,9 @@ def test_the_dictionary_is_the_one_details_were_packed_with():
     assert hashlib.sha256(DICTIONARY_1.read_bytes()).hexdigest()[:16] == "cef07a9205288c8a"
 
 
-@pytest.mark.parametrize("stored, words", [(b"", "empty"), (b"\x07abc", "unknown score-detail codec 7"),
-                                           (b"\x01\xff\xfe\xfd", "damaged")])
+@pytest.mark.parametrize(
+    "stored, words", [(b"", "empty"), (b"\x07abc", "unknown score-detail codec 7"), (b"\x01\xff\xfe\xfd", "damaged")]
+)
 def test_a_bad_detail_is_named(stored, words):
     with pytest.raises(DetailError, match=words):
         unpack(stored)
@@ -59,9 +61,11 @@ def test_a_dimension_that_did_not_apply_shows_as_na_in_every_view(store, tmp_pat
     from trainer.scoring import ScoreContext, Scorer
     from trainer.store.reports import write_csv
     from trainer.store.xapi import session_statements
+
     line = PatientLine("n", "n.a", "What is my balance?", 50)
-    score = Scorer().score("Your balance is $40, due on May 1.",
-                           ScoreContext(line.text, state=CallState(first_turn=False, identity_verified=True)))
+    score = Scorer().score(
+        "Your balance is $40, due on May 1.", ScoreContext(line.text, state=CallState(first_turn=False, identity_verified=True))
+    )
     assert not score.empathy.applicable  # a plain question gives no opening for empathy
     sid = store.start_session(store.sign_in("Ana"), "x", "X", "h", score.rubric_version, "scripted", 1)
     store.add_turn(sid, Turn(0, line, "Your balance is $40, due on May 1.", score))

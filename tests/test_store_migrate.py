@@ -1,4 +1,5 @@
 """Schema versions: an older database is backed up beside itself, then upgraded in place; a newer one is refused."""
+
 import json
 import sqlite3
 
@@ -9,23 +10,34 @@ from trainer.store.detail import unpack
 from trainer.store.schema import CURRENT_VERSION, MIGRATIONS
 from trainer.store.store import Store
 
-DETAIL = {"empathy": {"score": 40}, "blockers": [{"rule_id": "hipaa-verify-identity", "title": "Verify identity"},
-                                                 {"rule_id": "pci-card-data", "title": "Card data"}]}
+DETAIL = {
+    "empathy": {"score": 40},
+    "blockers": [
+        {"rule_id": "hipaa-verify-identity", "title": "Verify identity"},
+        {"rule_id": "pci-card-data", "title": "Card data"},
+    ],
+}
 
 
 def make_v1(path):
     """A database exactly as version 1 of the app left it, with one trainee, call and two turns."""
     con = sqlite3.connect(path)
-    con.executescript("CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL);"
-                      + MIGRATIONS[0][1] + "; INSERT INTO schema_version VALUES (1, '2026-01-01T00:00:00+00:00');")
+    con.executescript(
+        "CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL);"
+        + MIGRATIONS[0][1]
+        + "; INSERT INTO schema_version VALUES (1, '2026-01-01T00:00:00+00:00');"
+    )
     con.execute("INSERT INTO trainees VALUES ('t1', 'Dana Lee', NULL, '2026-01-02T00:00:00+00:00')")
-    con.execute("INSERT INTO sessions (id, trainee_id, scenario_id, scenario_title, scenario_hash, rubric_version, "
-                "persona_mode, seed, status, ending, started_at, ended_at, empathy, clarity, compliance, overall, "
-                "blocked) VALUES ('s1', 't1', 'surprise-deductible', 'Surprise', 'h', 'r1', 'scripted', 3, "
-                "'completed', 'resolved', '2026-01-02T10:00:00+00:00', '2026-01-02T10:05:00+00:00', 60, 70, 0, 0, 1)")
+    con.execute(
+        "INSERT INTO sessions (id, trainee_id, scenario_id, scenario_title, scenario_hash, rubric_version, "
+        "persona_mode, seed, status, ending, started_at, ended_at, empathy, clarity, compliance, overall, "
+        "blocked) VALUES ('s1', 't1', 'surprise-deductible', 'Surprise', 'h', 'r1', 'scripted', 3, "
+        "'completed', 'resolved', '2026-01-02T10:00:00+00:00', '2026-01-02T10:05:00+00:00', 60, 70, 0, 0, 1)"
+    )
     for i, (blocked, detail) in enumerate([(1, DETAIL), (0, {"blockers": []})]):
-        con.execute("INSERT INTO turns VALUES (?, 's1', ?, 1, 'open', 'open.a', 'Hi', 'Hello', "
-                    "'2026-01-02T10:01:00+00:00')", [f"u{i}", i])
+        con.execute(
+            "INSERT INTO turns VALUES (?, 's1', ?, 1, 'open', 'open.a', 'Hi', 'Hello', '2026-01-02T10:01:00+00:00')", [f"u{i}", i]
+        )
         con.execute("INSERT INTO scores VALUES (?, 'r1', 40, 70, 0, 0, ?, ?)", [f"u{i}", blocked, json.dumps(detail)])
     con.commit()
     con.close()
@@ -49,7 +61,9 @@ def test_a_version_1_database_is_backed_up_then_upgraded_in_place(tmp_path):
     assert isinstance(store.db.execute("SELECT detail FROM turns").fetchone()[0], bytes)
     assert "scores" not in store.db.table_names()  # each score now lives in its turn's row
     assert sorted(store.db.execute("SELECT rule_id FROM score_blockers").fetchall()) == [
-        ("hipaa-verify-identity",), ("pci-card-data",)]
+        ("hipaa-verify-identity",),
+        ("pci-card-data",),
+    ]
     kiosk = store.kiosk_id
     assert len(kiosk) == 36 and kiosk[14] == "4"
     assert store.db.execute("SELECT kiosk_id FROM sessions").fetchone()[0] == kiosk
@@ -171,12 +185,24 @@ def test_schema_4_refiles_threats_stored_under_the_assistance_rule():
     from trainer.store import relabel
     from trainer.store.detail import pack, unpack
 
-    old = {"blockers": [{"rule_id": "irs-501r-financial-assistance", "title": "Offer financial assistance when hardship "
-                         "is voiced", "source": "IRS 501(r)", "start": 0, "end": 9}], "empathy": {"score": 0}}
+    old = {
+        "blockers": [
+            {
+                "rule_id": "irs-501r-financial-assistance",
+                "title": "Offer financial assistance when hardship is voiced",
+                "source": "IRS 501(r)",
+                "start": 0,
+                "end": 9,
+            }
+        ],
+        "empathy": {"score": 0},
+    }
     conn = sqlite3.connect(":memory:")
-    conn.executescript("CREATE TABLE turns (id TEXT, blocked INTEGER, detail BLOB);"
-                       "CREATE TABLE score_blockers (session_id TEXT, turn_id TEXT, rule_id TEXT,"
-                       " PRIMARY KEY (session_id, turn_id, rule_id));")
+    conn.executescript(
+        "CREATE TABLE turns (id TEXT, blocked INTEGER, detail BLOB);"
+        "CREATE TABLE score_blockers (session_id TEXT, turn_id TEXT, rule_id TEXT,"
+        " PRIMARY KEY (session_id, turn_id, rule_id));"
+    )
     conn.execute("INSERT INTO turns VALUES ('t1', 1, ?), ('t2', 0, ?)", [pack(json.dumps(old)), pack("{}")])
     conn.execute("INSERT INTO score_blockers VALUES ('s1', 't1', 'irs-501r-financial-assistance')")
     conn.create_function("relabel_detail", 1, relabel.relabel_detail, deterministic=True)
@@ -198,9 +224,11 @@ def test_an_older_kiosks_bundle_is_refiled_on_import_and_an_untouched_one_is_not
 
     def bundle(rule):
         conn = sqlite3.connect(":memory:")
-        conn.executescript("CREATE TABLE turns (id TEXT, blocked INTEGER, detail BLOB);"
-                           "CREATE TABLE score_blockers (session_id TEXT, turn_id TEXT, rule_id TEXT,"
-                           " PRIMARY KEY (session_id, turn_id, rule_id));")
+        conn.executescript(
+            "CREATE TABLE turns (id TEXT, blocked INTEGER, detail BLOB);"
+            "CREATE TABLE score_blockers (session_id TEXT, turn_id TEXT, rule_id TEXT,"
+            " PRIMARY KEY (session_id, turn_id, rule_id));"
+        )
         conn.execute("INSERT INTO turns VALUES ('t1', 1, '{}')")
         conn.execute("INSERT INTO score_blockers VALUES ('s1', 't1', ?)", [rule])
         conn.commit()

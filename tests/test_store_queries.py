@@ -1,4 +1,5 @@
 """The supervisor's queries: the trainee table, a trainee's history, the class summary."""
+
 import pytest
 
 from classroom import play
@@ -25,8 +26,18 @@ def test_the_table_has_one_row_per_trainee_with_means_and_blocked_calls(classroo
     assert ali["sessions"] == 2 and ali["blocked"] == 0  # the active call counts, but has no score yet
     assert ali["overall"] == trainee_history(classroom, ali["id"])[0]["overall"]
     assert zoe["sessions"] == 0 and zoe["overall"] is None and zoe["last_active"] is None and zoe["badge"] == "B-0042"
-    assert set(dana) == {"id", "name", "badge", "sessions", "last_active", "empathy", "clarity", "compliance",
-                         "overall", "blocked"}
+    assert set(dana) == {
+        "id",
+        "name",
+        "badge",
+        "sessions",
+        "last_active",
+        "empathy",
+        "clarity",
+        "compliance",
+        "overall",
+        "blocked",
+    }
 
 
 def test_the_table_sorts_searches_and_pages(classroom):
@@ -48,7 +59,8 @@ def test_a_trainees_history_is_in_order_with_blockers_and_topics(classroom, libr
     first, second = trainee_history(classroom, dana)
     assert first["started_at"] <= second["started_at"]
     assert first["scenario_id"] == "surprise-deductible" and first["topics"] == list(
-        library.get("surprise-deductible").scenario.crcr_topics)
+        library.get("surprise-deductible").scenario.crcr_topics
+    )
     assert second["blocked"] is True and second["blockers"] and not second["passed"]
     assert first["turns"] == len(classroom.turns(first["id"]))
     assert trainee_history(classroom, "nobody") == []
@@ -58,12 +70,14 @@ def test_the_class_summary_averages_dimensions_and_topics_and_counts_blockers(cl
     summary = class_summary(classroom)
     assert summary["trainees"] == 3 and summary["sessions"] == 4 and summary["scored"] == 3
     assert summary["blocked_sessions"] == 1
-    finished = [h for t in ("Dana Lee", "Ali Khan") for h in trainee_history(classroom, classroom.sign_in(t))
-                if h["overall"] is not None]
+    finished = [
+        h for t in ("Dana Lee", "Ali Khan") for h in trainee_history(classroom, classroom.sign_in(t)) if h["overall"] is not None
+    ]
     assert summary["dimensions"]["overall"] == pytest.approx(sum(h["overall"] for h in finished) / 3, abs=0.05)
     topics = {t["topic"]: t for t in summary["topics"]}
     assert set(topics) == set(library.get("surprise-deductible").scenario.crcr_topics) | set(
-        library.get("collector-dispute").scenario.crcr_topics)
+        library.get("collector-dispute").scenario.crcr_topics
+    )
     assert topics["patient-financial-communications"]["sessions"] == 4  # every scenario has it
     assert topics["collections-and-compliance"]["sessions"] == 1
     [rule] = [b for b in summary["blockers"] if b["rule_id"] == "fdcpa-third-party"]  # the debt named to whoever answered

@@ -1,10 +1,17 @@
 """CSV reports (one row per session, per turn, per annotation) and the class summary as text."""
+
 import csv
 
 from classroom import play
 from trainer.store.queries import class_summary
-from trainer.store.reports import (ANNOTATION_COLUMNS, SESSION_COLUMNS, TURN_COLUMNS, format_class_summary,
-                                   write_csv, write_csv_reports)
+from trainer.store.reports import (
+    ANNOTATION_COLUMNS,
+    SESSION_COLUMNS,
+    TURN_COLUMNS,
+    format_class_summary,
+    write_csv,
+    write_csv_reports,
+)
 
 
 def read(path):
@@ -18,11 +25,13 @@ def test_csv_files_have_the_documented_columns_and_one_row_per_session_and_turn(
     play(store, library, "Eli Cruz", seed=3, replies=1, finish=False)
     store.add_annotation(good, "Ms Ortiz", "override", "Kind and clear", dimension="overall", value=88)
     turn = store.turns(bad)[0].id
-    store.add_annotation(bad, "Ms Ortiz", "comment", "=HYPERLINK(\"http://x\")", turn_id=turn)
+    store.add_annotation(bad, "Ms Ortiz", "comment", '=HYPERLINK("http://x")', turn_id=turn)
     written = write_csv_reports(store, tmp_path / "out")
-    assert {p.name: n for p, n in written.items()} == {"sessions.csv": 3, "turns.csv": sum(
-        len(store.turns(s["id"])) for t in ("Dana Lee", "Eli Cruz") for s in store.sessions(store.sign_in(t))),
-        "annotations.csv": 2}
+    assert {p.name: n for p, n in written.items()} == {
+        "sessions.csv": 3,
+        "turns.csv": sum(len(store.turns(s["id"])) for t in ("Dana Lee", "Eli Cruz") for s in store.sessions(store.sign_in(t))),
+        "annotations.csv": 2,
+    }
     sessions = read(tmp_path / "out" / "sessions.csv")
     assert list(sessions[0]) == list(SESSION_COLUMNS)
     by_id = {r["session_id"]: r for r in sessions}
@@ -41,11 +50,12 @@ def test_csv_files_have_the_documented_columns_and_one_row_per_session_and_turn(
     assert first["reply"].startswith("Your balance") and first["patient_text"]
     notes = read(tmp_path / "out" / "annotations.csv")
     assert list(notes[0]) == list(ANNOTATION_COLUMNS)
-    assert [n["text"] for n in notes if n["kind"] == "comment"] == ["'=HYPERLINK(\"http://x\")"]  # not a formula
+    assert [n["text"] for n in notes if n["kind"] == "comment"] == ['\'=HYPERLINK("http://x")']  # not a formula
 
 
 def test_a_reply_that_looks_like_a_formula_stays_text(store, library, tmp_path):
     from trainer.session import CallSession
+
     call = CallSession(library.get("surprise-deductible"), store, store.sign_in("Dana"), seed=1)
     call.open()
     call.submit("=1+2 is what you owe")

@@ -1,4 +1,5 @@
 """Runs: a start after a run that ended badly checks the file and marks its open calls interrupted."""
+
 import socket
 import sqlite3
 import subprocess
@@ -46,8 +47,9 @@ def test_a_run_that_ended_badly_triggers_the_integrity_check_and_interrupts_its_
     assert after.integrity == "ok" and after.interrupted_at_start == 1
     assert after.session(sid)["status"] == "interrupted"
     assert len(after.turns(sid)) == 2  # still there, for review
-    recovered = after.db.execute("SELECT integrity, recovered_at FROM runs WHERE clean = 0 AND id != ?",
-                                 [after.run_id]).fetchone()
+    recovered = after.db.execute(
+        "SELECT integrity, recovered_at FROM runs WHERE clean = 0 AND id != ?", [after.run_id]
+    ).fetchone()
     assert recovered[0] == "ok" and recovered[1]
     after.end_run()
     assert after.begin_run() is False  # reported once
@@ -66,8 +68,10 @@ def test_a_damaged_file_found_after_a_crash_is_reported_and_left_alone(tmp_path,
     # break an index behind SQLite's back: it no longer matches its table
     con = sqlite3.connect(path)
     con.execute("PRAGMA writable_schema=ON")
-    con.execute("UPDATE sqlite_master SET sql = replace(sql, '(trainee_id, started_at', '(started_at, trainee_id') "
-                "WHERE name = 'sessions_trainee'")
+    con.execute(
+        "UPDATE sqlite_master SET sql = replace(sql, '(trainee_id, started_at', '(started_at, trainee_id') "
+        "WHERE name = 'sessions_trainee'"
+    )
     con.commit()
     con.close()
     for suffix in ("-wal", "-shm"):

@@ -1,4 +1,5 @@
 """Voice core (Qt-free): synthesis with checks and fallback, phone effect, cache, facade."""
+
 from __future__ import annotations
 
 import math
@@ -14,10 +15,17 @@ from pydub.generators import Sine
 from trainer.scenarios.schema import Voice as PersonaVoice
 from trainer.voice import Voice, VoiceUnavailable
 from trainer.voice.cache import AudioCache, cache_key
-from trainer.voice.phone import (PHONE_RATE, box_highpass, fir_filter, lowpass_taps,
-                                 phone_line, response_db, ring_tone, write_ring_tone)
-from trainer.voice.tts import (Engine, EspeakNGEngine, Pyttsx3Engine, Synthesizer, TTSError,
-                               VoiceSpec, check_wav, wav_duration)
+from trainer.voice.phone import (
+    PHONE_RATE,
+    box_highpass,
+    fir_filter,
+    lowpass_taps,
+    phone_line,
+    response_db,
+    ring_tone,
+    write_ring_tone,
+)
+from trainer.voice.tts import Engine, EspeakNGEngine, Pyttsx3Engine, Synthesizer, TTSError, VoiceSpec, check_wav, wav_duration
 
 HAS_ESPEAK = shutil.which("espeak-ng") is not None
 needs_espeak = pytest.mark.skipif(not HAS_ESPEAK, reason="espeak-ng is not installed")
@@ -25,8 +33,11 @@ LINE = "I got a bill for four thousand dollars and nobody told me the surgery wa
 
 
 def write_wav(path: Path, seconds: float, rate: int = 22050, silent: bool = False) -> Path:
-    seg = (AudioSegment.silent(duration=int(seconds * 1000), frame_rate=rate) if silent else
-           Sine(220, sample_rate=rate).to_audio_segment(duration=int(seconds * 1000), volume=-12))
+    seg = (
+        AudioSegment.silent(duration=int(seconds * 1000), frame_rate=rate)
+        if silent
+        else Sine(220, sample_rate=rate).to_audio_segment(duration=int(seconds * 1000), volume=-12)
+    )
     seg.set_channels(1).set_sample_width(2).export(str(path), format="wav")
     return path
 
@@ -74,19 +85,21 @@ class MissingEngine(Engine):
 
 # ---- voice settings ----------------------------------------------------------------
 
+
 def test_voice_spec_applies_speed_percent_and_clamps():
     pv = PersonaVoice(gender="female", rate=160, pitch=70)
     assert VoiceSpec.from_persona(pv, 100) == VoiceSpec("female", 160, 70)
     assert VoiceSpec.from_persona(pv, 150).rate == 240
     assert VoiceSpec.from_persona(pv, 50).rate == 80
-    assert VoiceSpec.from_persona(pv, 10).rate == 80          # floor
+    assert VoiceSpec.from_persona(pv, 10).rate == 80  # floor
     assert VoiceSpec.from_persona(None, 100) == VoiceSpec("neutral", 170, 50)
 
 
 # ---- the WAV check -----------------------------------------------------------------
 
+
 def test_check_wav_rejects_missing_empty_and_implausible(tmp_path):
-    text = "one two three four five six seven eight nine ten"   # 10 words: 3.5 s at 170
+    text = "one two three four five six seven eight nine ten"  # 10 words: 3.5 s at 170
     assert "no file" in check_wav(tmp_path / "none.wav", text, 170)
     (tmp_path / "zero.wav").write_bytes(b"")
     assert "empty" in check_wav(tmp_path / "zero.wav", text, 170)
@@ -104,6 +117,7 @@ def test_check_wav_rejects_missing_empty_and_implausible(tmp_path):
 
 # ---- synthesis: re-try and fallback ------------------------------------------------
 
+
 def test_synthesizer_retries_after_an_empty_file(tmp_path):
     flaky = FakeEngine("flaky", ["empty", "ok"])
     synth = Synthesizer([flaky], attempts=2)
@@ -118,7 +132,7 @@ def test_synthesizer_falls_back_to_the_next_engine(tmp_path):
     synth = Synthesizer([bad, good], attempts=2)
     assert synth.synthesize(LINE, VoiceSpec(), tmp_path / "a.wav") == "good"
     assert bad.calls == 2 and good.calls == 1
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]   # no temp left
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp left
 
 
 def test_synthesizer_names_every_failure(tmp_path):
@@ -180,11 +194,11 @@ def test_default_chain_makes_a_checked_file(tmp_path):
 
 # ---- phone-line sound --------------------------------------------------------------
 
+
 def tone_level(freq: int, rate: int = 22050) -> float:
     seg = Sine(freq, sample_rate=rate).to_audio_segment(duration=1000, volume=-10)
-    out = phone_line(seg + Sine(1000, sample_rate=rate).to_audio_segment(duration=1000, volume=-10),
-                     noise=False)
-    first, second = out[100:900], out[1100:1900]   # the tone, then the 1 kHz reference
+    out = phone_line(seg + Sine(1000, sample_rate=rate).to_audio_segment(duration=1000, volume=-10), noise=False)
+    first, second = out[100:900], out[1100:1900]  # the tone, then the 1 kHz reference
     return first.dBFS - second.dBFS
 
 
@@ -193,29 +207,29 @@ def test_phone_line_is_8khz_mono_and_keeps_the_length():
     out = phone_line(seg)
     assert (out.frame_rate, out.channels, out.sample_width) == (PHONE_RATE, 1, 2)
     assert abs(len(out) - 2500) <= 2
-    assert -4.0 <= out.max_dBFS <= -2.0          # normalised with 3 dB headroom
+    assert -4.0 <= out.max_dBFS <= -2.0  # normalised with 3 dB headroom
 
 
 def test_phone_line_band_passes_300_to_3400_hz():
-    assert tone_level(100) < -12      # hum cut
+    assert tone_level(100) < -12  # hum cut
     assert tone_level(150) < -8
     assert -5 < tone_level(300) < -1
     assert abs(tone_level(700)) < 1.0
     assert abs(tone_level(2000)) < 1.0
     assert -9 < tone_level(3400) < -3
-    assert tone_level(5000) < -20     # above the phone band (and the 8 kHz Nyquist)
+    assert tone_level(5000) < -20  # above the phone band (and the 8 kHz Nyquist)
     lp = lowpass_taps(3400, 22050, 21)
     assert -8 < response_db(lp, 3400, 22050) < -4 and abs(response_db(lp, 1000, 22050)) < 0.2
 
 
 def test_filters_keep_alignment_and_survive_tiny_inputs():
     click = bytearray(2 * 2000)
-    click[2 * 1000:2 * 1000 + 2] = (20000).to_bytes(2, "little", signed=True)
+    click[2 * 1000 : 2 * 1000 + 2] = (20000).to_bytes(2, "little", signed=True)
     out = fir_filter(bytes(click), lowpass_taps(3400, 22050, 21))
-    samples = [int.from_bytes(out[i:i + 2], "little", signed=True) for i in range(0, len(out), 2)]
+    samples = [int.from_bytes(out[i : i + 2], "little", signed=True) for i in range(0, len(out), 2)]
     assert len(out) == len(click) and max(range(2000), key=lambda i: samples[i]) == 1000
     hp = box_highpass(bytes(click))
-    samples = [int.from_bytes(hp[i:i + 2], "little", signed=True) for i in range(0, len(hp), 2)]
+    samples = [int.from_bytes(hp[i : i + 2], "little", signed=True) for i in range(0, len(hp), 2)]
     assert len(hp) == len(click) and max(range(2000), key=lambda i: samples[i]) == 1000
     for tiny in (b"", b"\x01\x00", bytes(20)):
         assert fir_filter(tiny, lowpass_taps(3400, 22050, 21)) == tiny
@@ -231,9 +245,9 @@ def test_phone_line_adds_light_noise_to_silence():
 def test_ring_tone_is_us_ringback(tmp_path):
     ring = ring_tone(rings=2)
     assert (ring.frame_rate, ring.channels) == (PHONE_RATE, 1)
-    assert abs(len(ring) - 9000) <= 5                  # 2 s on, 4 s off, 2 s on, 1 s tail
-    assert ring[200:1800].dBFS > -25                  # ringing
-    assert ring[2500:5500].dBFS < -40                 # the 4 s pause
+    assert abs(len(ring) - 9000) <= 5  # 2 s on, 4 s off, 2 s on, 1 s tail
+    assert ring[200:1800].dBFS > -25  # ringing
+    assert ring[2500:5500].dBFS < -40  # the 4 s pause
     assert ring[6200:7800].dBFS > -25
     path = write_ring_tone(tmp_path / "ring.wav")
     assert wav_info(path)[:3] == (1, 2, PHONE_RATE)
@@ -253,17 +267,27 @@ def test_ring_tone_holds_440_and_480_hz():
 
 # ---- cache -------------------------------------------------------------------------
 
+
 def test_cache_key_depends_on_every_part():
     base = cache_key("hi", "female|170|50", "espeak-ng", 1)
     assert base == cache_key("hi", "female|170|50", "espeak-ng", 1)
-    assert len({base, cache_key("hi!", "female|170|50", "espeak-ng", 1),
+    assert (
+        len(
+            {
+                base,
+                cache_key("hi!", "female|170|50", "espeak-ng", 1),
                 cache_key("hi", "male|170|50", "espeak-ng", 1),
                 cache_key("hi", "female|170|50", "pyttsx3", 1),
-                cache_key("hi", "female|170|50", "espeak-ng", 2)}) == 5
+                cache_key("hi", "female|170|50", "espeak-ng", 2),
+            }
+        )
+        == 5
+    )
 
 
 def test_cache_makes_once_and_evicts_least_recently_used(tmp_path):
     import os
+
     cache = AudioCache(tmp_path / "c", max_bytes=3 * (22050 * 2 + 44) + 10)  # 3 one-second files
     made = []
 
@@ -271,6 +295,7 @@ def test_cache_makes_once_and_evicts_least_recently_used(tmp_path):
         def make(tmp):
             made.append(tmp)
             write_wav(tmp, seconds)
+
         return make
 
     a = cache.get_or_make("a", maker(1))
@@ -282,7 +307,7 @@ def test_cache_makes_once_and_evicts_least_recently_used(tmp_path):
     os.utime(cache.path_for("c"), (2000, 2000))
     cache.get("a")
     cache.get_or_make("d", maker(1))
-    assert not cache.path_for("b").exists()          # the oldest went
+    assert not cache.path_for("b").exists()  # the oldest went
     assert all(cache.path_for(k).exists() for k in "acd")
     assert cache.size() <= cache.max_bytes
 
@@ -292,12 +317,13 @@ def test_cache_ignores_a_truncated_file_and_a_failed_make(tmp_path):
     cache.path_for("k").write_bytes(b"RIFF")
     assert cache.get("k") is None
     with pytest.raises(RuntimeError):
-        cache.get_or_make("x", lambda tmp: None)       # wrote nothing
+        cache.get_or_make("x", lambda tmp: None)  # wrote nothing
     assert not cache.path_for("x").exists()
     assert not list(tmp_path.glob(".*"))
 
 
 # ---- facade ------------------------------------------------------------------------
+
 
 def test_voice_without_an_engine_says_why(tmp_path):
     voice = Voice(tmp_path, engines=[MissingEngine()])
@@ -305,7 +331,7 @@ def test_voice_without_an_engine_says_why(tmp_path):
     assert not ok and "no such engine here" in why
     with pytest.raises(VoiceUnavailable, match="no such engine here"):
         voice.line_audio("Hello?")
-    assert wav_info(voice.ring_tone())[2] == PHONE_RATE     # the ring needs no speech engine
+    assert wav_info(voice.ring_tone())[2] == PHONE_RATE  # the ring needs no speech engine
 
 
 def test_voice_reports_a_failing_backend_as_unavailable(tmp_path):
@@ -343,6 +369,7 @@ def test_the_natural_voice_speaks_male_personas_and_passes_female_ones_on(tmp_pa
     from types import SimpleNamespace
 
     from trainer.voice.tts import PiperEngine, TTSError, VoiceSpec, check_wav, default_engines
+
     engine = PiperEngine()
     ok, why = engine.available()
     if not ok:

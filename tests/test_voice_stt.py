@@ -1,4 +1,5 @@
 """Spoken replies: offline transcription (optional extra) and its helpers."""
+
 from __future__ import annotations
 
 import json
@@ -8,8 +9,7 @@ import subprocess
 import pytest
 
 from trainer.voice import stt
-from trainer.voice.stt import (STTUnavailable, assemble_model, normalise_words, stt_available,
-                               word_error_rate)
+from trainer.voice.stt import STTUnavailable, assemble_model, normalise_words, stt_available, word_error_rate
 
 AVAILABLE, WHY = stt_available()
 needs_stt = pytest.mark.skipif(not AVAILABLE, reason=f"speech recognition extra not installed: {WHY}")
@@ -29,9 +29,9 @@ REPLIES = [
 
 def test_word_error_rate():
     assert word_error_rate("I can't pay this bill.", "i can't pay this bill") == 0.0
-    assert word_error_rate("a b c d", "a x c d") == 0.25          # substitution
-    assert word_error_rate("a b c d", "a c d") == 0.25            # deletion
-    assert word_error_rate("a b c d", "a b c d e f") == 0.5       # insertions
+    assert word_error_rate("a b c d", "a x c d") == 0.25  # substitution
+    assert word_error_rate("a b c d", "a c d") == 0.25  # deletion
+    assert word_error_rate("a b c d", "a b c d e f") == 0.5  # insertions
     assert word_error_rate("", "") == 0.0 and word_error_rate("", "x") == 1.0
     assert normalise_words("Hello, World! It’s fine.") == ["hello", "world", "it", "is", "fine"]
     assert word_error_rate("I am sorry, we cannot", "I'm sorry, we can't") == 0.0
@@ -51,9 +51,9 @@ def test_model_is_assembled_from_the_two_parts(tmp_path, monkeypatch):
     assert (out / "model.bin").read_bytes() == b"A" * 1000 + b"B" * 500
     assert all((out / n).exists() for n in stt.MODEL_FILES)
     before = (out / "model.bin").stat().st_mtime_ns
-    assert assemble_model(tmp_path / "model") == out                 # reused, not rewritten
+    assert assemble_model(tmp_path / "model") == out  # reused, not rewritten
     assert (out / "model.bin").stat().st_mtime_ns == before
-    (out / "model.bin").write_bytes(b"broken")                       # damaged: joined again
+    (out / "model.bin").write_bytes(b"broken")  # damaged: joined again
     assemble_model(tmp_path / "model")
     assert (out / "model.bin").stat().st_size == 1500
     assert not list(out.glob(".*tmp"))

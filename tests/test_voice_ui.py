@@ -1,4 +1,5 @@
 """LinePlayer: Qt Multimedia playback, synthesis off the GUI thread, and every no-sound path."""
+
 from __future__ import annotations
 
 import shutil
@@ -21,6 +22,7 @@ LINE = "Hello, is this the billing office? I have a question about my statement.
 
 class RecordingEngine(Engine):
     """Wraps espeak-ng, recording which thread each synthesis ran on."""
+
     name = "espeak-ng"
 
     def __init__(self):
@@ -74,12 +76,14 @@ def test_no_audio_device_gives_one_notice_and_no_synthesis(qtbot, tmp_path, monk
 def test_this_machine_reports_its_audio_outputs(qtbot):
     ok, why = audio_output_available()
     from PySide6.QtMultimedia import QMediaDevices
+
     assert ok == bool(QMediaDevices.audioOutputs())
     assert ok or why == NO_DEVICE
 
 
 def test_real_no_device_path(qtbot, tmp_path):
     from PySide6.QtMultimedia import QMediaDevices
+
     if QMediaDevices.audioOutputs():
         pytest.skip("this machine has an audio output")
     player, notices = make_player(qtbot, Voice(tmp_path), require_device=True)
@@ -142,9 +146,8 @@ def test_missing_and_corrupt_files_are_reported_not_raised(qtbot, tmp_path):
     bad.write_bytes(b"RIFF....WAVEjunkjunkjunk" * 10)
     player2, notices2 = make_player(qtbot, None)
     player2.play(bad)
-    qtbot.waitUntil(lambda: bool(notices2) or player2._player.mediaStatus().name == "EndOfMedia",
-                    timeout=10_000)
-    player.speak(LINE)        # no Voice: a notice, not an exception (already notified: silent)
+    qtbot.waitUntil(lambda: bool(notices2) or player2._player.mediaStatus().name == "EndOfMedia", timeout=10_000)
+    player.speak(LINE)  # no Voice: a notice, not an exception (already notified: silent)
     assert player.reason.startswith("Voice is not set up")
 
 
@@ -188,6 +191,7 @@ def test_a_newer_line_supersedes_one_still_being_made(qtbot, tmp_path):
 
 # ---- push-to-talk (optional extra) -------------------------------------------------
 
+
 def test_recorder_without_microphone_or_extra_gives_one_notice(qtbot, tmp_path, monkeypatch):
     from trainer.ui.audio import NO_MICROPHONE, ReplyRecorder
 
@@ -213,10 +217,12 @@ def test_recorder_without_microphone_or_extra_gives_one_notice(qtbot, tmp_path, 
 def test_recorder_transcribes_a_reply_off_the_gui_thread(qtbot, tmp_path):
     from trainer.ui.audio import ReplyRecorder
     from trainer.voice.stt import Transcriber, stt_available, word_error_rate
+
     ok, why = stt_available()
     if not ok:
         pytest.skip(f"speech recognition extra not installed: {why}")
     import subprocess
+
     text = "I am sorry about the bill, let me check your account."
     wav = tmp_path / "reply.wav"
     subprocess.run(["espeak-ng", "-w", str(wav), "-s", "155", "-v", "en-us", "--", text], check=True)

@@ -1,5 +1,6 @@
 """xAPI statements for finished calls, written to a file or sent to a Learning Record Store (a small one on
 127.0.0.1, run by these tests), with an outbox that keeps them while the LRS cannot be reached."""
+
 import base64
 import json
 import socket
@@ -10,8 +11,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from classroom import play
-from trainer.store.xapi import (VERBS, LRSClient, LRSError, Outbox, queue_finished_sessions, send_now,
-                                session_statements, write_statements)
+from trainer.store.xapi import (
+    VERBS,
+    LRSClient,
+    LRSError,
+    Outbox,
+    queue_finished_sessions,
+    send_now,
+    session_statements,
+    write_statements,
+)
 from trainer.store.xapi_lrs import ERROR_BODY_LIMIT, credentials_from_env, lrs_reason
 
 USER, PASSWORD = "trainer", "s3cret"
@@ -95,8 +104,11 @@ def test_a_finished_call_becomes_statements_with_actor_verb_object_result_and_co
     done, outcome, *answered = statements
     assert done["verb"]["id"] == VERBS["completed" if session["status"] == "completed" else "terminated"]
     assert outcome["verb"]["id"] == VERBS["passed" if session["overall"] >= 70 else "failed"]
-    assert done["actor"] == {"objectType": "Agent", "name": "Dana Lee",
-                             "account": {"homePage": "https://billing-trainer.invalid", "name": session["trainee_id"]}}
+    assert done["actor"] == {
+        "objectType": "Agent",
+        "name": "Dana Lee",
+        "account": {"homePage": "https://billing-trainer.invalid", "name": session["trainee_id"]},
+    }
     assert done["object"]["id"].endswith("/scenarios/surprise-deductible")
     assert done["object"]["definition"]["name"]["en-US"] == session["scenario_title"]
     score = done["result"]["score"]
@@ -107,7 +119,8 @@ def test_a_finished_call_becomes_statements_with_actor_verb_object_result_and_co
     assert ext["https://billing-trainer.invalid/xapi/extensions/scenario-id"] == "surprise-deductible"
     assert done["context"]["registration"] == sid
     assert {c["id"].rsplit("/", 1)[1] for c in done["context"]["contextActivities"]["category"]} == set(
-        library.get("surprise-deductible").scenario.crcr_topics)
+        library.get("surprise-deductible").scenario.crcr_topics
+    )
     first = answered[0]
     assert first["verb"]["id"] == VERBS["answered"] and first["result"]["response"] == turns[0].reply
     assert first["result"]["score"]["scaled"] == turns[0].overall / 100
@@ -299,8 +312,9 @@ def test_an_override_sends_corrected_statements_and_voids_the_old_ones(store, li
     assert ext["https://billing-trainer.invalid/xapi/extensions/overrides"] == {"overall": new_value}
 
 
-def test_the_lrs_panel_sends_in_the_background_and_shows_the_outbox_and_the_result(qtbot, store, library, lrs,
-                                                                                    tmp_path, monkeypatch):
+def test_the_lrs_panel_sends_in_the_background_and_shows_the_outbox_and_the_result(
+    qtbot, store, library, lrs, tmp_path, monkeypatch
+):
     from trainer.ui.lrs_panel import LRSPanel, LRSSettings
 
     play(store, library, "Dana", seed=1)
@@ -311,9 +325,13 @@ def test_the_lrs_panel_sends_in_the_background_and_shows_the_outbox_and_the_resu
     lrs.reject_with = None
     saved = []
     monkeypatch.setenv("PANEL_TEST_KEY", PASSWORD)
-    panel = LRSPanel(LRSSettings("", USER, "PANEL_TEST_KEY"), saved.append,
-                     lambda s: send_now(store.path, outbox, s.endpoint, s.key_env, user=s.user),
-                     outbox.status, outbox.retry_rejected)
+    panel = LRSPanel(
+        LRSSettings("", USER, "PANEL_TEST_KEY"),
+        saved.append,
+        lambda s: send_now(store.path, outbox, s.endpoint, s.key_env, user=s.user),
+        outbox.status,
+        outbox.retry_rejected,
+    )
     qtbot.addWidget(panel)
     assert "1 batch(es) rejected by the LRS; its reason: HTTP 400: statement id is not a UUID" in panel.outbox_label.text()
     panel.send_now()

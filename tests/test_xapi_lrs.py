@@ -3,6 +3,7 @@
 Ralph lives in its own virtual environment, .venv-lrs (its pinned click conflicts with sqlite-utils):
 `bash scripts/lrs-server.sh` installs it. Without it these tests are skipped and say so.
 """
+
 import base64
 import json
 import os
@@ -25,9 +26,10 @@ VENV = Path(os.environ.get("LRS_VENV", ROOT / ".venv-lrs"))
 USER, PASSWORD, KEY_ENV = "trainer", "s3cret-for-tests", "TRAINER_TEST_LRS_KEY"
 ENV = {KEY_ENV: PASSWORD}
 
-pytestmark = pytest.mark.skipif(not (VENV / "bin" / "ralph").exists(),
-                                reason=f"Ralph (ralph-malph 5.1.0) is not installed in {VENV}: "
-                                       "run bash scripts/lrs-server.sh")
+pytestmark = pytest.mark.skipif(
+    not (VENV / "bin" / "ralph").exists(),
+    reason=f"Ralph (ralph-malph 5.1.0) is not installed in {VENV}: run bash scripts/lrs-server.sh",
+)
 
 
 def free_port() -> int:
@@ -47,9 +49,14 @@ class Ralph:
     def start(self) -> None:
         env = {**os.environ, "LRS_USER": USER, "LRS_PASSWORD": PASSWORD, "LRS_VENV": str(VENV)}
         self.log = open(self.folder.parent / f"ralph-{self.port}.log", "ab")
-        self.process = subprocess.Popen(["bash", str(ROOT / "scripts" / "lrs-server.sh"), "--run", str(self.folder),
-                                         str(self.port)], env=env, stdout=self.log, stderr=subprocess.STDOUT,
-                                        stdin=subprocess.DEVNULL, start_new_session=True)
+        self.process = subprocess.Popen(
+            ["bash", str(ROOT / "scripts" / "lrs-server.sh"), "--run", str(self.folder), str(self.port)],
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -77,8 +84,10 @@ class Ralph:
     def get(self, **params) -> dict | None:
         """GET /xAPI/statements with these query parameters (None for a statement it does not hold)."""
         token = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
-        request = urllib.request.Request(f"{self.url}statements?{urllib.parse.urlencode(params)}", headers={
-            "Authorization": f"Basic {token}", "X-Experience-API-Version": "1.0.3"})
+        request = urllib.request.Request(
+            f"{self.url}statements?{urllib.parse.urlencode(params)}",
+            headers={"Authorization": f"Basic {token}", "X-Experience-API-Version": "1.0.3"},
+        )
         try:
             with urllib.request.urlopen(request, timeout=10) as r:
                 return json.loads(r.read())

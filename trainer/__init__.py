@@ -1,2 +1,3 @@
 """Billing conversation trainer: practise hard hospital-billing calls with scored feedback."""
+
 __version__ = "0.1.0"

@@ -9,6 +9,7 @@ before their first scored call every scenario fits). It is overdue when not done
 date, and due soon when not done and due within DUE_SOON_DAYS. A whole-class assignment applies to every
 trainee in the database, including ones added after it was made.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -66,8 +67,18 @@ class Assignment:
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Assignment:
-        return cls(row["id"], _moment(row["created_at"]), row["author"], row["trainee_id"], row.get("trainee_name"),
-                   row["kind"], tuple(row["scenarios"] or ()), row["domain"], _day(row["due"]), int(row["target"]))
+        return cls(
+            row["id"],
+            _moment(row["created_at"]),
+            row["author"],
+            row["trainee_id"],
+            row.get("trainee_name"),
+            row["kind"],
+            tuple(row["scenarios"] or ()),
+            row["domain"],
+            _day(row["due"]),
+            int(row["target"]),
+        )
 
     @property
     def whole_class(self) -> bool:
@@ -93,6 +104,7 @@ def title(library: Library, scenario_id: str) -> str:
 @dataclass(frozen=True)
 class Call:
     """A completed call, as trainer.store.assignments.completed_calls reads it."""
+
     scenario_id: str
     started_at: dt.datetime
     passed: bool
@@ -108,9 +120,15 @@ class Call:
         except ValueError:
             overrides = {}
         overrides = {k: v for k, v in overrides.items() if type(v) is int} if isinstance(overrides, dict) else {}
-        return cls(row["scenario_id"], _moment(row["started_at"]), bool(row["passed"]),
-                   {d: row[d] for d in ("empathy", "clarity", "compliance", "overall")}, bool(row["blocked"]),
-                   overrides, bool(row["lifted"]))
+        return cls(
+            row["scenario_id"],
+            _moment(row["started_at"]),
+            bool(row["passed"]),
+            {d: row[d] for d in ("empathy", "clarity", "compliance", "overall")},
+            bool(row["blocked"]),
+            overrides,
+            bool(row["lifted"]),
+        )
 
 
 def meets(call: Call, target: int) -> bool:
@@ -142,6 +160,7 @@ def covered(assignment: Assignment, library: Library, weakest: str | None) -> li
 @dataclass(frozen=True)
 class Standing:
     """One trainee's standing on one assignment."""
+
     done: bool
     overdue: bool
     due_soon: bool
@@ -156,11 +175,11 @@ class Standing:
         return sorted(left, key=lambda s: (library.get(s).scenario.difficulty, s))[:MAX_OFFERED]  # type: ignore[union-attr]
 
 
-def standing(assignment: Assignment, calls: Sequence[Call], library: Library, weakest: str | None,
-             today: dt.date) -> Standing:
+def standing(assignment: Assignment, calls: Sequence[Call], library: Library, weakest: str | None, today: dt.date) -> Standing:
     counts = covered(assignment, library, weakest)
-    reached = frozenset(c.scenario_id for c in calls
-                        if c.started_at >= assignment.created_at and meets(c, assignment.target)) & set(counts)
+    reached = frozenset(
+        c.scenario_id for c in calls if c.started_at >= assignment.created_at and meets(c, assignment.target)
+    ) & set(counts)
     done = set(counts) <= reached if assignment.kind == "scenarios" else bool(reached)
     overdue = not done and today > assignment.due
     soon = not done and not overdue and (assignment.due - today).days <= DUE_SOON_DAYS
@@ -170,6 +189,7 @@ def standing(assignment: Assignment, calls: Sequence[Call], library: Library, we
 @dataclass(frozen=True)
 class Completion:
     """An assignment across the trainees it applies to."""
+
     trainees: tuple[tuple[str, Standing], ...]  # (name, standing)
 
     @property
@@ -186,12 +206,19 @@ class Completion:
 
 
 # checks of a new assignment, then the store
-def check_new(library: Library, *, kind: str, scenarios: Sequence[str], domain: str | None, due: str | dt.date,
-              target: object, today: dt.date) -> str:
+def check_new(
+    library: Library,
+    *,
+    kind: str,
+    scenarios: Sequence[str],
+    domain: str | None,
+    due: str | dt.date,
+    target: object,
+    today: dt.date,
+) -> str:
     """The due date as YYYY-MM-DD, once every value is right; AssignmentError says which is not."""
     if kind not in KIND_WORDS:
-        raise AssignmentError(f"an assignment is of chosen scenarios, a CRCR domain or the weakest dimension, "
-                              f"not {kind!r}")
+        raise AssignmentError(f"an assignment is of chosen scenarios, a CRCR domain or the weakest dimension, not {kind!r}")
     day = due if isinstance(due, dt.date) else None
     if day is None:
         try:
@@ -199,8 +226,9 @@ def check_new(library: Library, *, kind: str, scenarios: Sequence[str], domain: 
         except ValueError as e:
             raise AssignmentError(str(e)) from None
     if day < today:
-        raise AssignmentError(f"the due date {day.isoformat()} is in the past (today is {today.isoformat()}); "
-                              "choose today or a later day")
+        raise AssignmentError(
+            f"the due date {day.isoformat()} is in the past (today is {today.isoformat()}); choose today or a later day"
+        )
     if type(target) is not int or not 0 <= target <= 100:
         raise AssignmentError(f"the pass target must be a whole number from 0 to 100, not {target!r}")
     if kind == "scenarios":
@@ -218,16 +246,34 @@ def check_new(library: Library, *, kind: str, scenarios: Sequence[str], domain: 
     return day.isoformat()
 
 
-def add(db: Any, library: Library, *, author: str, trainee_id: str | None, kind: str, scenarios: Sequence[str] = (),
-        domain: str | None = None, due: str | dt.date, target: object = PASS_MARK,
-        today: dt.date | None = None) -> str:
+def add(
+    db: Any,
+    library: Library,
+    *,
+    author: str,
+    trainee_id: str | None,
+    kind: str,
+    scenarios: Sequence[str] = (),
+    domain: str | None = None,
+    due: str | dt.date,
+    target: object = PASS_MARK,
+    today: dt.date | None = None,
+) -> str:
     """Check a new assignment against the library and today, then store it; returns its id."""
-    day = check_new(library, kind=kind, scenarios=scenarios, domain=domain, due=due, target=target,
-                    today=today or dt.date.today())
+    day = check_new(
+        library, kind=kind, scenarios=scenarios, domain=domain, due=due, target=target, today=today or dt.date.today()
+    )
     try:
-        return stored.add_assignment(db, author=author, kind=kind, due=day, target=target,  # type: ignore[arg-type]
-                                     trainee_id=trainee_id, scenarios=list(scenarios) if kind == "scenarios" else (),
-                                     domain=domain if kind == "domain" else None)
+        return stored.add_assignment(
+            db,
+            author=author,
+            kind=kind,
+            due=day,
+            target=target,  # type: ignore[arg-type]
+            trainee_id=trainee_id,
+            scenarios=list(scenarios) if kind == "scenarios" else (),
+            domain=domain if kind == "domain" else None,
+        )
     except ValueError as e:
         raise AssignmentError(str(e)) from None
 
@@ -239,16 +285,16 @@ def _calls(db: Any, trainee_ids: list[str], items: list[Assignment]) -> dict[str
     # a day's margin: the exact comparison is made on parsed times (stamps may name different zones)
     since = (min(a.created_at for a in items) - dt.timedelta(days=1)).isoformat()
     passed_only = min(a.target for a in items) >= PASS_MARK  # then no call that did not pass can count
-    return {t: [Call.from_row(r) for r in rows]
-            for t, rows in stored.completed_calls(db, trainee_ids, since, passed_only).items()}
+    return {
+        t: [Call.from_row(r) for r in rows] for t, rows in stored.completed_calls(db, trainee_ids, since, passed_only).items()
+    }
 
 
 def _weakest(db: Any, library: Library, trainee_id: str) -> str | None:
     return weakest_dimension(load_progress(ended_calls(db, trainee_id), library))
 
 
-def assigned_to(db: Any, library: Library, trainee_id: str,
-                today: dt.date | None = None) -> list[tuple[Assignment, Standing]]:
+def assigned_to(db: Any, library: Library, trainee_id: str, today: dt.date | None = None) -> list[tuple[Assignment, Standing]]:
     """The trainee's assignments (theirs and the whole class's), soonest due first, with their standing."""
     today = today or dt.date.today()
     items = [Assignment.from_row(r) for r in stored.assignments_for(db, trainee_id)]
@@ -263,8 +309,7 @@ def class_completion(db: Any, library: Library, today: dt.date | None = None) ->
     items = [Assignment.from_row(r) for r in stored.all_assignments(db)]
     everyone = stored.trainees(db)
     names = dict(everyone)
-    wanted = sorted({t for a in items for t in ([t for t, _ in everyone] if a.whole_class else [a.trainee_id])
-                     if t in names})
+    wanted = sorted({t for a in items for t in ([t for t, _ in everyone] if a.whole_class else [a.trainee_id]) if t in names})
     calls = _calls(db, wanted, items)
     weakest: dict[str, str | None] = {}
     out = []

@@ -1,4 +1,5 @@
 """What a call reports as it goes: plain objects, no Qt, so the terminal and the window hear the same."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -1,4 +1,5 @@
 """Command line: the window by default, or headless subcommands (practice, score, validate)."""
+
 from __future__ import annotations
 
 import argparse
@@ -20,13 +21,12 @@ from .startup import library, model_persona_factory, open_store, upgrade_notice_
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="billing-trainer", description=(
-        "Practise hard hospital-billing calls. With no command, opens the window."))
+    p = argparse.ArgumentParser(
+        prog="billing-trainer", description=("Practise hard hospital-billing calls. With no command, opens the window.")
+    )
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    p.add_argument("--data-dir", help="folder for the database (default: the user data folder, "
-                                      "or $BILLING_TRAINER_DATA_DIR)")
-    p.add_argument("--scenarios", action="append", metavar="PATH",
-                   help="extra scenario file or folder (may be repeated)")
+    p.add_argument("--data-dir", help="folder for the database (default: the user data folder, or $BILLING_TRAINER_DATA_DIR)")
+    p.add_argument("--scenarios", action="append", metavar="PATH", help="extra scenario file or folder (may be repeated)")
     p.add_argument("--kiosk", action="store_true", help="open the window in kiosk mode (full screen, idle sign-out)")
     sub = p.add_subparsers(dest="command")
     sub.add_parser("gui", help="open the window (the default)")
@@ -35,26 +35,42 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("scenario", help="scenario id or path to a scenario file")
     pr.add_argument("--name", default=os.environ.get("USER") or "trainee", help="trainee name (default: $USER)")
     pr.add_argument("--seed", type=int, help="fix names and amounts (for previewing)")
-    pr.add_argument("--pin", action="store_true",
-                    help="sign in with your personal PIN (asked for; or from $BILLING_TRAINER_TRAINEE_PIN). "
-                         "A trainee who has a PIN always needs it.")
-    pr.add_argument("--llm", action="store_true",
-                    help="let a language model voice the patient (server from Settings or OPENAI_BASE_URL; "
-                         "key from OPENAI_API_KEY); any failure falls back to the scripted line")
-    pr.add_argument("--auto", action="store_true",
-                    help="answer every line with the scenario's model answer (to preview a scenario)")
+    pr.add_argument(
+        "--pin",
+        action="store_true",
+        help="sign in with your personal PIN (asked for; or from $BILLING_TRAINER_TRAINEE_PIN). "
+        "A trainee who has a PIN always needs it.",
+    )
+    pr.add_argument(
+        "--llm",
+        action="store_true",
+        help="let a language model voice the patient (server from Settings or OPENAI_BASE_URL; "
+        "key from OPENAI_API_KEY); any failure falls back to the scripted line",
+    )
+    pr.add_argument(
+        "--auto", action="store_true", help="answer every line with the scenario's model answer (to preview a scenario)"
+    )
 
     sc = sub.add_parser("score", help="score one reply and print the reasons")
     sc.add_argument("reply", help="the reply text ('-' reads it from standard input)")
     sc.add_argument("--patient-line", default="", help="what the patient just said")
     sc.add_argument("--role", choices=ROLES, default="hospital_billing")
-    sc.add_argument("--state", action="append", default=[], metavar="FIELD=true|false",
-                    help=f"call state so far; fields: {', '.join(CallState.__dataclass_fields__)}")
+    sc.add_argument(
+        "--state",
+        action="append",
+        default=[],
+        metavar="FIELD=true|false",
+        help=f"call state so far; fields: {', '.join(CallState.__dataclass_fields__)}",
+    )
     sc.add_argument("--json", action="store_true", help="print the full score as JSON")
 
     ev = sub.add_parser("score-eval", help="agreement of the scorer with the labelled corpus")
-    ev.add_argument("--split", choices=("heldout", "train", "all"), default="heldout",
-                    help="which part of the corpus (default: the held-back split, never used for tuning)")
+    ev.add_argument(
+        "--split",
+        choices=("heldout", "train", "all"),
+        default="heldout",
+        help="which part of the corpus (default: the held-back split, never used for tuning)",
+    )
     ev.add_argument("--corpus", help="a JSONL corpus in the same format (default: assets/corpus/replies.jsonl)")
 
     va = sub.add_parser("validate", help="check scenario files")
@@ -71,22 +87,32 @@ def run_command(args, pdf_writer=None) -> int:
     args.pdf_writer = pdf_writer
     if getattr(args, "data_handler", None):
         return args.data_handler(args)
-    commands = {"practice": cmd_practice, "score": cmd_score, "score-eval": cmd_score_eval,
-                "validate": cmd_validate, "list": cmd_list}
+    commands = {
+        "practice": cmd_practice,
+        "score": cmd_score,
+        "score-eval": cmd_score_eval,
+        "validate": cmd_validate,
+        "list": cmd_list,
+    }
     return commands[args.command](args)
 
 
-PRACTICE_HELP = ("commands: /hint a nudge (costs points) · /retry answer the last line again · /hangup ends the "
-                 "call (Ctrl+C or Ctrl+D too) · /help this list. Anything else is your reply to the patient.")
+PRACTICE_HELP = (
+    "commands: /hint a nudge (costs points) · /retry answer the last line again · /hangup ends the "
+    "call (Ctrl+C or Ctrl+D too) · /help this list. Anything else is your reply to the patient."
+)
 
 
 def say(text: str = "") -> None:
     """Print wrapped at word boundaries to the terminal's width (a word is never cut in two)."""
     width = max(40, min(100, shutil.get_terminal_size((100, 24)).columns - 1))
     for para in text.split("\n"):
-        indent = para[:len(para) - len(para.lstrip())]
-        print(textwrap.fill(para, width, subsequent_indent=indent + "  ", break_long_words=False,
-                            break_on_hyphens=False) if para.strip() else para)
+        indent = para[: len(para) - len(para.lstrip())]
+        print(
+            textwrap.fill(para, width, subsequent_indent=indent + "  ", break_long_words=False, break_on_hyphens=False)
+            if para.strip()
+            else para
+        )
 
 
 def say_patient(line) -> None:
@@ -97,9 +123,19 @@ def patient_card(session) -> str:
     s = session.scenario
     facts = [f"  {k.replace('_', ' ').capitalize()}: {v}" for k, v in session.account.items()]
     goals = [f"  - {o}" for o in s.objectives]
-    return "\n".join([s.title, s.summary, f"You are: {s.organisation}.",
-                      f"Patient: {session.persona_name}, {s.persona.age}. {s.persona.situation}",
-                      "Account:", *facts, "Your goals on this call:", *goals, ""])
+    return "\n".join(
+        [
+            s.title,
+            s.summary,
+            f"You are: {s.organisation}.",
+            f"Patient: {session.persona_name}, {s.persona.age}. {s.persona.situation}",
+            "Account:",
+            *facts,
+            "Your goals on this call:",
+            *goals,
+            "",
+        ]
+    )
 
 
 def practise(session, line, auto: bool) -> None:
@@ -208,14 +244,16 @@ def _llm_persona_factory(args):
     from .settings import load_settings
 
     config = EndpointConfig.from_settings(load_settings(data_dir(args.data_dir))[0])
-    print(f"Patient voiced by {config.model or 'the server default model'} at {config.base_url}; "
-          "a line that fails its checks is replaced by the scripted one.", file=sys.stderr)
+    print(
+        f"Patient voiced by {config.model or 'the server default model'} at {config.base_url}; "
+        "a line that fails its checks is replaced by the scripted one.",
+        file=sys.stderr,
+    )
     return model_persona_factory(config)
 
 
 def cmd_score_eval(args) -> int:
-    from .scoring.evaluate import (CORPUS_PATH, agreement, format_agreement, inter_rater, load_corpus,
-                                   load_second_rating)
+    from .scoring.evaluate import CORPUS_PATH, agreement, format_agreement, inter_rater, load_corpus, load_second_rating
 
     try:
         items = load_corpus(Path(args.corpus) if args.corpus else CORPUS_PATH)
@@ -285,8 +323,7 @@ def cmd_practice(args) -> int:
         store.close()
         return 2
     factory = _llm_persona_factory(args) if args.llm else None
-    session = CallSession(loaded, store, trainee, seed=args.seed,
-                          **({"persona_factory": factory} if factory else {}))
+    session = CallSession(loaded, store, trainee, seed=args.seed, **({"persona_factory": factory} if factory else {}))
     if hasattr(sys.stdin, "reconfigure"):
         sys.stdin.reconfigure(errors="replace")  # bytes that are not UTF-8 become U+FFFD, never a crash
     say(patient_card(session))

@@ -1,6 +1,7 @@
 """Headless commands for a supervisor's assignments: `assign` (add one) and `assignments` (list them with
 their completion, or withdraw one). cli.py registers them with add_assign_commands(subparsers).
 Exit codes: 0 done, 1 nothing matched (no such trainee or assignment), 2 bad input or database."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,15 +20,19 @@ def add_assign_commands(sub) -> None:
     a = sub.add_parser("assign", help="assign calls to a trainee or the whole class, with a due date")
     who = a.add_mutually_exclusive_group(required=True)
     who.add_argument("--trainee", metavar="NAME", help="the trainee's name (or id)")
-    who.add_argument("--class", dest="whole_class", action="store_true",
-                     help="the whole class (trainees who join later too)")
+    who.add_argument("--class", dest="whole_class", action="store_true", help="the whole class (trainees who join later too)")
     what = a.add_mutually_exclusive_group(required=True)
     what.add_argument("--scenario", nargs="+", metavar="ID", help="these scenarios, each to the target")
     what.add_argument("--domain", metavar="D", help=f"one call in this CRCR domain ({', '.join(CRCR_DOMAINS)})")
     what.add_argument("--weakest", action="store_true", help="one call that works on the trainee's weakest dimension")
     a.add_argument("--due", required=True, metavar="YYYY-MM-DD", help="the day it is due (today or later)")
-    a.add_argument("--target", type=int, default=PASS_MARK, metavar="N",
-                   help=f"the overall a call must reach, 0-100 (default {PASS_MARK}, the pass mark)")
+    a.add_argument(
+        "--target",
+        type=int,
+        default=PASS_MARK,
+        metavar="N",
+        help=f"the overall a call must reach, 0-100 (default {PASS_MARK}, the pass mark)",
+    )
     a.add_argument("--author", default="supervisor", help="who assigns it (default: supervisor)")
     a.set_defaults(data_handler=cmd_assign)
 
@@ -58,8 +63,17 @@ def cmd_assign(args) -> int:
             trainee_id, name = row
         kind = "scenarios" if args.scenario else "domain" if args.domain else "weakest"
         try:
-            aid = add(store, _library(args), author=args.author, trainee_id=trainee_id, kind=kind,
-                      scenarios=args.scenario or (), domain=args.domain, due=args.due, target=args.target)
+            aid = add(
+                store,
+                _library(args),
+                author=args.author,
+                trainee_id=trainee_id,
+                kind=kind,
+                scenarios=args.scenario or (),
+                domain=args.domain,
+                due=args.due,
+                target=args.target,
+            )
         except AssignmentError as e:
             return error(str(e))
     finally:
@@ -92,8 +106,10 @@ def cmd_assignments(args) -> int:
     today = dt.date.today()
     for a, completion in items:
         late = " (past)" if today > a.due else ""
-        print(f"{a.id[:8]}  due {a.due.isoformat()}{late}  target {a.target}  {printable(a.who(), 40)}: "
-              f"{printable(a.what(library), 200)}\n          {completion.words()}")
+        print(
+            f"{a.id[:8]}  due {a.due.isoformat()}{late}  target {a.target}  {printable(a.who(), 40)}: "
+            f"{printable(a.what(library), 200)}\n          {completion.words()}"
+        )
         late_names = [printable(name, 60) for name, s in completion.trainees if s.overdue]
         if a.whole_class and late_names:
             more = f" and {len(late_names) - MAX_NAMED} more" if len(late_names) > MAX_NAMED else ""

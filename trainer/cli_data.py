@@ -4,6 +4,7 @@ cli.py registers them with add_commands(subparsers); each sets args.data_handler
 be run on their own: python -m trainer.cli_data [--data-dir PATH] COMMAND …
 Exit codes: 0 done, 1 a file or the LRS was refused (the message names it), 2 bad usage or database.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,15 +24,17 @@ def add_commands(sub) -> None:
     ex = sub.add_parser("export-bundle", help="write this kiosk's sessions to a bundle file in a folder (e.g. a USB stick)")
     ex.add_argument("dest", help="folder to write the bundle into")
     ex.add_argument("--since", help="only sessions started on or after this date (YYYY-MM-DD)")
-    ex.add_argument("--only-this-kiosk", action="store_true",
-                    help="only sessions made on this kiosk (not ones imported from others)")
+    ex.add_argument(
+        "--only-this-kiosk", action="store_true", help="only sessions made on this kiosk (not ones imported from others)"
+    )
     ex.add_argument("--name", help="name for the bundle file (default: the kiosk's name or id)")
     ex.set_defaults(data_handler=cmd_export_bundle)
 
     im = sub.add_parser("import-bundle", help="merge kiosk bundles into this database (safe to repeat)")
     im.add_argument("files", nargs="+", help="bundle files (or folders holding them)")
-    im.add_argument("--skip-bad", action="store_true",
-                    help="import the good files even if some are damaged (default: import nothing then)")
+    im.add_argument(
+        "--skip-bad", action="store_true", help="import the good files even if some are damaged (default: import nothing then)"
+    )
     im.set_defaults(data_handler=cmd_import_bundle)
 
     rc = sub.add_parser("report-csv", help="write sessions.csv, turns.csv and annotations.csv into a folder")
@@ -59,8 +62,9 @@ def add_commands(sub) -> None:
     ov.add_argument("session", help="the call's id (see report-csv)")
     ov.add_argument("--reason", required=True, help="why (kept beside the automatic score)")
     what = ov.add_mutually_exclusive_group(required=True)
-    what.add_argument("--set", nargs=2, metavar=("DIMENSION", "VALUE"),
-                      help="empathy, clarity, compliance or overall, and a score 0-100")
+    what.add_argument(
+        "--set", nargs=2, metavar=("DIMENSION", "VALUE"), help="empathy, clarity, compliance or overall, and a score 0-100"
+    )
     what.add_argument("--lift-blocker", metavar="RULE_ID", help="a blocker of this call, judged not a breach")
     ov.add_argument("--author", default="supervisor", help="who decided (default: supervisor)")
     ov.set_defaults(data_handler=cmd_override)
@@ -75,8 +79,13 @@ def add_commands(sub) -> None:
 
 
 def _lrs_options(p: argparse.ArgumentParser, required: bool) -> None:
-    p.add_argument("--post", "--url", dest="url", metavar="URL",
-                   help="LRS endpoint, e.g. https://lrs.example.org/xapi/ (remembered for xapi-flush)")
+    p.add_argument(
+        "--post",
+        "--url",
+        dest="url",
+        metavar="URL",
+        help="LRS endpoint, e.g. https://lrs.example.org/xapi/ (remembered for xapi-flush)",
+    )
     p.add_argument("--user", help="LRS user (basic auth; remembered)")
     p.add_argument("--password", help=f"LRS password (never stored; or set ${PASSWORD_ENV})")
     p.add_argument("--retries", type=int, default=3, help="tries per batch when the LRS cannot be reached")
@@ -134,8 +143,7 @@ def cmd_override(args) -> int:
             dimension, value = args.set
             if not value.isdigit():
                 return error(f"the value must be a whole number from 0 to 100, not {value!r}")
-            store.add_annotation(args.session, args.author, "override", args.reason, dimension=dimension,
-                                 value=int(value))
+            store.add_annotation(args.session, args.author, "override", args.reason, dimension=dimension, value=int(value))
         else:
             store.add_annotation(args.session, args.author, "blocker", args.reason, rule_id=args.lift_blocker)
         s = store.session(args.session)
@@ -143,8 +151,10 @@ def cmd_override(args) -> int:
         return error(str(e))
     finally:
         store.close()
-    print(f"Saved. Verdict: {verdict_words(s['status'], bool(s['passed']))} (supervisor); "
-          f"automatic: {verdict_words(s['status'], bool(s['auto_passed']))}.")
+    print(
+        f"Saved. Verdict: {verdict_words(s['status'], bool(s['passed']))} (supervisor); "
+        f"automatic: {verdict_words(s['status'], bool(s['auto_passed']))}."
+    )
     return 0
 
 
@@ -175,15 +185,18 @@ def cmd_export_bundle(args) -> int:
     if store is None:
         return 2
     try:
-        result = export_bundle(store, args.dest, since=args.since,
-                               origin=store.kiosk_id if args.only_this_kiosk else None, name=args.name)
+        result = export_bundle(
+            store, args.dest, since=args.since, origin=store.kiosk_id if args.only_this_kiosk else None, name=args.name
+        )
     except BundleError as e:
         return error(str(e), 1)
     finally:
         store.close()
     c = result.manifest["counts"]
-    print(f"Wrote {result.path}\n  {c['sessions']} session(s), {c['turns']} turn(s), {c['trainees']} trainee(s), "
-          f"{c['annotations']} annotation(s); sha256 {result.manifest['data']['sha256']}")
+    print(
+        f"Wrote {result.path}\n  {c['sessions']} session(s), {c['turns']} turn(s), {c['trainees']} trainee(s), "
+        f"{c['annotations']} annotation(s); sha256 {result.manifest['data']['sha256']}"
+    )
     return 0
 
 
@@ -207,9 +220,11 @@ def cmd_import_bundle(args) -> int:
     if store is None:
         return 2
     try:
+
         def progress(i: int, n: int, path: Path) -> None:
             if i < n:
                 print(f"[{i + 1}/{n}] {path}", file=sys.stderr)
+
         report = import_bundles(store, files, skip_bad=args.skip_bad, progress=progress)
     finally:
         store.close()
@@ -254,8 +269,7 @@ def cmd_class_summary(args) -> int:
         summary = class_summary(store, scenario_topics(args))
     finally:
         store.close()
-    print(json.dumps(summary, indent=2) if args.json else
-          format_class_summary(summary, {k: r.title for k, r in RULES.items()}))
+    print(json.dumps(summary, indent=2) if args.json else format_class_summary(summary, {k: r.title for k, r in RULES.items()}))
     return 0
 
 
@@ -307,8 +321,10 @@ def _flush(store, client) -> int:
 
     outbox = Outbox.beside(store.path)
     result = outbox.flush(client)
-    print(f"Sent {result.sent_statements} statement(s) in {result.sent_batches} batch(es) to {client.url}; "
-          f"{result.remaining} batch(es) still queued in {outbox.folder}")
+    print(
+        f"Sent {result.sent_statements} statement(s) in {result.sent_batches} batch(es) to {client.url}; "
+        f"{result.remaining} batch(es) still queued in {outbox.folder}"
+    )
     for path in result.rejected:
         print(f"rejected by the LRS, kept in {path} (see {path.name}.reason.txt)", file=sys.stderr)
     if result.error:
@@ -337,8 +353,7 @@ def cmd_xapi_export(args) -> int:
         client, problem = _client(args, store)
         if client is None:
             return error(problem)
-        queued = queue_finished_sessions(store, Outbox.beside(store.path), include_turns=not args.no_turns,
-                                         iri_base=iri_base)
+        queued = queue_finished_sessions(store, Outbox.beside(store.path), include_turns=not args.no_turns, iri_base=iri_base)
         print(f"Queued {queued} session(s) not sent before")
         return _flush(store, client)
     finally:

@@ -4,6 +4,7 @@ cli.py registers it with add_review_command(subparsers); it can also be run on i
 python -m trainer.cli_review [--data-dir PATH] FILE [--staff LABEL] [--role ROLE] [--redact-name NAME …] [--store]
 Exit codes: 0 done, 1 the transcript was refused (the message names the file, what was wrong and the line), 2 the database.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,27 +23,44 @@ MAX_LISTED = 60  # redactions listed one by one; the rest are counted
 PROGRESS_FROM, PROGRESS_EVERY = 300, 100  # staff turns
 
 
-DESCRIPTION = ("Read a call transcript (plain text 'Speaker: words' lines, WebVTT, SRT, or a CSV with speaker,text "
-               "columns), redact names, dates, card, account, record and phone numbers, and score each staff turn "
-               "against the patient's turn before it. Nothing leaves this computer.")
+DESCRIPTION = (
+    "Read a call transcript (plain text 'Speaker: words' lines, WebVTT, SRT, or a CSV with speaker,text "
+    "columns), redact names, dates, card, account, record and phone numbers, and score each staff turn "
+    "against the patient's turn before it. Nothing leaves this computer."
+)
 
 
 def add_review_command(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     """Register review-call on cli.py's subparsers."""
-    rv = sub.add_parser("review-call", help="score every staff turn of a real call transcript (redacted first)",
-                        description=DESCRIPTION)
+    rv = sub.add_parser(
+        "review-call", help="score every staff turn of a real call transcript (redacted first)", description=DESCRIPTION
+    )
     _arguments(rv)
     rv.set_defaults(data_handler=cmd_review_call)
 
 
 def _arguments(rv: argparse.ArgumentParser) -> None:
     rv.add_argument("file", help="the transcript (at most 2 MB)")
-    rv.add_argument("--staff", metavar="LABEL", help="the staff speaker's label (default: guessed from labels such as "
-                                                     "Agent, Rep, Billing, or from what they say)")
-    rv.add_argument("--role", choices=ROLES, default="hospital_billing",
-                    help="who the staff member works for; sets the compliance rules (default: hospital_billing)")
-    rv.add_argument("--redact-name", dest="redact_names", metavar="NAME", nargs="+", action="extend", default=[],
-                    help="names to redact besides those found ('my name is …', 'this is …'); give them after FILE")
+    rv.add_argument(
+        "--staff",
+        metavar="LABEL",
+        help="the staff speaker's label (default: guessed from labels such as Agent, Rep, Billing, or from what they say)",
+    )
+    rv.add_argument(
+        "--role",
+        choices=ROLES,
+        default="hospital_billing",
+        help="who the staff member works for; sets the compliance rules (default: hospital_billing)",
+    )
+    rv.add_argument(
+        "--redact-name",
+        dest="redact_names",
+        metavar="NAME",
+        nargs="+",
+        action="extend",
+        default=[],
+        help="names to redact besides those found ('my name is …', 'this is …'); give them after FILE",
+    )
     rv.add_argument("--store", action="store_true", help="keep the redacted review in the trainer's database")
     rv.add_argument("--reviewer", default=os.environ.get("USER", ""), help="who reviewed it, stored with --store")
     rv.add_argument("--json", action="store_true", help="print the redacted review as JSON")
@@ -58,8 +76,7 @@ def cmd_review_call(args: argparse.Namespace) -> int:
             print(f"scored {done:,} of {total:,} staff turns", file=sys.stderr, flush=True)
 
     try:
-        review = review_transcript(read_transcript(args.file), args.staff, args.role, args.redact_names,
-                                   progress=progress)
+        review = review_transcript(read_transcript(args.file), args.staff, args.role, args.redact_names, progress=progress)
     except TranscriptError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
@@ -78,8 +95,11 @@ def _store(review: "Review", args: argparse.Namespace) -> int:
     path = database_path(getattr(args, "data_dir", None))
 
     def upgrading(old: int, new: int) -> None:
-        print(f"note: upgrading {path} from schema {old} to {new}; a backup is written beside it first.",
-              file=sys.stderr, flush=True)
+        print(
+            f"note: upgrading {path} from schema {old} to {new}; a backup is written beside it first.",
+            file=sys.stderr,
+            flush=True,
+        )
 
     try:
         store = Store(path, upgrading)
@@ -98,8 +118,10 @@ def format_review(review: "Review") -> str:
     from .console import format_score
 
     staff_turns = review.staff_turns
-    out = [f"Review of {review.source}  ({review.format}, {len(review.turns)} turns, {len(staff_turns)} by staff: "
-           f"{', '.join(review.staff)}; role {review.role}; rubric {review.rubric_version})"]
+    out = [
+        f"Review of {review.source}  ({review.format}, {len(review.turns)} turns, {len(staff_turns)} by staff: "
+        f"{', '.join(review.staff)}; role {review.role}; rubric {review.rubric_version})"
+    ]
     out += [f"note: {n}" for n in review.notices]
     out += ["", _redaction_lines(review), ""]
     for t in review.turns:
@@ -126,7 +148,7 @@ def _redaction_lines(review: "Review") -> str:
     for t in review.turns:
         for r in t.redacted.redactions:
             if listed < MAX_LISTED:
-                out.append(f"  line {t.line}: {KINDS[r.kind][1]} -> {t.text[r.start:r.end]}")
+                out.append(f"  line {t.line}: {KINDS[r.kind][1]} -> {t.text[r.start : r.end]}")
             listed += 1
     if listed > MAX_LISTED:
         out.append(f"  … and {listed - MAX_LISTED} more")

@@ -1,4 +1,5 @@
 """What to practise next: the trainee's weakest dimension, topics not practised lately, calls not yet tried."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,10 +11,21 @@ from .scenarios.loader import Library
 from .scenarios.schema import TOPIC_LABELS, Scenario
 
 # Which scenarios exercise a dimension most.
-CLARITY_TOPICS = {"insurance-and-benefits", "medicare-and-medicaid", "claims-and-denials", "billing-and-statements",
-                  "pre-service-and-estimates", "credit-balances-and-refunds"}
-COMPLIANCE_TOPICS = {"collections-and-compliance", "privacy-and-authorization", "emergency-care-rules",
-                     "language-and-access", "financial-assistance"}
+CLARITY_TOPICS = {
+    "insurance-and-benefits",
+    "medicare-and-medicaid",
+    "claims-and-denials",
+    "billing-and-statements",
+    "pre-service-and-estimates",
+    "credit-balances-and-refunds",
+}
+COMPLIANCE_TOPICS = {
+    "collections-and-compliance",
+    "privacy-and-authorization",
+    "emergency-care-rules",
+    "language-and-access",
+    "financial-assistance",
+}
 NEVER = 30  # days counted for a topic never practised
 
 
@@ -38,8 +50,9 @@ def weakest_dimension(progress: Progress) -> str | None:
     return min(means, key=means.__getitem__) if means else None
 
 
-def practise_next(library: Library, stats: dict[str, ScenarioStats], progress: Progress,
-                  today: dt.date | None = None) -> Pick | None:
+def practise_next(
+    library: Library, stats: dict[str, ScenarioStats], progress: Progress, today: dt.date | None = None
+) -> Pick | None:
     if not library.scenarios:
         return None
     today = today or dt.date.today()
@@ -69,8 +82,11 @@ def practise_next(library: Library, stats: dict[str, ScenarioStats], progress: P
     parts = []
     if weakest and fits(sc, weakest):
         parts.append(f"it works on {weakest}, your weakest area lately ({progress.mean(weakest)})")
-    parts.append(f"you have not practised {topic} yet" if days >= NEVER else
-                 f"you last practised {topic} {days} day{'s' if days != 1 else ''} ago")
+    parts.append(
+        f"you have not practised {topic} yet"
+        if days >= NEVER
+        else f"you last practised {topic} {days} day{'s' if days != 1 else ''} ago"
+    )
     if sc.id not in stats:
         parts.append("it is a call you have not tried")
     return Pick(sc.id, f"“{sc.title}”, because " + "; ".join(parts) + ".")

@@ -1,4 +1,5 @@
 """Where the app keeps its data, and the few settings the core needs."""
+
 from __future__ import annotations
 
 import os

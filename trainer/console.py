@@ -1,4 +1,5 @@
 """Scores and debriefs as plain text, for the terminal."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -28,7 +29,7 @@ def format_score(score: Score, reply: str, brief: bool = False) -> str:
         out.append(f"  {d.name:<11} {shown} {bar(d.score if d.applicable else 0)}")
         if not brief:
             out += [f"      {r}" for r in d.reasons]
-            out += [f"      · \"{reply[e.start:e.end]}\" ({e.points:+d}: {e.reason})" for e in d.evidence]
+            out += [f'      · "{reply[e.start : e.end]}" ({e.points:+d}: {e.reason})' for e in d.evidence]
         if d.suggestion:
             out.append(f"      try: {d.suggestion}")
     for b in score.blockers:

@@ -3,6 +3,7 @@
 Nothing here does work; the session, personas, scorer and store pass these
 between them so that none of them needs to know another.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,8 +28,9 @@ def cap_reply(reply: str) -> tuple[str, str | None]:
     reply = _SURROGATE.sub("\ufffd", reply)
     if len(reply) <= MAX_REPLY_CHARS:
         return reply, None
-    return reply[:MAX_REPLY_CHARS], (f"Your reply was {len(reply):,} characters; only the first "
-                                     f"{MAX_REPLY_CHARS:,} were kept and scored.")
+    return reply[:MAX_REPLY_CHARS], (
+        f"Your reply was {len(reply):,} characters; only the first {MAX_REPLY_CHARS:,} were kept and scored."
+    )
 
 
 @dataclass(frozen=True)
@@ -125,22 +127,37 @@ class Score:
         detail may come from a damaged file or another kiosk's bundle."""
         try:
             dims = {n: _dimension(d[n]) for n in DIMENSIONS}
-            blockers = [Blocker(str(b["rule_id"]), str(b["title"]), str(b["source"]), int(b.get("start", 0)),
-                                int(b.get("end", 0))) for b in d.get("blockers") or []]
-            return cls(dims["empathy"], dims["clarity"], dims["compliance"], str(d.get("rubric_version", "")),
-                       blockers, frozenset(str(m) for m in d.get("moves") or []),
-                       [str(n) for n in d.get("notices") or []], bool(d.get("empty", False)))
+            blockers = [
+                Blocker(str(b["rule_id"]), str(b["title"]), str(b["source"]), int(b.get("start", 0)), int(b.get("end", 0)))
+                for b in d.get("blockers") or []
+            ]
+            return cls(
+                dims["empathy"],
+                dims["clarity"],
+                dims["compliance"],
+                str(d.get("rubric_version", "")),
+                blockers,
+                frozenset(str(m) for m in d.get("moves") or []),
+                [str(n) for n in d.get("notices") or []],
+                bool(d.get("empty", False)),
+            )
         except (KeyError, TypeError, ValueError, AttributeError) as e:
             raise ValueError(f"not a stored score ({type(e).__name__}: {e})") from e
 
 
 def _dimension(d: Mapping[str, Any]) -> DimensionScore:
     return DimensionScore(
-        str(d["name"]), int(d["score"]), bool(d.get("applicable", True)),
+        str(d["name"]),
+        int(d["score"]),
+        bool(d.get("applicable", True)),
         {str(k): int(v) for k, v in (d.get("subscores") or {}).items()},
-        [Evidence(int(e["start"]), int(e["end"]), str(e["dimension"]), int(e["points"]), str(e["reason"]))
-         for e in d.get("evidence") or []],
-        str(d.get("suggestion", "")), [str(r) for r in d.get("reasons") or []])
+        [
+            Evidence(int(e["start"]), int(e["end"]), str(e["dimension"]), int(e["points"]), str(e["reason"]))
+            for e in d.get("evidence") or []
+        ],
+        str(d.get("suggestion", "")),
+        [str(r) for r in d.get("reasons") or []],
+    )
 
 
 @dataclass(frozen=True)

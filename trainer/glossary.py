@@ -1,4 +1,5 @@
 """The revenue-cycle glossary: billing terms a patient may not know, with plain explanations."""
+
 from __future__ import annotations
 
 import re
@@ -48,7 +49,7 @@ class Glossary:
                 i += 1
                 continue
             for n in range(min(self.longest, len(found) - i), 0, -1):
-                term = self.by_tokens.get(tuple(t for t, _, _ in found[i:i + n]))
+                term = self.by_tokens.get(tuple(t for t, _, _ in found[i : i + n]))
                 if term is not None:
                     yield term, found[i][1], found[i + n - 1][2]
                     i += n
@@ -61,10 +62,14 @@ class Glossary:
 def glossary(path: Path = GLOSSARY_PATH) -> Glossary:
     entries = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     terms = tuple(
-        Term(e["term"], tuple(f.lower() for f in e.get("forms") or [e["term"]]), e["plain"],
-             bool(e.get("jargon", True)), e.get("topic", ""))
+        Term(
+            e["term"],
+            tuple(f.lower() for f in e.get("forms") or [e["term"]]),
+            e["plain"],
+            bool(e.get("jargon", True)),
+            e.get("topic", ""),
+        )
         for e in entries
     )
     by_tokens = {tuple(tokens(f)): t for t in terms for f in t.forms if tokens(f)}
-    return Glossary(terms, {t.term: t for t in terms}, by_tokens, max(map(len, by_tokens)),
-                    frozenset(k[0] for k in by_tokens))
+    return Glossary(terms, {t.term: t for t in terms}, by_tokens, max(map(len, by_tokens)), frozenset(k[0] for k in by_tokens))

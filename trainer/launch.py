@@ -1,5 +1,6 @@
 """The app's entry point: the window by default, or a terminal command. The one module that knows both
 the terminal (trainer.cli) and the window (trainer.ui), so neither imports the other."""
+
 from __future__ import annotations
 
 import sys

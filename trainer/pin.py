@@ -1,5 +1,6 @@
 """PINs: 4-8 digits, kept as a salted scrypt hash with a count of wrong tries and a lock-out. Plain data and
 rules only; where a PIN is kept (the supervisor's, each trainee's) is trainer.store.pins."""
+
 from __future__ import annotations
 
 import hashlib
@@ -41,9 +42,19 @@ class PinRecord:
             raise ValueError("not a PIN record")
         record = cls(raw["hash"], raw["salt"], raw["failures"], raw["locked_until"])
         unset = record.hash == "" and record.salt == ""
-        if not ((unset or (isinstance(record.hash, str) and re.fullmatch(r"[0-9a-f]{64}", record.hash)
-                           and isinstance(record.salt, str) and re.fullmatch(r"[0-9a-f]{32}", record.salt)))
-                and isinstance(record.failures, int) and isinstance(record.locked_until, (int, float))):
+        if not (
+            (
+                unset
+                or (
+                    isinstance(record.hash, str)
+                    and re.fullmatch(r"[0-9a-f]{64}", record.hash)
+                    and isinstance(record.salt, str)
+                    and re.fullmatch(r"[0-9a-f]{32}", record.salt)
+                )
+            )
+            and isinstance(record.failures, int)
+            and isinstance(record.locked_until, (int, float))
+        ):
             raise ValueError("not a PIN record")
         return record
 

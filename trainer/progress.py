@@ -1,4 +1,5 @@
 """A trainee's record, from the rows the store gives: per-scenario attempts, scores over time, streak, totals."""
+
 from __future__ import annotations
 
 import datetime as dt

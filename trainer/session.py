@@ -6,6 +6,7 @@ the window forwards them to its own thread. A turn (scoring, storing, the patien
 turn lock: while it runs, a second submit, a retry or a hint is refused with Busy, and a line that
 arrives after the trainee hung up is dropped, so a finished call never changes.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -49,8 +50,17 @@ class CallStore(Protocol):
     @property
     def path(self) -> Path: ...
 
-    def start_session(self, trainee_id: str, scenario_id: str, scenario_title: str, scenario_hash: str,
-                      rubric_version: str, persona_mode: str, seed: int, topics: list[str] | None = None) -> str: ...
+    def start_session(
+        self,
+        trainee_id: str,
+        scenario_id: str,
+        scenario_title: str,
+        scenario_hash: str,
+        rubric_version: str,
+        persona_mode: str,
+        seed: int,
+        topics: list[str] | None = None,
+    ) -> str: ...
 
     def add_turn(self, session_id: str, turn: Turn) -> str: ...
 
@@ -84,9 +94,18 @@ class TurnResult:
 
 
 class CallSession:
-    def __init__(self, loaded: LoadedScenario, store: CallStore, trainee_id: str, scorer: Scorer | None = None,
-                 persona: Persona | None = None, seed: int | None = None, today: dt.date | None = None,
-                 persona_factory: PersonaFactory = ScriptedPersona, listener: Listener | None = None):
+    def __init__(
+        self,
+        loaded: LoadedScenario,
+        store: CallStore,
+        trainee_id: str,
+        scorer: Scorer | None = None,
+        persona: Persona | None = None,
+        seed: int | None = None,
+        today: dt.date | None = None,
+        persona_factory: PersonaFactory = ScriptedPersona,
+        listener: Listener | None = None,
+    ):
         self.loaded = loaded
         self.scenario = loaded.scenario
         self.store = store
@@ -166,8 +185,15 @@ class CallSession:
         with self._running():
             with self._state:
                 self.id = self.store.start_session(
-                    self.trainee_id, self.scenario.id, self.scenario.title, self.loaded.content_hash,
-                    self.scorer.rubric_version, self.persona.mode, self.seed, topics=list(self.scenario.crcr_topics))
+                    self.trainee_id,
+                    self.scenario.id,
+                    self.scenario.title,
+                    self.loaded.content_hash,
+                    self.scorer.rubric_version,
+                    self.persona.mode,
+                    self.seed,
+                    topics=list(self.scenario.crcr_topics),
+                )
                 self.status = "active"
             try:
                 first = self.persona.open()
@@ -220,8 +246,13 @@ class CallSession:
         return _Release(self._turn)
 
     def context(self) -> ScoreContext:
-        return ScoreContext(self.gist_of(self.current) if self.current else "", self.scenario.role,
-                            frozenset(self.scenario.rules), self.state, self.fact_sheet)
+        return ScoreContext(
+            self.gist_of(self.current) if self.current else "",
+            self.scenario.role,
+            frozenset(self.scenario.rules),
+            self.state,
+            self.fact_sheet,
+        )
 
     @cached_property
     def fact_sheet(self) -> FactSheet:
@@ -256,8 +287,10 @@ class CallSession:
             except StoreError as e:
                 self._retry_of = retry_of  # nothing changed: the same reply can be sent again
                 kept = self._keep_unsaved(reply)
-                raise ReplyNotSaved(f"{e} Your reply was not lost: it is still in the box"
-                                    f"{f' and copied to {kept}' if kept else ''}; send it again.") from e
+                raise ReplyNotSaved(
+                    f"{e} Your reply was not lost: it is still in the box"
+                    f"{f' and copied to {kept}' if kept else ''}; send it again."
+                ) from e
             self._hints = 0
             self._before_last = (self.persona.snapshot(), self.state, asked)
             self.turns.append(turn)
@@ -266,7 +299,8 @@ class CallSession:
                 first_turn=False,
                 mini_miranda_given=self.state.mini_miranda_given or "gave_mini_miranda" in score.moves,
                 assistance_offered=self.state.assistance_offered or "offered_financial_assistance" in score.moves,
-                interpreter_offered=self.state.interpreter_offered or "offered_interpreter" in score.moves)
+                interpreter_offered=self.state.interpreter_offered or "offered_interpreter" in score.moves,
+            )
         self._emit(ReplyScored(turn, asked, notices))
         return turn, notices
 
@@ -292,8 +326,13 @@ class CallSession:
     def _keep_unsaved(self, reply: str) -> Path | None:
         """Append the reply to the recovery file beside the database (best effort: the disk may be full)."""
         path = Path(self.store.path).parent / RECOVERY_FILE
-        record = {"at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "session": self.id,
-                  "trainee": self.trainee_id, "scenario": self.scenario.id, "reply": reply}
+        record = {
+            "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "session": self.id,
+            "trainee": self.trainee_id,
+            "scenario": self.scenario.id,
+            "reply": reply,
+        }
         try:
             with path.open("a", encoding="utf-8") as f:
                 f.write(json.dumps(record) + "\n")

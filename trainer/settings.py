@@ -1,4 +1,5 @@
 """User settings, kept as JSON beside the database so a data folder carries its own setup."""
+
 from __future__ import annotations
 
 import json
@@ -17,21 +18,21 @@ TEXT_SIZES = (9, 10, 11, 12, 14, 16, 18)
 class Settings:
     # kiosk
     kiosk: bool = False
-    idle_minutes: int = 5           # sign out after this long without input
+    idle_minutes: int = 5  # sign out after this long without input
     idle_warning_seconds: int = 30  # countdown before the sign-out
     # voice
     voice_on: bool = True
-    voice_rate: int = 100           # percent of the persona's own speed
-    voice_natural: bool = False     # Piper's natural voice (the "voice" extra) for male personas
+    voice_rate: int = 100  # percent of the persona's own speed
+    voice_natural: bool = False  # Piper's natural voice (the "voice" extra) for male personas
     # language model (the key is never stored here; it comes from OPENAI_API_KEY)
     llm_enabled: bool = False
     llm_base_url: str = ""
     llm_model: str = ""
-    llm_judge: bool = False         # a model's rubric verdict shown beside the offline score
-    llm_gguf_path: str = ""         # a GGUF file the app serves itself with llama.cpp (the "llm" extra)
-    llm_deadline: float = 8.0       # seconds for a whole model line; then the scripted line stands in
-    llm_first_word: float = 2.5     # seconds to the first word; none by then: the scripted line at once
-    llm_style: str = "auto"         # auto | paraphrase | lead_in (small models: a few words before the script)
+    llm_judge: bool = False  # a model's rubric verdict shown beside the offline score
+    llm_gguf_path: str = ""  # a GGUF file the app serves itself with llama.cpp (the "llm" extra)
+    llm_deadline: float = 8.0  # seconds for a whole model line; then the scripted line stands in
+    llm_first_word: float = 2.5  # seconds to the first word; none by then: the scripted line at once
+    llm_style: str = "auto"  # auto | paraphrase | lead_in (small models: a few words before the script)
     llm_judge_accuracy: float = -1.0  # the judge's last calibration result (-1: never run)
     llm_judge_calibrated_for: str = ""  # "base_url model" it was measured on; another model needs a new run
     # look
@@ -39,7 +40,7 @@ class Settings:
     high_contrast: bool = False
     # (the supervisor PIN is not here: it lives in the database, trainer.store.pins)
     # window
-    window_geometry: str = ""       # base64 of QWidget.saveGeometry()
+    window_geometry: str = ""  # base64 of QWidget.saveGeometry()
     extra: dict[str, Any] = field(default_factory=dict)  # unknown keys from a newer version, kept as they were
 
 

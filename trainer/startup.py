@@ -1,5 +1,6 @@
 """What the terminal and the window both do to start: open the store (and say if the last run ended
 badly), load the scenario library, and build the optional model-voiced patient and judge. No Qt here."""
+
 from __future__ import annotations
 
 import sys
@@ -21,9 +22,15 @@ if TYPE_CHECKING:
 
 def upgrade_notice_on_stderr(path: Path) -> UpgradeNotice:
     """An UpgradeNotice that says on stderr what is happening."""
+
     def notice(old: int, new: int) -> None:
-        print(f"note: upgrading {path} from schema {old} to {new}; a backup is written beside it first. "
-              "A class-sized database takes a few minutes.", file=sys.stderr, flush=True)
+        print(
+            f"note: upgrading {path} from schema {old} to {new}; a backup is written beside it first. "
+            "A class-sized database takes a few minutes.",
+            file=sys.stderr,
+            flush=True,
+        )
+
     return notice
 
 
@@ -38,8 +45,11 @@ def open_store(path: Path, on_upgrade: UpgradeNotice | None = None, *, begin_run
     except Exception:
         store.close()
         raise
-    note = (f"the last run ended badly; {store.interrupted_at_start} unfinished call(s) were kept as interrupted."
-            if unclean else None)
+    note = (
+        f"the last run ended badly; {store.interrupted_at_start} unfinished call(s) were kept as interrupted."
+        if unclean
+        else None
+    )
     return store, note
 
 

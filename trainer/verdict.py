@@ -3,6 +3,7 @@ and xAPI. The database keeps each call's verdict in sessions.passed, written by 
 SQL function `call_passed` that every connection registers (trainer.store.db), and refreshed whenever
 a call finishes, reopens, is imported or gets a supervisor's override.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,9 @@ PASS_MARK = 70  # a call's overall at or above this passes (with no compliance b
 SCORED = DIMENSIONS + ("overall",)  # what a supervisor may override
 
 
-def effective_scores(scores: Mapping[str, int | None], blocked: bool, overrides: Mapping[str, int] | None = None,
-                     lifted: bool = False) -> tuple[dict[str, int | None], bool]:
+def effective_scores(
+    scores: Mapping[str, int | None], blocked: bool, overrides: Mapping[str, int] | None = None, lifted: bool = False
+) -> tuple[dict[str, int | None], bool]:
     """The scores with a supervisor's overrides in place, and whether a compliance blocker still stands.
 
     An override replaces its dimension. A blocker stands unless the supervisor lifted every blocker the call
@@ -43,8 +45,14 @@ def effective_scores(scores: Mapping[str, int | None], blocked: bool, overrides:
     return out, standing
 
 
-def passed(status: str, replies: int, scores: Mapping[str, int | None], blocked: bool,
-           overrides: Mapping[str, int] | None = None, lifted: bool = False) -> bool:
+def passed(
+    status: str,
+    replies: int,
+    scores: Mapping[str, int | None],
+    blocked: bool,
+    overrides: Mapping[str, int] | None = None,
+    lifted: bool = False,
+) -> bool:
     """A call passes when the patient closed it (a hang-up or an interrupted call never passes), it has
     at least one reply, no compliance blocker stands, its overall is at or above the pass mark, and no
     supervisor override puts a dimension below the pass mark."""
@@ -56,9 +64,17 @@ def passed(status: str, replies: int, scores: Mapping[str, int | None], blocked:
     return not any(v < PASS_MARK for k, v in (overrides or {}).items() if k in SCORED and v is not None)
 
 
-def passed_sql(status: str | None, replies: int | None, empathy: int | None, clarity: int | None,
-               compliance: int | None, overall: int | None, blocked: int | None, overrides_json: str | bytes | None,
-               lifted: int | None) -> int:
+def passed_sql(
+    status: str | None,
+    replies: int | None,
+    empathy: int | None,
+    clarity: int | None,
+    compliance: int | None,
+    overall: int | None,
+    blocked: int | None,
+    overrides_json: str | bytes | None,
+    lifted: int | None,
+) -> int:
     """passed() for SQL (registered as call_passed): overrides as a JSON object {dimension: value}; lifted:
     every blocker of the call was lifted by a supervisor. With overrides_json NULL and lifted 0 it is the
     automatic verdict, kept beside the supervisor's."""
@@ -77,5 +93,6 @@ def verdict_words(status: str, is_passed: bool) -> str:
     """How every view names a call's verdict."""
     if is_passed:
         return "Passed"
-    return {"abandoned": "Hung up (not passed)", "interrupted": "Interrupted (not passed)",
-            "active": "In progress"}.get(status, "Not passed yet")
+    return {"abandoned": "Hung up (not passed)", "interrupted": "Interrupted (not passed)", "active": "In progress"}.get(
+        status, "Not passed yet"
+    )

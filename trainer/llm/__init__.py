@@ -2,6 +2,7 @@
 
 Qt-free. Nothing here writes the API key anywhere: it lives in memory (or the environment) only.
 """
+
 from .client import LLMClient, LLMError
 from .endpoint import ConnectionReport, EndpointConfig, check_connection
 

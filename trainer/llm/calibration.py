@@ -2,6 +2,7 @@
 and a worse reply to the same patient line, assets/llm/judge_calibration.json). The judge grades both
 replies of each pair; its accuracy is the share of pairs where the better one gets the higher overall.
 The judge is offered only when that accuracy reaches PASS_MARK for the model in use. Qt-free."""
+
 from __future__ import annotations
 
 import json
@@ -30,7 +31,7 @@ class Pair:
 class Calibration:
     correct: int
     total: int
-    failures: int = 0       # replies the judge could not grade (each loses its pair)
+    failures: int = 0  # replies the judge could not grade (each loses its pair)
     seconds: float = 0.0
 
     @property
@@ -44,8 +45,10 @@ class Calibration:
     def summary(self) -> str:
         verdict = "the judge is offered" if self.passed else f"below {PASS_MARK:.0%}: the judge stays hidden"
         extra = f", {self.failures} replies not graded" if self.failures else ""
-        return (f"Judge calibration: {self.correct} of {self.total} pairs ordered right "
-                f"({self.accuracy:.0%}{extra}, {self.seconds:.0f} s); {verdict}.")
+        return (
+            f"Judge calibration: {self.correct} of {self.total} pairs ordered right "
+            f"({self.accuracy:.0%}{extra}, {self.seconds:.0f} s); {verdict}."
+        )
 
 
 def load_pairs(path: Path = CALIBRATION_FILE) -> list[Pair]:
@@ -64,8 +67,9 @@ def load_pairs(path: Path = CALIBRATION_FILE) -> list[Pair]:
         raise ValueError(f"{path}: no 'pairs' list")
     pairs = []
     for i, p in enumerate(raw):
-        if not isinstance(p, dict) or not all(isinstance(p.get(k), str) and 0 < len(p[k]) <= MAX_TEXT
-                                              for k in ("patient", "better", "worse")):
+        if not isinstance(p, dict) or not all(
+            isinstance(p.get(k), str) and 0 < len(p[k]) <= MAX_TEXT for k in ("patient", "better", "worse")
+        ):
             raise ValueError(f"{path}: pair {i + 1} needs 'patient', 'better' and 'worse' texts of 1-{MAX_TEXT} chars")
         pairs.append(Pair(p["patient"], p["better"], p["worse"]))
     return pairs
@@ -74,9 +78,12 @@ def load_pairs(path: Path = CALIBRATION_FILE) -> list[Pair]:
 Grader = Callable[[str, str], "int | None"]  # (patient line, reply) -> overall 0-100, None when it failed
 
 
-def calibrate(judge: Grader, pairs: list[Pair] | None = None,
-              progress: Callable[[int, int], None] | None = None,
-              cancelled: Callable[[], bool] | None = None) -> Calibration:
+def calibrate(
+    judge: Grader,
+    pairs: list[Pair] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Calibration:
     """Grade both replies of every pair; a pair counts when the better reply scores strictly higher."""
     pairs = load_pairs() if pairs is None else pairs
     t0 = time.monotonic()
@@ -95,16 +102,17 @@ def calibrate(judge: Grader, pairs: list[Pair] | None = None,
 
 def model_grader(client: LLMClient, role: str = "hospital_billing", seed: int | None = 0) -> Grader:
     """The judge as the app runs it (same rubric, same filtering), answering with the overall score."""
+
     def grade(patient_line: str, reply: str) -> int | None:
         graded, _ = sanitise(reply)
         if not graded.strip():
             return None
         try:
-            text = client.complete(build_messages(patient_line, graded, role), max_tokens=160,
-                                   temperature=0.0, seed=seed)
+            text = client.complete(build_messages(patient_line, graded, role), max_tokens=160, temperature=0.0, seed=seed)
             return parse_verdict(text).overall
         except (LLMError, ValueError):
             return None
+
     return grade
 
 
@@ -116,5 +124,8 @@ def calibrated_for(base_url: str, model: str) -> str:
 def judge_offered(settings: object, base_url: str, model: str) -> bool:
     """The judge may be switched on: the last calibration, for this server and model, passed."""
     accuracy = getattr(settings, "llm_judge_accuracy", -1.0)
-    return (isinstance(accuracy, (int, float)) and accuracy >= PASS_MARK
-            and getattr(settings, "llm_judge_calibrated_for", "") == calibrated_for(base_url, model))
+    return (
+        isinstance(accuracy, (int, float))
+        and accuracy >= PASS_MARK
+        and getattr(settings, "llm_judge_calibrated_for", "") == calibrated_for(base_url, model)
+    )

@@ -7,6 +7,7 @@ longer than `config.timeout` (plus a few milliseconds): the HTTP read runs in a 
 caller waits on a queue. When the caller stops (deadline, guard, done) the request's socket is shut
 down, so the worker ends at once and the server stops generating for a listener who left.
 """
+
 from __future__ import annotations
 
 import queue
@@ -42,25 +43,39 @@ class LLMClient:
         self.config = config
         self._http = bounded_http_client(config.timeout)
         # max_retries=0: retries are ours, bounded and inside the deadline.
-        self._client = openai.OpenAI(base_url=config.base_url, api_key=config.key_for_client,
-                                     timeout=config.timeout, max_retries=0, http_client=self._http)
+        self._client = openai.OpenAI(
+            base_url=config.base_url, api_key=config.key_for_client, timeout=config.timeout, max_retries=0, http_client=self._http
+        )
 
     def close(self) -> None:
         self._client.close()
         self._http.close()
 
-    def stream(self, messages: list[Message], *, max_tokens: int = 120, temperature: float = 0.7,
-               seed: int | None = None, deadline: float | None = None,
-               response_format: dict | None = None, stop: tuple[str, ...] | list[str] | None = None,
-               first_token_timeout: float | None = None) -> Iterator[str]:
+    def stream(
+        self,
+        messages: list[Message],
+        *,
+        max_tokens: int = 120,
+        temperature: float = 0.7,
+        seed: int | None = None,
+        deadline: float | None = None,
+        response_format: dict | None = None,
+        stop: tuple[str, ...] | list[str] | None = None,
+        first_token_timeout: float | None = None,
+    ) -> Iterator[str]:
         """Yield the reply's text pieces. Retries (bounded) only before the first piece arrived.
         With `first_token_timeout`, a reply whose first piece has not come by then is abandoned."""
         now = time.monotonic()
         deadline = deadline if deadline is not None else now + self.config.timeout
         first_by = deadline if first_token_timeout is None else min(deadline, now + first_token_timeout)
-        request = dict(max_tokens=max_tokens, temperature=temperature, seed=seed,
-                       response_format=response_format, stop=list(stop) if stop else None,
-                       first_wait=first_token_timeout)
+        request = dict(
+            max_tokens=max_tokens,
+            temperature=temperature,
+            seed=seed,
+            response_format=response_format,
+            stop=list(stop) if stop else None,
+            first_wait=first_token_timeout,
+        )
         attempt = 0
         while True:
             got_any = False
@@ -86,8 +101,12 @@ class LLMClient:
         """One tiny request, so the first real line does not pay for loading the weights. Returns
         the seconds it took; raises LLMError on failure."""
         t0 = time.monotonic()
-        self.complete([{"role": "user", "content": "Hi"}], max_tokens=1, temperature=0.0,
-                      deadline=t0 + (timeout or max(self.config.timeout, 60.0)))
+        self.complete(
+            [{"role": "user", "content": "Hi"}],
+            max_tokens=1,
+            temperature=0.0,
+            deadline=t0 + (timeout or max(self.config.timeout, 60.0)),
+        )
         return time.monotonic() - t0
 
     # -- one attempt -------------------------------------------------------------------------
@@ -98,9 +117,14 @@ class LLMClient:
 
         def work() -> None:
             try:
-                kwargs = dict(model=self.config.model or "default", messages=messages, stream=True,
-                              max_tokens=request["max_tokens"], temperature=request["temperature"],
-                              timeout=max(0.05, deadline - time.monotonic()))
+                kwargs = dict(
+                    model=self.config.model or "default",
+                    messages=messages,
+                    stream=True,
+                    max_tokens=request["max_tokens"],
+                    temperature=request["temperature"],
+                    timeout=max(0.05, deadline - time.monotonic()),
+                )
                 for key in ("seed", "response_format", "stop"):
                     if request[key] is not None:
                         kwargs[key] = request[key]

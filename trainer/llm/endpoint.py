@@ -3,6 +3,7 @@
 The key is read from OPENAI_API_KEY (or given in memory by the settings dialog for this run);
 it is never part of Settings, so it never reaches settings.json, SQLite, logs or exports.
 """
+
 from __future__ import annotations
 
 import os
@@ -10,10 +11,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Mapping
 
-DEFAULT_TIMEOUT = 8.0      # seconds for a whole reply, first byte to last
-DEFAULT_FIRST_WORD = 2.5   # seconds: no word by then and the scripted line is shown at once
+DEFAULT_TIMEOUT = 8.0  # seconds for a whole reply, first byte to last
+DEFAULT_FIRST_WORD = 2.5  # seconds: no word by then and the scripted line is shown at once
 STYLES = ("auto", "paraphrase", "lead_in")  # lead_in: the model adds a few words, the line is the script's
-DEFAULT_RETRIES = 1        # extra tries after a failed connection / 429 / 5xx, before any token arrived
+DEFAULT_RETRIES = 1  # extra tries after a failed connection / 429 / 5xx, before any token arrived
 LOCAL_KEY = "sk-no-key-needed"  # local servers (llama.cpp, Ollama, vLLM, LM Studio) accept any key
 
 
@@ -28,10 +29,12 @@ class EndpointConfig:
     style: str = "auto"
 
     def __repr__(self) -> str:  # the key stays out of logs and tracebacks
-        return (f"EndpointConfig(base_url={self.base_url!r}, model={self.model!r}, "
-                f"api_key={'set' if self.api_key else 'unset'}, timeout={self.timeout}, "
-                f"max_retries={self.max_retries}, first_word_timeout={self.first_word_timeout}, "
-                f"style={self.style!r})")
+        return (
+            f"EndpointConfig(base_url={self.base_url!r}, model={self.model!r}, "
+            f"api_key={'set' if self.api_key else 'unset'}, timeout={self.timeout}, "
+            f"max_retries={self.max_retries}, first_word_timeout={self.first_word_timeout}, "
+            f"style={self.style!r})"
+        )
 
     __str__ = __repr__
 
@@ -40,15 +43,15 @@ class EndpointConfig:
         return self.api_key or LOCAL_KEY
 
     @classmethod
-    def from_settings(cls, settings: object | None = None, env: Mapping[str, str] | None = None,
-                      api_key: str | None = None, **overrides) -> "EndpointConfig":
+    def from_settings(
+        cls, settings: object | None = None, env: Mapping[str, str] | None = None, api_key: str | None = None, **overrides
+    ) -> "EndpointConfig":
         """Settings win over OPENAI_BASE_URL; the key comes from `api_key` (memory) or OPENAI_API_KEY."""
         env = os.environ if env is None else env
         base = (getattr(settings, "llm_base_url", "") or env.get("OPENAI_BASE_URL", "") or cls.base_url).strip()
         model = (getattr(settings, "llm_model", "") or env.get("OPENAI_MODEL", "")).strip()
         key = api_key if api_key else env.get("OPENAI_API_KEY", "")
-        return cls(base_url=normalise_base_url(base), model=model, api_key=key,
-                   **{**timing_from_settings(settings), **overrides})
+        return cls(base_url=normalise_base_url(base), model=model, api_key=key, **{**timing_from_settings(settings), **overrides})
 
 
 def timing_from_settings(settings: object | None) -> dict:
@@ -99,34 +102,61 @@ def test_connection(config: EndpointConfig, timeout: float = 5.0) -> ConnectionR
     from .transport import bounded_http_client
 
     http = bounded_http_client(timeout)
-    client = openai.OpenAI(base_url=config.base_url, api_key=config.key_for_client,
-                           timeout=timeout, max_retries=0, http_client=http)
+    client = openai.OpenAI(
+        base_url=config.base_url, api_key=config.key_for_client, timeout=timeout, max_retries=0, http_client=http
+    )
     t0 = time.perf_counter()
     try:
         models = sorted(m.id for m in client.models.list())
     except openai.AuthenticationError:
-        return ConnectionReport(True, [], None, f"{config.base_url} answered but refused the API key "
-                                "(set OPENAI_API_KEY or enter a key).", time.perf_counter() - t0)
+        return ConnectionReport(
+            True,
+            [],
+            None,
+            f"{config.base_url} answered but refused the API key (set OPENAI_API_KEY or enter a key).",
+            time.perf_counter() - t0,
+        )
     except openai.APIStatusError as e:
-        return ConnectionReport(True, [], None, f"{config.base_url} answered with HTTP {e.status_code}; "
-                                "is this an OpenAI-compatible /v1 address?", time.perf_counter() - t0)
+        return ConnectionReport(
+            True,
+            [],
+            None,
+            f"{config.base_url} answered with HTTP {e.status_code}; is this an OpenAI-compatible /v1 address?",
+            time.perf_counter() - t0,
+        )
     except openai.APITimeoutError:
-        return ConnectionReport(False, [], None, f"{config.base_url} did not answer within {timeout:g} s.",
-                                time.perf_counter() - t0)
+        return ConnectionReport(
+            False, [], None, f"{config.base_url} did not answer within {timeout:g} s.", time.perf_counter() - t0
+        )
     except openai.APIConnectionError:
-        return ConnectionReport(False, [], None, f"Could not connect to {config.base_url} "
-                                "(is the server running, and is the address right?).", time.perf_counter() - t0)
+        return ConnectionReport(
+            False,
+            [],
+            None,
+            f"Could not connect to {config.base_url} (is the server running, and is the address right?).",
+            time.perf_counter() - t0,
+        )
     except Exception as e:  # malformed answer
-        return ConnectionReport(True, [], None, f"{config.base_url} answered, but not as an OpenAI-compatible "
-                                f"server ({type(e).__name__}).", time.perf_counter() - t0)
+        return ConnectionReport(
+            True,
+            [],
+            None,
+            f"{config.base_url} answered, but not as an OpenAI-compatible server ({type(e).__name__}).",
+            time.perf_counter() - t0,
+        )
     finally:
         client.close()
         http.close()
     secs = time.perf_counter() - t0
     shown = ", ".join(models[:8]) + (f" and {len(models) - 8} more" if len(models) > 8 else "")
     if not config.model:
-        return ConnectionReport(True, models, None, f"Connected in {secs * 1000:.0f} ms. "
-                                f"{len(models)} model(s): {shown or 'none listed'}. Choose one.", secs)
+        return ConnectionReport(
+            True,
+            models,
+            None,
+            f"Connected in {secs * 1000:.0f} ms. {len(models)} model(s): {shown or 'none listed'}. Choose one.",
+            secs,
+        )
     present = config.model in models
     if present:
         msg = f"Connected in {secs * 1000:.0f} ms. Model '{config.model}' is available."

@@ -1,5 +1,6 @@
 """The facts a line carries, so a voiced line can be held to its scripted gist: money (in cents), dates,
 numbers (digits or words), ids, names, yes/no answers and negations. Pure functions, no Qt."""
+
 from __future__ import annotations
 
 import re
@@ -9,20 +10,36 @@ from dataclasses import dataclass
 _MONTHS = ("january february march april may june july august september october november december").split()
 _MON = {m[:3]: i + 1 for i, m in enumerate(_MONTHS)}
 
-_MONEY = re.compile(r"\$\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?|\b(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{2}))?\s?(?:dollars|usd)\b", re.I)
-_DATE_NAMED = re.compile(r"\b(" + "|".join(m[:3] for m in _MONTHS) + r")[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?\b", re.I)
-_DATE_DAY_FIRST = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(" + "|".join(m[:3] for m in _MONTHS) + r")[a-z]*\.?(?:,?\s+(\d{4}))?\b", re.I)
+_MONEY = re.compile(
+    r"\$\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?|\b(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{2}))?\s?(?:dollars|usd)\b", re.I
+)
+_DATE_NAMED = re.compile(
+    r"\b(" + "|".join(m[:3] for m in _MONTHS) + r")[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?\b", re.I
+)
+_DATE_DAY_FIRST = re.compile(
+    r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(" + "|".join(m[:3] for m in _MONTHS) + r")[a-z]*\.?(?:,?\s+(\d{4}))?\b", re.I
+)
 _DATE_NUMERIC = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{2,4})\b|\b(\d{4})-(\d{2})-(\d{2})\b")
 _DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _ID = re.compile(r"(?<![\w#-])#?(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9][\w-]{2,}")
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
 
-_UNITS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
-                                     "fourteen fifteen sixteen seventeen eighteen nineteen".split())}
+_UNITS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+        "fourteen fifteen sixteen seventeen eighteen nineteen".split()
+    )
+}
 _TENS = {w: 10 * (i + 2) for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())}
-_ORDINALS = {w: i + 1 for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
-                                            "twelfth thirteenth fourteenth fifteenth sixteenth seventeenth "
-                                            "eighteenth nineteenth twentieth".split())}
+_ORDINALS = {
+    w: i + 1
+    for i, w in enumerate(
+        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
+        "twelfth thirteenth fourteenth fifteenth sixteenth seventeenth "
+        "eighteenth nineteenth twentieth".split()
+    )
+}
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
 _NUMBER_WORDS = set(_UNITS) | set(_TENS) | set(_ORDINALS) | set(_SCALES) | {"thirtieth", "half", "dozen"}
 # "one" is a pronoun as often as a number ("the one", "no one"): it is not held as a fact either way.
@@ -117,8 +134,11 @@ def _word_numbers(text: str) -> set[int]:
 
 def ids(text: str) -> set[str]:
     """Account numbers, claim and member ids: tokens that mix letters and digits ('A-10023', '#4471B')."""
-    return {m.group(0).lstrip("#").upper().rstrip(".,") for m in _ID.finditer(text)
-            if not re.fullmatch(r"\d+(st|nd|rd|th|s)", m.group(0), re.I)}
+    return {
+        m.group(0).lstrip("#").upper().rstrip(".,")
+        for m in _ID.finditer(text)
+        if not re.fullmatch(r"\d+(st|nd|rd|th|s)", m.group(0), re.I)
+    }
 
 
 def names(text: str) -> set[str]:
@@ -156,9 +176,15 @@ class FactSheet:
     def of(cls, text: str, known_names: Set[str] = frozenset()) -> FactSheet:
         """known_names: names the account holds, found in the text even at a sentence start."""
         words = set(_WORD.findall(text))
-        return cls(frozenset(amounts(text)), frozenset(dates(text)), frozenset(numbers(text)),
-                   frozenset(ids(text)), frozenset(names(text) | (words & set(known_names))),
-                   negation_count(text), answer(text))
+        return cls(
+            frozenset(amounts(text)),
+            frozenset(dates(text)),
+            frozenset(numbers(text)),
+            frozenset(ids(text)),
+            frozenset(names(text) | (words & set(known_names))),
+            negation_count(text),
+            answer(text),
+        )
 
 
 def missing_facts(gist: str, line: str, known_names: Set[str] = frozenset()) -> list[str]:

@@ -4,6 +4,7 @@ returns the reason it failed, or None.
 `check_prefix` runs on the text streamed so far (the UI shows only what has passed it);
 `check_reply` runs on the finished reply and adds the checks that need the whole of it.
 """
+
 from __future__ import annotations
 
 import re
@@ -11,13 +12,23 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable, Iterable
 
-from .facts import amounts, answer, dates, ids, missing_facts, names, negation_count, numbers
-from .role_checks import ROLE_PATTERNS, repeats, role_problem, similar
+from .facts import amounts, dates, ids, missing_facts, names, numbers
+from .role_checks import ROLE_PATTERNS, repeats, role_problem
 
-__all__ = ["amounts", "dates", "GuardContext", "GuardResult", "StreamGuard", "check_prefix", "check_reply",
-           "check_lead_in", "clean", "whole_sentences"]
-MAX_CHARS = 600          # a patient's turn on the phone; longer is a lecture, not a line
+__all__ = [
+    "amounts",
+    "dates",
+    "GuardContext",
+    "GuardResult",
+    "StreamGuard",
+    "check_prefix",
+    "check_reply",
+    "clean",
+    "whole_sentences",
+]
+MAX_CHARS = 600  # a patient's turn on the phone; longer is a lecture, not a line
 MIN_CHARS = 2
+
 
 @dataclass(frozen=True)
 class GuardContext:
@@ -26,7 +37,7 @@ class GuardContext:
     gist: the scripted line; every fact in it must reach the trainee unchanged. earlier: the patient's
     lines so far (a repeat is a loop). heard: what the trainee said (a name they gave may be used)."""
 
-    facts: tuple[str, ...] = ()          # account values, drawn variables, the scripted gist
+    facts: tuple[str, ...] = ()  # account values, drawn variables, the scripted gist
     persona_name: str = ""
     max_chars: int = MAX_CHARS
     gist: str = ""
@@ -34,8 +45,16 @@ class GuardContext:
     heard: str = ""
 
     @classmethod
-    def build(cls, facts: Iterable[str], persona_name: str = "", max_chars: int = MAX_CHARS, *,
-              gist: str = "", earlier: Iterable[str] = (), heard: str = "") -> "GuardContext":
+    def build(
+        cls,
+        facts: Iterable[str],
+        persona_name: str = "",
+        max_chars: int = MAX_CHARS,
+        *,
+        gist: str = "",
+        earlier: Iterable[str] = (),
+        heard: str = "",
+    ) -> "GuardContext":
         facts = tuple(str(f) for f in facts if f is not None) + ((gist,) if gist else ())
         return cls(facts, persona_name, max_chars, gist, tuple(earlier), heard)
 
@@ -70,7 +89,7 @@ class GuardContext:
 @dataclass(frozen=True)
 class GuardResult:
     ok: bool
-    check: str = ""   # the failed check's name
+    check: str = ""  # the failed check's name
     reason: str = ""
 
 
@@ -78,12 +97,17 @@ PASS = GuardResult(True)
 
 # --- the checks ---------------------------------------------------------------------------------
 
-_AI = re.compile(r"\b(as an? (ai|a\.i\.|language model|llm|assistant|chatbot|virtual assistant)|"
-                 r"i(?:'m| am) (just |only |really |actually |not a human,? )?(an? )?(ai|a\.i\.|artificial intelligence|language model|llm|chat ?bot|bot|"
-                 r"assistant|virtual assistant|computer program)\b|"
-                 r"(openai|chatgpt|gpt-?\d|large language model|language model|hugging ?face|smollm|llama)\b|"
-                 r"my (training|programming|training data)\b|i was (trained|programmed)|"
-                 r"i (can(?:no|')t|do not|don't) have (feelings|a body|personal experiences))", re.I)
+# The pattern tables are laid out by hand, so that they read against each other.
+# fmt: off
+_AI = re.compile(
+    r"\b(as an? (ai|a\.i\.|language model|llm|assistant|chatbot|virtual assistant)|"
+    r"i(?:'m| am) (just |only |really |actually |not a human,? )?(an? )?(ai|a\.i\.|artificial intelligence|language model|llm|chat ?bot|bot|"
+    r"assistant|virtual assistant|computer program)\b|"
+    r"(openai|chatgpt|gpt-?\d|large language model|language model|hugging ?face|smollm|llama)\b|"
+    r"my (training|programming|training data)\b|i was (trained|programmed)|"
+    r"i (can(?:no|')t|do not|don't) have (feelings|a body|personal experiences))",
+    re.I,
+)
 
 _OUT_OF_CHARACTER = re.compile(
     r"(^\s*(sure|certainly|of course|okay|ok)[,!.]?\s+(here('s| is)|i('ll| will|'d| would) (play|respond|act|be|write|pretend))|"
@@ -96,7 +120,9 @@ _OUT_OF_CHARACTER = re.compile(
     r"\b(the (trainee|user)|training (session|scenario))\b|\bsimulat(ed|ion)\b|"
     # echoes of the persona prompt's own instructions
     r"\b(your|my|the) next line\b|\bin (your|my) own words\b|\bkeeping its meaning\b|\bbilling person\b|"
-    r"\bthe call connects\b|\bhint at it\b|\bstage directions?\b|\bnever mention\b)", re.I | re.M)
+    r"\bthe call connects\b|\bhint at it\b|\bstage directions?\b|\bnever mention\b)",
+    re.I | re.M,
+)
 
 _COACHING = re.compile(
     r"\b(you should (have )?(say|said|ask|asked|offer|offered|explain|explained|acknowledge|apologi[sz]e|verify|tell)|"
@@ -106,14 +132,22 @@ _COACHING = re.compile(
     r"(your|the) (response|reply) (was|is|could)|"
     r"(feedback|tip|suggestion|score|empathy score|compliance)\s*:|"
     r"as a billing (representative|specialist|rep)|"
-    r"(remember|don't forget) to (verify|acknowledge|offer|explain|ask))", re.I)
+    r"(remember|don't forget) to (verify|acknowledge|offer|explain|ask))",
+    re.I,
+)
 
 _UNSAFE = re.compile(
     r"\b(kill (my|him|her|them|your)sel(f|ves)|kill (you|him|her|them)|suicid\w*|end my life|hurt myself|"
     r"self[- ]harm|shoot\w*|bomb\w*|"
     r"fuck\w*|shit\w*|bitch\w*|cunt\w*|asshole\w*|bastard\w*|motherf\w*|"
     r"nigg\w*|fag+ot\w*|retard\w*|spic\b|kike\w*|chink\w*|"
-    r"porn\w*|sex(ual|ually)? (act|favou?r|content)|naked|nude)", re.I)
+    r"porn\w*|sex(ual|ually)? (act|favou?r|content)|naked|nude)",
+    re.I,
+)
+
+
+# fmt: on
+
 
 def too_long(text: str, ctx: GuardContext) -> str | None:
     if len(text) > ctx.max_chars:
@@ -134,9 +168,12 @@ def out_of_character(text: str, ctx: GuardContext) -> str | None:
     return _quoting("steps out of the patient's role", _OUT_OF_CHARACTER.search(text))
 
 
-_NARRATION = re.compile(r"^\s*(she|he|the (patient|caller|customer))\b|\b(she|he) (explains|says|asks|replies|responds|"
-                        r"sighs|continues|adds|wants to know|is (calling|upset|angry|frustrated|worried))\b|"
-                        r"\b(the (patient|caller|customer)) (is|has|was|says|asks|explains|wants|feels)\b", re.I)
+_NARRATION = re.compile(
+    r"^\s*(she|he|the (patient|caller|customer))\b|\b(she|he) (explains|says|asks|replies|responds|"
+    r"sighs|continues|adds|wants to know|is (calling|upset|angry|frustrated|worried))\b|"
+    r"\b(the (patient|caller|customer)) (is|has|was|says|asks|explains|wants|feels)\b",
+    re.I,
+)
 
 
 def narrates(text: str, ctx: GuardContext) -> str | None:
@@ -177,9 +214,11 @@ def contradicts_dates(text: str, ctx: GuardContext) -> str | None:
 
 def _role_check(name: str) -> Callable[[str, GuardContext], str | None]:
     """One check per pattern of role_checks (refusal, billing voice, meta, stage, score talk, abuse, self-id)."""
+
     def check(text: str, ctx: GuardContext) -> str | None:
         found = role_problem(text, ctx.gist, only=name)
         return found[1] if found else None
+
     check.__name__ = name
     return check
 
@@ -221,16 +260,23 @@ def unfinished_markup(text: str, ctx: GuardContext) -> str | None:
 
 # Order matters only for which reason is reported first.
 PREFIX_CHECKS: list[tuple[str, Callable[[str, GuardContext], str | None]]] = [
-    ("length", too_long), ("no_ai_talk", says_it_is_an_ai), ("in_character", out_of_character),
-    ("first_person", narrates), *((name, _role_check(name)) for name, _, _ in ROLE_PATTERNS),
-    ("no_coaching", coaches_the_trainee), ("safe", unsafe), ("amounts", contradicts_amounts),
-    ("dates", contradicts_dates), ("numbers", adds_numbers), ("names", adds_names), ("no_markup", unfinished_markup),
+    ("length", too_long),
+    ("no_ai_talk", says_it_is_an_ai),
+    ("in_character", out_of_character),
+    ("first_person", narrates),
+    *((name, _role_check(name)) for name, _, _ in ROLE_PATTERNS),
+    ("no_coaching", coaches_the_trainee),
+    ("safe", unsafe),
+    ("amounts", contradicts_amounts),
+    ("dates", contradicts_dates),
+    ("numbers", adds_numbers),
+    ("names", adds_names),
+    ("no_markup", unfinished_markup),
 ]
-FINAL_CHECKS = [("not_empty", empty)] + PREFIX_CHECKS + [("gist_facts", drops_gist_facts),
-                                                         ("no_repeat", repeats_earlier)]
+FINAL_CHECKS = [("not_empty", empty)] + PREFIX_CHECKS + [("gist_facts", drops_gist_facts), ("no_repeat", repeats_earlier)]
 
 
-def _run(checks, text: str, ctx: GuardContext) -> GuardResult:
+def run_checks(checks, text: str, ctx: GuardContext) -> GuardResult:
     for name, fn in checks:
         reason = fn(text, ctx)
         if reason:
@@ -240,53 +286,22 @@ def _run(checks, text: str, ctx: GuardContext) -> GuardResult:
 
 def check_prefix(text: str, ctx: GuardContext) -> GuardResult:
     """The checks that can fail on part of a reply (used while it streams)."""
-    return _run(PREFIX_CHECKS, text, ctx)
+    return run_checks(PREFIX_CHECKS, text, ctx)
 
 
 def check_reply(text: str, ctx: GuardContext) -> GuardResult:
     """Every check, on the finished reply."""
-    return _run(FINAL_CHECKS, text, ctx)
-
-
-LEAD_IN_WORDS = 8
-# Words a lead-in may start with; any other capitalised first word is taken for a name.
-_OPENERS = set("""Oh Okay Ok OK Well Right Sure Thanks Thank Hmm Um Uh Ah Alright All I I'm I've It It's That That's
-So Really Wow Hold Wait Look Listen Huh Fine Great Good Got Let Let's Gosh Honestly Please Hi Hello Sorry You
-This What Why How Hey Ugh Geez Jeez My Now Just Actually Finally Seriously Understood Gotcha Sounds""".split())
-
-
-def _norm(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9']+", text.lower()))
-
-
-def check_lead_in(lead: str, ctx: GuardContext) -> GuardResult:
-    """A few words said before the scripted line: they may colour it, never change it, so they carry no
-    fact at all (no number, date, id, name, yes/no or negation) and pass every other check."""
-    words = lead.split()
-    if not words:
-        return GuardResult(False, "not_empty", "empty lead-in")
-    if len(words) > LEAD_IN_WORDS:
-        return GuardResult(False, "lead_in", f"a lead-in of {len(words)} words (at most {LEAD_IN_WORDS})")
-    heard = set(re.findall(r"[A-Za-z]+", ctx.heard))  # a name the trainee gave may be used ("Thanks, Sam.")
-    opener = re.findall(r"[A-Za-z']+", lead)[:1]
-    named = names(lead) | ({opener[0]} if opener and opener[0][0].isupper() and opener[0] not in _OPENERS else set())
-    fact = (numbers(lead) or ids(lead) or amounts(lead) or dates(lead) or answer(lead) or negation_count(lead)
-            or named - heard)
-    if fact:
-        return GuardResult(False, "lead_in", f"the lead-in says something of its own ('{lead}')")
-    first = re.findall(r"[a-z']+", ctx.gist.lower())[:1]
-    if first and re.findall(r"[a-z']+", lead.lower())[-1:] == first:
-        return GuardResult(False, "lead_in", f"the lead-in runs into the line ('{lead}')")
-    opening = re.split(r"(?<=[.!?])\s+", ctx.gist.strip())[0]
-    if similar(lead, opening) >= 0.5 or _norm(lead) in _norm(ctx.gist):  # a small model echoing its line
-        return GuardResult(False, "lead_in", f"the lead-in repeats the line ('{lead}')")
-    return _run(PREFIX_CHECKS, lead, ctx)
+    return run_checks(FINAL_CHECKS, text, ctx)
 
 
 def clean(text: str) -> str:
     """What a small model wraps a line in: quotes, a 'Name:' label, stray whitespace."""
     t = text.strip()
-    t = re.sub(r"^\s*\**[A-Z][a-z]+(?: [A-Z][a-z]+)?\**\s*:\s*", "", t) if re.match(r"^\s*\**[A-Z][a-z]+(?: [A-Z][a-z]+)?\**\s*:", t) else t
+    t = (
+        re.sub(r"^\s*\**[A-Z][a-z]+(?: [A-Z][a-z]+)?\**\s*:\s*", "", t)
+        if re.match(r"^\s*\**[A-Z][a-z]+(?: [A-Z][a-z]+)?\**\s*:", t)
+        else t
+    )
     if len(t) >= 2 and t[0] in "\"“'" and t[-1] in "\"”'":
         t = t[1:-1].strip()
     return re.sub(r"\s+", " ", t)
@@ -298,7 +313,7 @@ def whole_sentences(text: str) -> str:
     if not t or t[-1] in ".!?…\"”'":
         return t
     ends = [m.end() for m in re.finditer(r"[.!?…](?=\s|$)", t)]
-    return t[:ends[-1]] if ends else t
+    return t[: ends[-1]] if ends else t
 
 
 LOOKAHEAD_WORDS = 3  # words checked but not yet shown: "You should have | acknowledged…"
@@ -347,7 +362,7 @@ class StreamGuard:
             return ""
         if show <= self.shown:
             return ""
-        new, self.shown = self.text[self.shown:show], show
+        new, self.shown = self.text[self.shown : show], show
         return new
 
     def finish(self) -> tuple[GuardResult, str]:
@@ -355,4 +370,4 @@ class StreamGuard:
         if self.failed:
             return self.failed, ""
         res = check_reply(self.text, self.ctx)
-        return res, (self.text[self.shown:] if res.ok else "")
+        return res, (self.text[self.shown :] if res.ok else "")

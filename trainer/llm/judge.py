@@ -2,6 +2,7 @@
 checked with pydantic. It is shown beside the offline score and never replaces it: it cannot lift a
 compliance blocker, change the stored score, or be talked round by the trainee (the reply is fenced
 as data, and sentences that address the grader are taken out before it is sent)."""
+
 from __future__ import annotations
 
 import json
@@ -60,7 +61,9 @@ _INJECTION = re.compile(
     r"\b(you are|you're|act as|pretend)\b.{0,30}\b(judge|grader|scorer|evaluator|system|assistant)\b|"
     r"\b(system|assistant|developer)\s*:|<\|?/?(im_start|im_end|system)|"
     r"\b(new|updated) (instructions?|rules?)\b|\bjson\b|\"(empathy|clarity|compliance)\"\s*:|"
-    r"TRAINEE_REPLY|<<<|>>>", re.I | re.S)
+    r"TRAINEE_REPLY|<<<|>>>",
+    re.I | re.S,
+)
 
 # Any sentence that describes, asks for or hands out a score or grade, in any wording or language, is
 # not part of a reply to a patient: it is taken out before the judge reads the reply.
@@ -77,7 +80,9 @@ _SCORE_TALK = re.compile(
     r"\bnote (de|maximale|parfaite)|\bnoter\b|[ée]valuation|\bcent points\b|\bnotez\b|"
     r"bewertung|\bpunkte\b|\bhundert\b|\bnote eins\b|"
     r"pontua[cç][aã]o|avalia[cç][aã]o|\bnota\b|punteggio|valutazione|\bvoto\b|"
-    r"оценк|балл|满分|评分|分数|打分|満点|採点|点数|점수|만점", re.I)
+    r"оценк|балл|满分|评分|分数|打分|満点|採点|点数|점수|만점",
+    re.I,
+)
 
 
 def addresses_the_grader(sentence: str) -> bool:
@@ -101,8 +106,11 @@ def build_messages(patient_line: str, reply: str, role: str = "hospital_billing"
     body = json.dumps(reply, ensure_ascii=False)  # quoted, escaped: data, not prose
     return [
         {"role": "system", "content": RUBRIC},
-        {"role": "user", "content": f"Caller role: {role}\nThe patient said: {json.dumps(patient_line)}\n"
-                                    f"{FENCE_OPEN}\n{body}\n{FENCE_CLOSE}\nReturn the JSON verdict."},
+        {
+            "role": "user",
+            "content": f"Caller role: {role}\nThe patient said: {json.dumps(patient_line)}\n"
+            f"{FENCE_OPEN}\n{body}\n{FENCE_CLOSE}\nReturn the JSON verdict.",
+        },
     ]
 
 
@@ -113,7 +121,7 @@ class JudgeOpinion:
     available: bool
     verdict: Verdict | None = None
     offline_overall: int = 0
-    blocker_stands: bool = False          # a compliance blocker: the call fails whatever the judge says
+    blocker_stands: bool = False  # a compliance blocker: the call fails whatever the judge says
     ignored: list[str] = field(default_factory=list)  # trainee sentences aimed at the grader
     note: str = ""
 
@@ -128,8 +136,10 @@ class JudgeOpinion:
         v = self.verdict
         if not self.available or v is None:
             return f"Second opinion unavailable: {self.note}"
-        text = (f"Second opinion (language model): empathy {v.empathy}, clarity {v.clarity}, "
-                f"compliance {v.compliance}. {v.comment}".strip())
+        text = (
+            f"Second opinion (language model): empathy {v.empathy}, clarity {v.clarity}, "
+            f"compliance {v.compliance}. {v.comment}".strip()
+        )
         if self.blocker_stands:
             text += " The compliance blocker stands: the offline score decides."
         if self.ignored:
@@ -149,22 +159,30 @@ def parse_verdict(text: str) -> Verdict:
         raise ValueError(f"the verdict does not fit the schema: {e.errors()[0]['msg']}") from None
 
 
-def judge_reply(client: LLMClient, patient_line: str, reply: str, score: Score,
-                role: str = "hospital_billing", *, structured: bool = True, seed: int | None = 0,
-                max_tokens: int = 160) -> JudgeOpinion:
+def judge_reply(
+    client: LLMClient,
+    patient_line: str,
+    reply: str,
+    score: Score,
+    role: str = "hospital_billing",
+    *,
+    structured: bool = True,
+    seed: int | None = 0,
+    max_tokens: int = 160,
+) -> JudgeOpinion:
     """Never raises; never touches `score`."""
     blocker = bool(score.blockers)
     offline = score.overall
     graded, ignored = sanitise(reply)
     if not graded.strip():
-        return JudgeOpinion(False, None, offline, blocker, ignored,
-                            "the reply only addressed the grader; nothing to grade")
+        return JudgeOpinion(False, None, offline, blocker, ignored, "the reply only addressed the grader; nothing to grade")
     messages = build_messages(patient_line, graded, role)
     kw = dict(max_tokens=max_tokens, temperature=0.0, seed=seed)
     try:
         try:
-            text = client.complete(messages, response_format={"type": "json_object", "schema": VERDICT_SCHEMA}
-                                   if structured else None, **kw)
+            text = client.complete(
+                messages, response_format={"type": "json_object", "schema": VERDICT_SCHEMA} if structured else None, **kw
+            )
         except LLMError as e:
             if not (structured and e.kind == "http" and e.status in (400, 422)):
                 raise

@@ -2,6 +2,7 @@
 call (who the patient is, the account, every concern, the rules), and each turn only appends the
 previous answer and one short message (what the rep said last, the mood, the scripted line to voice).
 Earlier turns are sent back exactly as they were sent, so only the new text is processed."""
+
 from __future__ import annotations
 
 import re
@@ -11,8 +12,8 @@ from typing import TypeAlias
 from ..scenarios.schema import Scenario
 from ..scenarios.variables import fill
 
-HISTORY_CHARS = 5000   # past this the oldest half of the turns is dropped at once (one cache miss, not one a turn)
-HEARD_CHARS = 100      # of the trainee's reply: its last sentence or two is what the patient answers
+HISTORY_CHARS = 5000  # past this the oldest half of the turns is dropped at once (one cache miss, not one a turn)
+HEARD_CHARS = 100  # of the trainee's reply: its last sentence or two is what the patient answers
 
 # one chat message as the server takes it: {"role": "system" | "user" | "assistant", "content": text}
 Message: TypeAlias = dict[str, str]
@@ -40,12 +41,14 @@ _PARAPHRASE_RULES = (
     "Each message gives what the billing rep just said and the line you say next. Reply with that line "
     "only, in your own words, as {first} would say it on the phone: first person, one to three short "
     "sentences, keeping every name, number, date, yes and no exactly as given. Nothing else: no quotes, "
-    "labels, notes or stage directions. Never mention AI, models or scores.")
+    "labels, notes or stage directions. Never mention AI, models or scores."
+)
 _LEAD_IN_RULES = (
     "Each message gives what the billing rep just said and how your next line starts. Reply with only the "
-    "two to six words {first} says just before that line: a short reaction to the rep, such as \"Oh, I "
-    "see.\", \"Hmm, alright.\", \"Right, thanks.\" or \"Ugh, honestly.\". Never repeat the line itself; it "
-    "follows on its own. No numbers, names, dates, yes or no. No quotes, labels or stage directions.")
+    'two to six words {first} says just before that line: a short reaction to the rep, such as "Oh, I '
+    'see.", "Hmm, alright.", "Right, thanks." or "Ugh, honestly.". Never repeat the line itself; it '
+    "follows on its own. No numbers, names, dates, yes or no. No quotes, labels or stage directions."
+)
 
 
 def system_prompt(scenario: Scenario, values: dict[str, str], style: str = "paraphrase") -> str:
@@ -61,8 +64,9 @@ def system_prompt(scenario: Scenario, values: dict[str, str], style: str = "para
         facts or "- (no details)",
     ]
     if p.hidden_concerns:
-        lines.append("Worries you share only when your line says so: "
-                     + "; ".join(fill(c.text, values) for c in p.hidden_concerns))
+        lines.append(
+            "Worries you share only when your line says so: " + "; ".join(fill(c.text, values) for c in p.hidden_concerns)
+        )
     rules = _LEAD_IN_RULES if style == "lead_in" else _PARAPHRASE_RULES
     lines.append(rules.format(first=name.split()[0] if name.split() else "the patient"))
     return "\n".join(lines)
@@ -84,7 +88,7 @@ def heard_snippet(reply: str, limit: int = HEARD_CHARS) -> str:
     return tail
 
 
-LEAD_IN_CHARS = 60     # a lead-in goes before the line's first words: those are all it needs to fit
+LEAD_IN_CHARS = 60  # a lead-in goes before the line's first words: those are all it needs to fit
 
 
 def turn_message(heard: str | None, gist: str, mood: int, style: str = "paraphrase") -> str:
@@ -114,12 +118,17 @@ class Conversation:
         self.turns += [{"role": "user", "content": message}, {"role": "assistant", "content": answer}]
         if sum(len(t["content"]) for t in self.turns) > HISTORY_CHARS:
             keep = len(self.turns) // 2
-            self.turns = self.turns[-(keep - keep % 2):] if keep > 1 else []
+            self.turns = self.turns[-(keep - keep % 2) :] if keep > 1 else []
 
 
 def guard_facts(scenario: Scenario, values: dict[str, str], gist: str) -> list[str]:
     """What the reply may quote: account facts, drawn values, the scripted gist, the persona's own text."""
     p = scenario.persona
-    return ([fill(str(v), values) for v in scenario.account.values()] + list(values.values()) + [gist]
-            + [fill(p.situation, values)] + [fill(c.text, values) for c in p.hidden_concerns]
-            + [fill(p.name, values)])
+    return (
+        [fill(str(v), values) for v in scenario.account.values()]
+        + list(values.values())
+        + [gist]
+        + [fill(p.situation, values)]
+        + [fill(c.text, values) for c in p.hidden_concerns]
+        + [fill(p.name, values)]
+    )

@@ -2,6 +2,7 @@
 of the call, meta text about the line itself, stage directions, score talk, abuse and a model naming
 itself. A pattern that the scripted gist itself matches is not held against the voiced line (an author
 may write a patient who asks the rep's name, or swears)."""
+
 from __future__ import annotations
 
 import re
@@ -14,7 +15,9 @@ REFUSAL = re.compile(
     r"do that|continue|engage|generate|create|write|produce|role-?play|pretend|answer that|take on)\b|"
     r"\b(?:against|violates?) (?:my|the|our) (?:guidelines|polic(?:y|ies)|rules|principles)\b|"
     r"\bi must (?:decline|refuse)\b|\b(?:inappropriate|harmful|unethical) (?:request|content)\b|\bcontent polic|"
-    r"\bi'?m (?:not )?(?:here|designed|programmed|able) to (?:help|assist) (?:with|you)\b", re.I)
+    r"\bi'?m (?:not )?(?:here|designed|programmed|able) to (?:help|assist) (?:with|you)\b",
+    re.I,
+)
 
 BILLING_VOICE = re.compile(
     r"\b(?:could|can|may|would) (?:you|i) (?:please )?(?:provide|give|tell|confirm|verify|have|get|spell)(?: me)? "
@@ -34,7 +37,9 @@ BILLING_VOICE = re.compile(
     r"\bour (?:records|system|financial assistance|charity care|billing (?:office|department)|payment plans?)\b|"
     r"\bi understand (?:how )?(?:frustrating|confusing|stressful|upsetting) this (?:is|must be)\b|"
     r"\b(?:sorry|apologi[sz]e) for (?:the|any) (?:confusion|inconvenience|frustration)\b|"
-    r"\b(?:i'?d|i would) be (?:happy|glad) to (?:help|assist|explain|walk you)\b|\bhappy to help\b", re.I)
+    r"\b(?:i'?d|i would) be (?:happy|glad) to (?:help|assist|explain|walk you)\b|\bhappy to help\b",
+    re.I,
+)
 
 META = re.compile(
     r"\blet me (?:try|say|put) (?:that|it|this)?\s*(?:again|another way|differently)\b|"
@@ -45,29 +50,38 @@ META = re.compile(
     r"\b(?:as requested|as instructed|per your instructions|following your instructions)\b|"
     r"\bthe (?:scripted|original|given|next) line\b|\bparaphras|\b(?:i hope this helps|hope that helps|feel free to)\b|"
     r"\bword count\b|\b(?:eight|8) words\b|^\s*(?:sure|certainly|absolutely)[,!.]?\s*(?:here|i can|i'd)\b|"
-    r"\b(?:the )?(?:user|prompt|instructions?|system message)\b", re.I)
+    r"\b(?:the )?(?:user|prompt|instructions?|system message)\b",
+    re.I,
+)
 
 STAGE = re.compile(
     r"[()\[\]*]|\b(?:sighs|sighing|sniffles|sniffling|sobs|sobbing|nervously laughs|laughs nervously|"
     r"clears (?:her|his|my) throat|voice (?:breaking|trembling|shaking|cracking|breaks|trembles)|"
-    r"(?:she|he) (?:pauses|sighs|laughs|hesitates)|in an? (?:\w+ )?(?:voice|tone)|pauses for a moment)\b", re.I)
+    r"(?:she|he) (?:pauses|sighs|laughs|hesitates)|in an? (?:\w+ )?(?:voice|tone)|pauses for a moment)\b",
+    re.I,
+)
 
 SCORE_TALK = re.compile(
     r"(?<!credit )\b(?:scores?|scored|scoring|grades?|graded|grading|rubric|ratings?|evaluation|assessment)\b|"
     r"\b\d+\s*(?:points?|%|percent|/\s*100|out of (?:10|100))|"
-    r"\b(?:empathy|clarity|compliance)\b|\b(?:well done|you passed|you failed|full marks|perfect marks)\b", re.I)
+    r"\b(?:empathy|clarity|compliance)\b|\b(?:well done|you passed|you failed|full marks|perfect marks)\b",
+    re.I,
+)
 
 ABUSE = re.compile(
     r"\b(?:idiots?|stupid|morons?|dumb|imbeciles?|incompetent|useless|pathetic|losers?|jerks?|screw you|shut up|"
     r"go to hell|damn you|hate you|piece of (?:crap|garbage|junk)|crap|bloody|dammit|goddamn\w*|scum|thie(?:f|ves))\b",
-    re.I)
+    re.I,
+)
 
 SELF_ID = re.compile(
     r"\b(?:i'?m|i am|this is|my name is|call me)\s+(?:claude|chatgpt|gpt|qwen|gemini|bard|llama|mistral|copilot|"
     r"phi|smol ?lm\w*|deepseek|grok|assistant|an? (?:ai|bot|model))\b|"
     r"\b(?:made|created|built|trained|developed|designed) by (?:anthropic|openai|alibaba|google|meta|microsoft|"
     r"mistral|hugging ?face|deepseek|xai)\b|"
-    r"\b(?:claude|chatgpt|qwen|gemini|anthropic|alibaba cloud|deepseek|mistral ai|copilot|tongyi)\b", re.I)
+    r"\b(?:claude|chatgpt|qwen|gemini|anthropic|alibaba cloud|deepseek|mistral ai|copilot|tongyi)\b",
+    re.I,
+)
 
 # name, pattern, what the reason says
 ROLE_PATTERNS: list[tuple[str, re.Pattern, str]] = [

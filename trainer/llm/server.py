@@ -1,6 +1,7 @@
 """A llama.cpp server for a GGUF file the user picked: llama-cpp-python's `python -m llama_cpp.server`
 (the optional `llm` extra) on 127.0.0.1 at a free port, waited on until healthy, warmed up with one tiny
 request, stopped at exit. It generates on every core (llama-cpp-python's default is half of them)."""
+
 from __future__ import annotations
 
 import atexit
@@ -44,10 +45,19 @@ def free_port() -> int:
 class LocalServer:
     """start() -> wait_healthy(progress) -> endpoint() ... stop(). Also a context manager."""
 
-    def __init__(self, model_path: str | os.PathLike, *, port: int | None = None, n_ctx: int = 2048,
-                 n_threads: int | None = None, python: str | None = None, model_alias: str | None = None,
-                 log_path: str | os.PathLike | None = None, extra_args: list[str] | None = None,
-                 warm_up: bool = True):
+    def __init__(
+        self,
+        model_path: str | os.PathLike,
+        *,
+        port: int | None = None,
+        n_ctx: int = 2048,
+        n_threads: int | None = None,
+        python: str | None = None,
+        model_alias: str | None = None,
+        log_path: str | os.PathLike | None = None,
+        extra_args: list[str] | None = None,
+        warm_up: bool = True,
+    ):
         self.model_path = Path(model_path)
         self.port = port
         self.n_ctx = n_ctx
@@ -70,9 +80,21 @@ class LocalServer:
         return EndpointConfig(base_url=self.base_url, model=self.model_alias, api_key="", **kw)
 
     def command(self) -> list[str]:
-        cmd = [self.python, "-m", "llama_cpp.server", "--model", str(self.model_path),
-               "--host", "127.0.0.1", "--port", str(self.port), "--n_ctx", str(self.n_ctx),
-               "--model_alias", self.model_alias]
+        cmd = [
+            self.python,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(self.model_path),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--n_ctx",
+            str(self.n_ctx),
+            "--model_alias",
+            self.model_alias,
+        ]
         # prompt processing (n_threads_batch) is most of a turn's wait on a CPU: both use every core
         cmd += ["--n_threads", str(self.n_threads), "--n_threads_batch", str(self.n_threads)]
         return cmd + self.extra_args
@@ -83,20 +105,28 @@ class LocalServer:
         if not self.model_path.is_file():
             raise ServerError(f"No model file at {self.model_path}.")
         if self.python == sys.executable and not llama_cpp_available():
-            raise ServerError("The built-in server needs the optional 'llm' extra: "
-                              "pip install 'billing-conversation-trainer[llm]' (or scripts/llm-server.sh).")
+            raise ServerError(
+                "The built-in server needs the optional 'llm' extra: "
+                "pip install 'billing-conversation-trainer[llm]' (or scripts/llm-server.sh)."
+            )
         self.port = self.port or free_port()
         self._log = open(self.log_path, "ab") if self.log_path else None  # closed by stop()
         out = self._log if self._log is not None else subprocess.DEVNULL
-        kwargs = {"start_new_session": True} if os.name == "posix" else \
-            {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
-        self.process = subprocess.Popen(self.command(), stdout=out, stderr=subprocess.STDOUT,
-                                        stdin=subprocess.DEVNULL, **kwargs)
+        kwargs = (
+            {"start_new_session": True}
+            if os.name == "posix"
+            else {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
+        )
+        self.process = subprocess.Popen(self.command(), stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, **kwargs)
         _RUNNING.add(self)
         return self
 
-    def wait_healthy(self, timeout: float = 120.0, progress: Callable[[float, str], None] | None = None,
-                     cancelled: Callable[[], bool] | None = None) -> None:
+    def wait_healthy(
+        self,
+        timeout: float = 120.0,
+        progress: Callable[[float, str], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> None:
         """Poll GET /v1/models until the model is listed. progress(fraction, message) is called
         about ten times a second; the fraction is elapsed/timeout until ready, then 1.0."""
         t0 = time.monotonic()
@@ -105,8 +135,11 @@ class LocalServer:
             elapsed = time.monotonic() - t0
             if self.process is None or self.process.poll() is not None:
                 code = None if self.process is None else self.process.returncode
-                raise ServerError(f"The model server stopped while starting (exit code {code})"
-                                  + (f"; see {self.log_path}" if self.log_path else "") + ".")
+                raise ServerError(
+                    f"The model server stopped while starting (exit code {code})"
+                    + (f"; see {self.log_path}" if self.log_path else "")
+                    + "."
+                )
             if cancelled and cancelled():
                 self.stop()
                 raise ServerError("Starting the model server was cancelled.")
@@ -175,9 +208,11 @@ class LocalServer:
     def __exit__(self, *exc) -> None:
         self.stop()
 
-    def start_in_background(self, progress=None, done: Callable[[Exception | None], None] | None = None,
-                            timeout: float = 120.0) -> threading.Thread:
+    def start_in_background(
+        self, progress=None, done: Callable[[Exception | None], None] | None = None, timeout: float = 120.0
+    ) -> threading.Thread:
         """For a UI: start and wait in a thread; done(None) when ready, done(error) otherwise."""
+
         def run():
             try:
                 self.start()
@@ -187,6 +222,7 @@ class LocalServer:
                 err = e
             if done:
                 done(err)
+
         t = threading.Thread(target=run, daemon=True, name="llm-server-start")
         t.start()
         return t

@@ -1,6 +1,7 @@
 """A tiny OpenAI-compatible server from the standard library, for tests, benchmarks and demos without
 a model: it streams a set reply, or misbehaves on purpose (stall, HTTP error, cut-off stream, empty or
 malformed answer). Runs in a thread on 127.0.0.1."""
+
 from __future__ import annotations
 
 import json
@@ -15,9 +16,16 @@ MODES = ("ok", "stall", "stall_mid", "status", "cut_off", "empty", "malformed", 
 class FakeOpenAI:
     """with FakeOpenAI(reply="Hello there.") as fake: EndpointConfig(base_url=fake.base_url, ...)"""
 
-    def __init__(self, mode: str = "ok", reply: str = "Hello, I got a bill I do not understand.",
-                 status: int = 500, stall: float = 30.0, models: tuple[str, ...] = ("fake-model",),
-                 chunk_words: int = 1, responder: Callable[[dict], str] | None = None):
+    def __init__(
+        self,
+        mode: str = "ok",
+        reply: str = "Hello, I got a bill I do not understand.",
+        status: int = 500,
+        stall: float = 30.0,
+        models: tuple[str, ...] = ("fake-model",),
+        chunk_words: int = 1,
+        responder: Callable[[dict], str] | None = None,
+    ):
         assert mode in MODES, mode
         self.mode, self.reply, self.status, self.stall = mode, reply, status, stall
         self.models, self.chunk_words, self.responder = models, chunk_words, responder
@@ -35,8 +43,10 @@ class FakeOpenAI:
             def do_GET(self):
                 fake.headers.append(dict(self.headers))
                 if self.path.rstrip("/").endswith("/models") and fake.mode != "no_models":
-                    body = {"object": "list", "data": [{"id": m, "object": "model", "created": 0,
-                                                        "owned_by": "fake"} for m in fake.models]}
+                    body = {
+                        "object": "list",
+                        "data": [{"id": m, "object": "model", "created": 0, "owned_by": "fake"} for m in fake.models],
+                    }
                     return self._json(200, body)
                 return self._json(404, {"error": {"message": "not found"}})
 
@@ -46,8 +56,11 @@ class FakeOpenAI:
                 fake.requests.append(req)
                 fake.headers.append(dict(self.headers))
                 if fake.mode == "status":
-                    return self._json(fake.status, {"error": {"message": f"fake {fake.status}", "type": "fake"}},
-                                      {"Retry-After": "0"} if fake.status == 429 else None)
+                    return self._json(
+                        fake.status,
+                        {"error": {"message": f"fake {fake.status}", "type": "fake"}},
+                        {"Retry-After": "0"} if fake.status == 429 else None,
+                    )
                 if fake.mode == "stall":
                     fake._stop.wait(fake.stall)
                     return
@@ -59,7 +72,7 @@ class FakeOpenAI:
                 self.send_header("Connection", "close")
                 self.end_headers()
                 words = text.split(" ")
-                pieces = [" ".join(words[i:i + fake.chunk_words]) for i in range(0, len(words), fake.chunk_words)]
+                pieces = [" ".join(words[i : i + fake.chunk_words]) for i in range(0, len(words), fake.chunk_words)]
                 pieces = [p if i == 0 else " " + p for i, p in enumerate(pieces)]
                 try:
                     if fake.mode == "malformed":
@@ -122,11 +135,21 @@ class FakeOpenAI:
 
 def _chunk(content: str | None, finish: str | None) -> dict:
     delta = {"role": "assistant", "content": content} if content is not None else {}
-    return {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": int(time.time()),
-            "model": "fake-model", "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+    return {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion.chunk",
+        "created": int(time.time()),
+        "model": "fake-model",
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+    }
 
 
 def _completion(text: str) -> dict:
-    return {"id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()), "model": "fake-model",
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}
+    return {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": "fake-model",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+    }

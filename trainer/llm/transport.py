@@ -2,6 +2,7 @@
 socket is shut down, so a blocked read returns at once and the server sees the client leave), no
 compressed body is accepted (a gzip bomb never inflates), and a body or one SSE line that grows past
 its cap is cut off with an error instead of growing memory."""
+
 from __future__ import annotations
 
 import socket
@@ -10,10 +11,10 @@ from typing import Iterator
 
 import httpx2
 
-MAX_RESPONSE_BYTES = 2_000_000   # a patient line or a verdict streams in a few kB; 2 MB is a broken server
-MAX_LINE_BYTES = 64_000          # one SSE event; an endless line is cut here
+MAX_RESPONSE_BYTES = 2_000_000  # a patient line or a verdict streams in a few kB; 2 MB is a broken server
+MAX_LINE_BYTES = 64_000  # one SSE event; an endless line is cut here
 
-_current = threading.local()     # the Cancel of the request this thread is making
+_current = threading.local()  # the Cancel of the request this thread is making
 
 
 class ResponseTooLarge(Exception):

@@ -1,4 +1,5 @@
 """What the session needs from a patient persona, whoever voices it."""
+
 from __future__ import annotations
 
 from typing import Callable, Protocol

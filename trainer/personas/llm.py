@@ -7,6 +7,7 @@ Two styles. "paraphrase": the model says the line its own way, and the guard req
 scripted line (names, numbers, amounts, dates, ids, yes/no, negations) in what it said. "lead_in" (small
 models, chosen automatically below 3B parameters): the model adds at most eight fact-free words before
 the scripted line, which is shown as written, so no fact can change."""
+
 from __future__ import annotations
 
 import logging
@@ -19,7 +20,8 @@ from typing import Callable, TypeAlias, cast
 
 from ..domain import PatientLine, Score
 from ..llm.client import PATIENT_STOPS, LLMClient, LLMError
-from ..llm.guards import GuardContext, StreamGuard, check_lead_in, check_reply, clean, whole_sentences
+from ..llm.guards import GuardContext, StreamGuard, check_reply, clean, whole_sentences
+from ..llm.lead_in import check_lead_in
 from ..llm.prompt import Conversation, Exchange, Message, guard_facts, system_prompt, turn_message
 from ..scenarios.schema import Scenario
 from ..scenarios.variables import fill
@@ -30,7 +32,7 @@ log = logging.getLogger(__name__)
 # what snapshot() returns: the scripted engine's own snapshot, the exchanges and the messages sent so far
 Snapshot: TypeAlias = tuple[object, tuple[Exchange, ...], tuple[Message, ...]]
 
-SMALL_MODEL = 3e9          # parameters: below this a model only adds a lead-in
+SMALL_MODEL = 3e9  # parameters: below this a model only adds a lead-in
 MAX_TOKENS = {"paraphrase": 64, "lead_in": 12}
 # A lead-in is one short sentence: stopping at its end saves generating words that would be cut.
 LEAD_IN_STOPS = ("\n", ".", "!", "?")
@@ -64,19 +66,28 @@ class VoiceOutcome:
 
     node_id: str
     fallback: bool
-    reason: str = ""            # why the scripted line was used ("timeout", "guard:no_ai_talk: …")
+    reason: str = ""  # why the scripted line was used ("timeout", "guard:no_ai_talk: …")
     seconds: float = 0.0
     first_token_seconds: float | None = None
-    model_text: str = ""        # what the model said, shown or not
+    model_text: str = ""  # what the model said, shown or not
 
 
 class LLMPersona:
     mode = "llm"
 
-    def __init__(self, scenario: Scenario, values: dict[str, str], rng: random.Random, client: LLMClient,
-                 on_token: Callable[[str], None] | None = None, max_tokens: int | None = None,
-                 temperature: float = 0.7, seed: int | None = None, style: str | None = None,
-                 prefetch: bool | None = None):
+    def __init__(
+        self,
+        scenario: Scenario,
+        values: dict[str, str],
+        rng: random.Random,
+        client: LLMClient,
+        on_token: Callable[[str], None] | None = None,
+        max_tokens: int | None = None,
+        temperature: float = 0.7,
+        seed: int | None = None,
+        style: str | None = None,
+        prefetch: bool | None = None,
+    ):
         self.scripted = ScriptedPersona(scenario, values, rng)
         self.scenario = scenario
         self.values = values
@@ -144,8 +155,7 @@ class LLMPersona:
         if not self.prefetch or (self._prefetching is not None and self._prefetching.is_alive()):
             return
         messages = [{"role": "system", "content": self.conversation.system}, *self.conversation.turns]
-        self._prefetching = threading.Thread(target=self._send_ahead, args=(messages, 30.0), daemon=True,
-                                             name="llm-prefetch")
+        self._prefetching = threading.Thread(target=self._send_ahead, args=(messages, 30.0), daemon=True, name="llm-prefetch")
         self._prefetching.start()
 
     # -- voicing ----------------------------------------------------------------------------
@@ -156,17 +166,25 @@ class LLMPersona:
             return self._done(line, VoiceOutcome(line.node_id, False, "engine line", 0.0))
         heard = self.history[-1].text if self.history and self.history[-1].speaker == "trainee" else None
         message = turn_message(heard, line.text, line.mood, self.style)
-        ctx = GuardContext.build(guard_facts(self.scenario, self.values, line.text),
-                                 fill(self.scenario.persona.name, self.values), gist=line.text,
-                                 earlier=[e.text for e in self.history if e.speaker == "patient"], heard=heard or "")
+        ctx = GuardContext.build(
+            guard_facts(self.scenario, self.values, line.text),
+            fill(self.scenario.persona.name, self.values),
+            gist=line.text,
+            earlier=[e.text for e in self.history if e.speaker == "patient"],
+            heard=heard or "",
+        )
         guard = StreamGuard(ctx)
         lead_in = self.style == "lead_in"
         first = None
         try:
-            for piece in self.client.stream(self.conversation.request(message), max_tokens=self.max_tokens,
-                                            temperature=self.temperature, seed=self.seed,
-                                            stop=LEAD_IN_STOPS if lead_in else PATIENT_STOPS,
-                                            first_token_timeout=self.client.config.first_word_timeout):
+            for piece in self.client.stream(
+                self.conversation.request(message),
+                max_tokens=self.max_tokens,
+                temperature=self.temperature,
+                seed=self.seed,
+                stop=LEAD_IN_STOPS if lead_in else PATIENT_STOPS,
+                first_token_timeout=self.client.config.first_word_timeout,
+            ):
                 if first is None:
                     first = time.monotonic() - t0
                 shown = guard.feed(piece)
@@ -189,8 +207,9 @@ class LLMPersona:
             self._emit(rest)
         return self._spoken(line, message, text, text, t0, first)
 
-    def _lead_in(self, line: PatientLine, message: str, raw: str, ctx: GuardContext, t0: float,
-                 first: float | None) -> PatientLine:
+    def _lead_in(
+        self, line: PatientLine, message: str, raw: str, ctx: GuardContext, t0: float, first: float | None
+    ) -> PatientLine:
         lead = clean(raw).strip("\"“”'‘’ ")  # the stop at "." can cut a closing quote off: drop both
         verdict = check_lead_in(lead, ctx)
         if not verdict.ok and verdict.check == "lead_in":  # a small model often goes on: keep its first clause
@@ -206,19 +225,21 @@ class LLMPersona:
         self._emit(text)
         return self._spoken(line, message, text, raw.strip(), t0, first)
 
-    def _spoken(self, line: PatientLine, message: str, text: str, said: str, t0: float,
-                first: float | None) -> PatientLine:
+    def _spoken(self, line: PatientLine, message: str, text: str, said: str, t0: float, first: float | None) -> PatientLine:
         self.conversation.record(message, said)
         self._gists[text] = line.text
-        return self._done(replace(line, text=text, fallback=False),
-                          VoiceOutcome(line.node_id, False, "", time.monotonic() - t0, first, said))
+        return self._done(
+            replace(line, text=text, fallback=False), VoiceOutcome(line.node_id, False, "", time.monotonic() - t0, first, said)
+        )
 
-    def _fallback(self, line: PatientLine, message: str, reason: str, t0: float, first: float | None,
-                  model_text: str = "") -> PatientLine:
+    def _fallback(
+        self, line: PatientLine, message: str, reason: str, t0: float, first: float | None, model_text: str = ""
+    ) -> PatientLine:
         log.info("model line replaced by the scripted one at node %s: %s", line.node_id, reason)
         self.conversation.record(message, line.text)
-        return self._done(replace(line, fallback=True),
-                          VoiceOutcome(line.node_id, True, reason, time.monotonic() - t0, first, model_text))
+        return self._done(
+            replace(line, fallback=True), VoiceOutcome(line.node_id, True, reason, time.monotonic() - t0, first, model_text)
+        )
 
     def _done(self, line: PatientLine, outcome: VoiceOutcome) -> PatientLine:
         self.last_outcome = outcome

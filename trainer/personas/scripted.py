@@ -1,4 +1,5 @@
 """The scripted patient: walks the scenario's dialogue graph on what each reply did."""
+
 from __future__ import annotations
 
 import random
@@ -13,10 +14,9 @@ from ..scenarios.variables import fill
 TIME_UP = "I'm sorry, I have to go now. I'll call back another time."
 
 # How much a reply moves the patient's mood (0 = furious, 100 = at ease).
-MOOD_PER_10_POINTS = 1.5    # of the turn's overall score above or below 50
+MOOD_PER_10_POINTS = 1.5  # of the turn's overall score above or below 50
 MOOD_BLOCKER = -15
-MOOD_MOVES = {"acknowledged_feeling": 3, "apologized": 3, "explored": 2,
-              "threatened": -12, "blamed": -8, "dismissed": -8}
+MOOD_MOVES = {"acknowledged_feeling": 3, "apologized": 3, "explored": 2, "threatened": -12, "blamed": -8, "dismissed": -8}
 
 # What respond() changes: the node, the mood, the turns taken, the concerns revealed and the rng's state.
 Snapshot = tuple[str, int, int, tuple[str, ...], tuple[Any, ...]]
@@ -80,9 +80,15 @@ class ScriptedPersona:
         self.node_id = node_id
         node: Node = self.scenario.nodes[node_id]
         line = self.rng.choice(node.say)
-        return PatientLine(node_id, line.id, fill(line.text, self.values), self._mood,
-                           ending=node.ending, model_answer=fill(node.model_answer, self.values),
-                           sets=dict(node.sets))
+        return PatientLine(
+            node_id,
+            line.id,
+            fill(line.text, self.values),
+            self._mood,
+            ending=node.ending,
+            model_answer=fill(node.model_answer, self.values),
+            sets=dict(node.sets),
+        )
 
     def _holds(self, c: Condition, score: Score) -> bool:
         moves = score.moves

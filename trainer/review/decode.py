@@ -1,4 +1,5 @@
 """A transcript file's bytes as text: size capped, UTF-8 with a per-line Windows-1252 fallback, no control characters."""
+
 from __future__ import annotations
 
 import os
@@ -29,8 +30,11 @@ def read_bytes(path: Path) -> bytes:
         with open(path, "rb") as f:
             size = os.fstat(f.fileno()).st_size
             if size > MAX_BYTES:
-                raise TranscriptError(name, f"is {megabytes(size)}; the most a review reads is {megabytes(MAX_BYTES)}. "
-                                            "Split the call into parts, or export it as plain text.")
+                raise TranscriptError(
+                    name,
+                    f"is {megabytes(size)}; the most a review reads is {megabytes(MAX_BYTES)}. "
+                    "Split the call into parts, or export it as plain text.",
+                )
             data = f.read(MAX_BYTES + 1)  # a file still growing is caught here
     except IsADirectoryError as e:
         raise TranscriptError(name, "is a folder, not a transcript file") from e
@@ -65,8 +69,10 @@ def decode(data: bytes, name: str) -> tuple[str, list[str]]:
         if fallback:
             shown = ", ".join(str(n) for n in fallback[:10]) + (f" and {len(fallback) - 10} more" if len(fallback) > 10 else "")
             many = len(fallback) > 1
-            notices.append(f"Line{'s' if many else ''} {shown} {'were' if many else 'was'} not valid UTF-8 and "
-                           f"{'were' if many else 'was'} read as Windows-1252 (Latin-1); check any accented letters there.")
+            notices.append(
+                f"Line{'s' if many else ''} {shown} {'were' if many else 'was'} not valid UTF-8 and "
+                f"{'were' if many else 'was'} read as Windows-1252 (Latin-1); check any accented letters there."
+            )
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _CONTROL.sub(" ", text.replace("\ufeff", "")).replace("\u2028", "\n").replace("\u2029", "\n")
     if not text.strip():

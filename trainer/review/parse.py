@@ -3,6 +3,7 @@
 Consecutive lines or cues by one speaker are one turn. Nothing here redacts: the
 turns stay in memory until review.score has redacted them.
 """
+
 from __future__ import annotations
 
 import csv
@@ -20,14 +21,73 @@ MAX_LABEL = 40
 FORMATS = ("text", "webvtt", "srt", "csv")
 
 # Words in brackets that are sounds, not speakers.
-_NOISE = {"inaudible", "crosstalk", "laughter", "laughs", "laughing", "music", "silence", "pause", "noise", "hold",
-          "background noise", "unintelligible", "overlapping", "hold music", "beep", "ringing", "ring", "typing",
-          "sighs", "coughs", "applause", "blank_audio", "no audio", "static", "on hold"}
+_NOISE = {
+    "inaudible",
+    "crosstalk",
+    "laughter",
+    "laughs",
+    "laughing",
+    "music",
+    "silence",
+    "pause",
+    "noise",
+    "hold",
+    "background noise",
+    "unintelligible",
+    "overlapping",
+    "hold music",
+    "beep",
+    "ringing",
+    "ring",
+    "typing",
+    "sighs",
+    "coughs",
+    "applause",
+    "blank_audio",
+    "no audio",
+    "static",
+    "on hold",
+}
 # A label word that says who is speaking; a label that holds one is taken as a speaker even if it appears once.
-ROLE_WORDS = {"agent", "rep", "representative", "staff", "billing", "biller", "collector", "counselor", "counsellor",
-              "advocate", "specialist", "cashier", "registrar", "csr", "associate", "operator", "supervisor", "patient",
-              "caller", "customer", "client", "guarantor", "consumer", "speaker", "spouse", "husband", "wife", "mother",
-              "father", "son", "daughter", "parent", "guardian", "caregiver", "interpreter", "nurse", "doctor"}
+ROLE_WORDS = {
+    "agent",
+    "rep",
+    "representative",
+    "staff",
+    "billing",
+    "biller",
+    "collector",
+    "counselor",
+    "counsellor",
+    "advocate",
+    "specialist",
+    "cashier",
+    "registrar",
+    "csr",
+    "associate",
+    "operator",
+    "supervisor",
+    "patient",
+    "caller",
+    "customer",
+    "client",
+    "guarantor",
+    "consumer",
+    "speaker",
+    "spouse",
+    "husband",
+    "wife",
+    "mother",
+    "father",
+    "son",
+    "daughter",
+    "parent",
+    "guardian",
+    "caregiver",
+    "interpreter",
+    "nurse",
+    "doctor",
+}
 
 _TIMING = re.compile(r"^\s*(?:\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{1,3}\s*-->")
 _STAMP = re.compile(r"^\s*[\[(]?(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?[\])]?\s*(?:[-\u2013|]\s*)?")
@@ -79,8 +139,11 @@ def parse_transcript(data: bytes, name: str) -> Transcript:
     if not turns:
         raise TranscriptError(name, "has speaker labels but no words after them")
     if len(turns) > MAX_TURNS:
-        raise TranscriptError(name, f"has {len(turns):,} turns; the most a review scores is {MAX_TURNS:,}. "
-                                    "Split the call into parts.", turns[MAX_TURNS].line)
+        raise TranscriptError(
+            name,
+            f"has {len(turns):,} turns; the most a review scores is {MAX_TURNS:,}. Split the call into parts.",
+            turns[MAX_TURNS].line,
+        )
     return Transcript(name, fmt, turns, notices + more)
 
 
@@ -138,7 +201,7 @@ def _cue_segments(lines: list[str]) -> list[Segment]:
         timing = next((i for i, (_, line) in enumerate(block) if "-->" in line), None)
         first = block[0][1].strip().upper() if block else ""
         if timing is not None:
-            payload = block[timing + 1:]
+            payload = block[timing + 1 :]
         elif first.startswith(("WEBVTT", "NOTE", "STYLE", "REGION")):
             payload = []
         else:
@@ -171,16 +234,20 @@ def _csv_segments(text: str, name: str) -> list[Segment]:
         header = next(reader)
         cols = _columns(header)
         if cols is None:
-            raise TranscriptError(name, "is a CSV file, but its first row names no 'speaker' and 'text' columns "
-                                        f"(it has {len(header)} column(s))", 1)
+            raise TranscriptError(
+                name,
+                f"is a CSV file, but its first row names no 'speaker' and 'text' columns (it has {len(header)} column(s))",
+                1,
+            )
         need = max(cols) + 1
         segments: list[Segment] = []
         start = reader.line_num + 1
         for row in reader:
             if any(cell.strip() for cell in row):
                 if len(row) < need:
-                    raise TranscriptError(name, f"this row has {len(row)} column(s); the speaker and text columns need "
-                                                f"{need}", start)
+                    raise TranscriptError(
+                        name, f"this row has {len(row)} column(s); the speaker and text columns need {need}", start
+                    )
                 label = " ".join(row[cols[0]].split())[:MAX_LABEL] or None
                 segments.append((label, " ".join(row[cols[1]].split()), start, True))
             start = reader.line_num + 1
@@ -201,8 +268,12 @@ def _merge(segments: list[Segment], name: str) -> tuple[list[Utterance], list[st
         accepted = set(counts)  # a two-line call: take the labels there are
     if not accepted:
         first = segments[0][2] if segments else None
-        raise TranscriptError(name, "has no speaker labels. Write each turn as 'Agent: …' or 'Patient: …' "
-                                    "(or use WebVTT <v Agent> tags or a CSV with speaker,text columns)", first)
+        raise TranscriptError(
+            name,
+            "has no speaker labels. Write each turn as 'Agent: …' or 'Patient: …' "
+            "(or use WebVTT <v Agent> tags or a CSV with speaker,text columns)",
+            first,
+        )
     shown: dict[str, str] = {}
     turns: list[list[Any]] = []  # [speaker, pieces, line]
     unlabelled: list[int] = []
@@ -220,8 +291,11 @@ def _merge(segments: list[Segment], name: str) -> tuple[list[Utterance], list[st
         else:
             unlabelled.append(line)  # words before the first label have no speaker: left out, and said so
     out = [Utterance(s, " ".join(p for p in pieces if p).strip(), line) for s, pieces, line in turns]
-    notices = [f"{_lines(unlabelled)} came before the first speaker label and "
-               f"{'were' if len(unlabelled) > 1 else 'was'} left out."] if unlabelled else []
+    notices = (
+        [f"{_lines(unlabelled)} came before the first speaker label and {'were' if len(unlabelled) > 1 else 'was'} left out."]
+        if unlabelled
+        else []
+    )
     return [u for u in out if u.text], notices
 
 

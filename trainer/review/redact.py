@@ -6,6 +6,7 @@ Diaz") is redacted wherever it is said, and one person keeps one number. Each re
 records its kind and its span in both texts, so a window can highlight it and a score's
 evidence spans can be moved onto the redacted text.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,7 +36,8 @@ MAX_NAME_CHARS = 80
 MAX_SCRUBBED = 120  # longer findings (a run of numbers) are not looked for in a score's short reasons
 
 # Words that end a name or show that what follows "this is" is no name.
-STOP_WORDS = set("""
+STOP_WORDS = set(
+    """
 a an the and or but so from with at in on of to for by as calling here there just not going sorry afraid glad happy sure
 trying about really very still also your my his her their our its it that this what who whom is was be been being
 speaking ok okay yes yeah no hi hello hey well um uh er actually only looking wondering talking concerned worried
@@ -47,18 +49,23 @@ accounts account care family support team desk front line the monday tuesday wed
 january february march april may june july august september october november december medicare medicaid aetna cigna
 humana blue cross shield united anthem kaiser calling returning following back again now today tomorrow yesterday
 having doing getting making taking trying able unable new old one two three dear please thanks thank
-""".split())
-ORG_WORDS = set("""
+""".split()
+)
+ORG_WORDS = set(
+    """
 hospital medical center centre clinic health healthcare department office insurance services service general regional
 memorial group associates partners collections collection agency bank company inc llc financial business billing
-""".split())
+""".split()
+)
 # Names that are also everyday words: matched only as written with a capital, never "bill" for Bill.
-_EVERYDAY = set("""
+_EVERYDAY = set(
+    """
 bill will sue pat mark may june april august grace hope faith joy dawn rose frank rich penny jack ray drew chase wade
 guy dean gene art don ed al bob rob sandy holly ivy lily iris pearl ruby amber crystal summer autumn robin cliff glen
 max miles price lane hunter carter mason young king white brown black green gray grey long little wood hill banks cash
 bond law rock star sky river stone page bishop major noble sterling gay
-""".split())
+""".split()
+)
 _APOSTROPHE_END = r"(?!\w)(?!['\u2019](?!s\b)\w)"  # "Ana's" is Ana; "don't" is not Don
 
 
@@ -120,7 +127,7 @@ def name_candidate(raw: str, after: str = "") -> str | None:
                 return None
             break
         kept.append(token)
-    kept = kept[:len(raw.split())]
+    kept = kept[: len(raw.split())]
     return " ".join(kept) if kept else None
 
 
@@ -137,8 +144,11 @@ class Redactor:
 
     def add_name(self, name: str) -> bool:
         """Redact this name (and each part of it) from now on; False if it is empty or already known."""
-        tokens = [t for t in re.findall(r"[^\W\d_][\w'\u2019-]*", name[:MAX_NAME_CHARS])
-                  if len(t) > 1 and t.lower() not in {"mr", "mrs", "ms", "mx", "dr", "miss"}][:4]  # no initials
+        tokens = [
+            t
+            for t in re.findall(r"[^\W\d_][\w'\u2019-]*", name[:MAX_NAME_CHARS])
+            if len(t) > 1 and t.lower() not in {"mr", "mrs", "ms", "mx", "dr", "miss"}
+        ][:4]  # no initials
         key = " ".join(tokens).lower()
         if not tokens or key in self.names or len(self.names) >= MAX_NAMES:
             return False
@@ -159,7 +169,7 @@ class Redactor:
         found = []
         for pattern in P.NAME_INTROS:
             for m in pattern.finditer(text):
-                name = name_candidate(m.group(1), text[m.end(1):m.end(1) + 40])
+                name = name_candidate(m.group(1), text[m.end(1) : m.end(1) + 40])
                 if name and self.add_name(name):
                     found.append(name)
         return found
@@ -200,14 +210,17 @@ class Redactor:
 
     def _name_patterns(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
         if self._patterns is None:
+
             def alternation(names: list[str]) -> str:
                 return "|".join(r"\s+".join(re.escape(t) for t in n.split()) for n in sorted(names, key=len, reverse=True))
+
             anycase = [n for n in self.names if n not in _EVERYDAY and len(n) > 2]
             capital = [n for n in self.names if n not in anycase]
             capital = [v for n in capital for v in (" ".join(t.capitalize() for t in n.split()), n.upper())]
             self._patterns = (
                 re.compile(rf"(?<![\w'\u2019])(?:{alternation(anycase)}){_APOSTROPHE_END}", re.IGNORECASE) if anycase else None,
-                re.compile(rf"(?<![\w'\u2019])(?:{alternation(capital)}){_APOSTROPHE_END}") if capital else None)
+                re.compile(rf"(?<![\w'\u2019])(?:{alternation(capital)}){_APOSTROPHE_END}") if capital else None,
+            )
         return self._patterns
 
     def _find(self, text: str, before: str) -> list[tuple[int, int, str, int]]:
@@ -275,7 +288,7 @@ def _date_kind(text: str, start: int, before: str) -> str:
 
 def _cue_kind(text: str, start: int) -> str:
     """What a bare number is, from the nearest word before it that names one ("card", "account" …)."""
-    window = text[max(0, start - 40):start]
+    window = text[max(0, start - 40) : start]
     best, at = "number", -1
     for kind, cue in P.NUMBER_CUES:
         for m in cue.finditer(window):

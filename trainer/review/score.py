@@ -4,6 +4,7 @@ The original words are scored (a redacted date is still a date to the scorer); w
 comes out holds only redacted text, with every evidence span moved onto it and every
 reason scrubbed, so nothing unredacted reaches the window, the terminal or the store.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,22 +23,84 @@ from .parse import ROLE_WORDS, Transcript
 from .redact import KINDS, STOP_WORDS, Redacted, Redactor
 
 # Label words that mark the hospital's side of the call, and the patient's.
-STAFF_WORDS = {"agent", "rep", "representative", "staff", "billing", "biller", "collector", "collections", "counselor",
-               "counsellor", "advocate", "specialist", "cashier", "registrar", "registration", "csr", "associate",
-               "operator", "supervisor", "navigator", "coordinator", "employee", "office", "hospital", "clinic",
-               "service", "services", "desk", "trainee", "scheduler", "business", "financial", "support"}
-PATIENT_WORDS = {"patient", "caller", "customer", "client", "guarantor", "consumer", "debtor", "member", "spouse",
-                 "husband", "wife", "mother", "father", "mom", "dad", "son", "daughter", "parent", "guardian", "family",
-                 "relative", "caregiver"}
-_GENERIC = ROLE_WORDS | STAFF_WORDS | PATIENT_WORDS | STOP_WORDS | {"speaker", "spk", "unknown", "person", "participant",
-                                                                   "channel", "voice", "party", "other", "line"}
+STAFF_WORDS = {
+    "agent",
+    "rep",
+    "representative",
+    "staff",
+    "billing",
+    "biller",
+    "collector",
+    "collections",
+    "counselor",
+    "counsellor",
+    "advocate",
+    "specialist",
+    "cashier",
+    "registrar",
+    "registration",
+    "csr",
+    "associate",
+    "operator",
+    "supervisor",
+    "navigator",
+    "coordinator",
+    "employee",
+    "office",
+    "hospital",
+    "clinic",
+    "service",
+    "services",
+    "desk",
+    "trainee",
+    "scheduler",
+    "business",
+    "financial",
+    "support",
+}
+PATIENT_WORDS = {
+    "patient",
+    "caller",
+    "customer",
+    "client",
+    "guarantor",
+    "consumer",
+    "debtor",
+    "member",
+    "spouse",
+    "husband",
+    "wife",
+    "mother",
+    "father",
+    "mom",
+    "dad",
+    "son",
+    "daughter",
+    "parent",
+    "guardian",
+    "family",
+    "relative",
+    "caregiver",
+}
+_GENERIC = (
+    ROLE_WORDS
+    | STAFF_WORDS
+    | PATIENT_WORDS
+    | STOP_WORDS
+    | {"speaker", "spk", "unknown", "person", "participant", "channel", "voice", "party", "other", "line"}
+)
 # What a staff member says and a patient rarely does, to tell "Speaker 1" from "Speaker 2".
-_STAFF_SPEECH = rx(r"\bthank you for calling\b", r"\bhow (?:can|may) i (?:help|assist)\b", r"\bcalling from\b",
-                   r"\b(?:this is|my name is) \w+(?: \w+)? (?:from|with|in|at) (?:the )?[\w ]{0,30}"
-                   r"(?:billing|hospital|patient|financial|business|office|medical|clinic|accounts?)\b",
-                   r"\bthis call (?:may|is|will) be (?:recorded|monitored)\b",
-                   r"\b(?:can|could|may) i (?:have|get|verify|confirm) your (?:full name|date of birth|name)\b",
-                   r"\b(?:pull|pulled|bring|brought|have) up (?:your|the) account\b", r"\bon your account\b")
+_STAFF_SPEECH = rx(
+    r"\bthank you for calling\b",
+    r"\bhow (?:can|may) i (?:help|assist)\b",
+    r"\bcalling from\b",
+    r"\b(?:this is|my name is) \w+(?: \w+)? (?:from|with|in|at) (?:the )?[\w ]{0,30}"
+    r"(?:billing|hospital|patient|financial|business|office|medical|clinic|accounts?)\b",
+    r"\bthis call (?:may|is|will) be (?:recorded|monitored)\b",
+    r"\b(?:can|could|may) i (?:have|get|verify|confirm) your (?:full name|date of birth|name)\b",
+    r"\b(?:pull|pulled|bring|brought|have) up (?:your|the) account\b",
+    r"\bon your account\b",
+)
 
 Progress = Callable[[int, int], None]  # (staff turns scored, staff turns in all); may raise to stop
 
@@ -53,9 +116,15 @@ class ReviewedTurn:
     score: Score | None = None  # staff turns only; its spans index `text`
 
     def to_dict(self) -> dict[str, Any]:
-        return {"index": self.index, "speaker": self.speaker, "staff": self.staff, "text": self.text, "line": self.line,
-                "redactions": [{"kind": r.kind, "start": r.start, "end": r.end} for r in self.redacted.redactions],
-                "score": self.score.to_dict() if self.score else None}
+        return {
+            "index": self.index,
+            "speaker": self.speaker,
+            "staff": self.staff,
+            "text": self.text,
+            "line": self.line,
+            "redactions": [{"kind": r.kind, "start": r.start, "end": r.end} for r in self.redacted.redactions],
+            "score": self.score.to_dict() if self.score else None,
+        }
 
 
 @dataclass
@@ -84,10 +153,17 @@ class Review:
 
     def to_dict(self) -> dict[str, Any]:
         s = self.summary()
-        return {"source": self.source, "format": self.format, "role": self.role, "staff": self.staff,
-                "rubric_version": self.rubric_version, "notices": self.notices,
-                "summary": {**s.as_dict(), "turns": s.turns, "blockers": sorted({b.rule_id for b in s.blockers})},
-                "redactions": self.redaction_counts(), "turns": [t.to_dict() for t in self.turns]}
+        return {
+            "source": self.source,
+            "format": self.format,
+            "role": self.role,
+            "staff": self.staff,
+            "rubric_version": self.rubric_version,
+            "notices": self.notices,
+            "summary": {**s.as_dict(), "turns": s.turns, "blockers": sorted({b.rule_id for b in s.blockers})},
+            "redactions": self.redaction_counts(),
+            "turns": [t.to_dict() for t in self.turns],
+        }
 
 
 def guess_staff(transcript: Transcript) -> tuple[list[str], str | None]:
@@ -105,8 +181,14 @@ def guess_staff(transcript: Transcript) -> tuple[list[str], str | None]:
     return [], None
 
 
-def review_transcript(transcript: Transcript, staff: str | None = None, role: str = "hospital_billing",
-                      names: Iterable[str] = (), scorer: Scorer | None = None, progress: Progress | None = None) -> Review:
+def review_transcript(
+    transcript: Transcript,
+    staff: str | None = None,
+    role: str = "hospital_billing",
+    names: Iterable[str] = (),
+    scorer: Scorer | None = None,
+    progress: Progress | None = None,
+) -> Review:
     """Redact and score the call. Raises TranscriptError when no staff turns can be found."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
@@ -130,7 +212,8 @@ def review_transcript(transcript: Transcript, staff: str | None = None, role: st
                 first_turn=False,
                 mini_miranda_given=state.mini_miranda_given or "gave_mini_miranda" in raw.moves,
                 assistance_offered=state.assistance_offered or "offered_financial_assistance" in raw.moves,
-                interpreter_offered=state.interpreter_offered or "offered_interpreter" in raw.moves)
+                interpreter_offered=state.interpreter_offered or "offered_interpreter" in raw.moves,
+            )
             asked_identity = asked_identity or "verified_identity" in raw.moves
             patient_line = ""
             done += 1
@@ -141,21 +224,25 @@ def review_transcript(transcript: Transcript, staff: str | None = None, role: st
             # A real call has no scenario to say so: identifiers given after staff asked for them (or a date of
             # birth given unasked) verify the caller, and hardship once voiced stays voiced, as in a practice call.
             gave_dob = any(r.kind == "date_of_birth" for r in redacted.redactions)
-            state = state.updated(identity_verified=state.identity_verified or asked_identity or gave_dob,
-                                  hardship_voiced=state.hardship_voiced or "hardship" in patient_cues(t.text))
+            state = state.updated(
+                identity_verified=state.identity_verified or asked_identity or gave_dob,
+                hardship_voiced=state.hardship_voiced or "hardship" in patient_cues(t.text),
+            )
         turns.append(ReviewedTurn(i, redactor.scrub(t.speaker), is_staff, redacted.text, t.line, redacted, score))
     notices = [redactor.scrub(n) for n in transcript.notices]
     shown = [redactor.scrub(s) for s in staff_labels]
     if how:
         notices.append(f"The staff speaker ({', '.join(shown)}) was {how}; name another with --staff if that is wrong.")
-    return Review(source_name(transcript.name, redactor), transcript.format, role, shown, turns, notices,
-                  scorer.rubric_version)
+    return Review(source_name(transcript.name, redactor), transcript.format, role, shown, turns, notices, scorer.rubric_version)
 
 
 def source_name(name: str, redactor: Redactor) -> str:
     """The file's name as it may be kept: names redacted (with _ read as a space), every run of digits a #."""
-    return re.sub(r"\[[A-Z]+(?: \d+)?\]|\d+", lambda m: m.group(0) if m.group(0).startswith("[") else "#",
-                  redactor.scrub(name.replace("_", " ")))
+    return re.sub(
+        r"\[[A-Z]+(?: \d+)?\]|\d+",
+        lambda m: m.group(0) if m.group(0).startswith("[") else "#",
+        redactor.scrub(name.replace("_", " ")),
+    )
 
 
 def call_redactor(transcript: Transcript, names: Iterable[str] = ()) -> Redactor:
@@ -183,12 +270,16 @@ def _staff(transcript: Transcript, staff: str | None, redactor: Redactor) -> tup
         return match, None
     found, how = guess_staff(transcript)
     if not found:
-        raise TranscriptError(transcript.name, "no staff turns: no speaker is labelled as staff (agent, rep, staff, "
-                                               f"billing …) and what they said does not tell. The speakers are: {listed}. "
-                                               "Name the staff speaker (--staff LABEL).")
+        raise TranscriptError(
+            transcript.name,
+            "no staff turns: no speaker is labelled as staff (agent, rep, staff, "
+            f"billing …) and what they said does not tell. The speakers are: {listed}. "
+            "Name the staff speaker (--staff LABEL).",
+        )
     if len(found) == len(speakers) and len(speakers) > 1:
-        raise TranscriptError(transcript.name, f"every speaker looks like staff ({listed}); name the staff speaker "
-                                               "(--staff LABEL).")
+        raise TranscriptError(
+            transcript.name, f"every speaker looks like staff ({listed}); name the staff speaker (--staff LABEL)."
+        )
     return found, how
 
 
@@ -198,16 +289,35 @@ def _words(label: str) -> set[str]:
 
 def _patient_label(label: str) -> bool:
     words = _words(label)
-    return bool(words & PATIENT_WORDS) and not ({"customer", "service"} <= words or {"patient", "access"} <= words
-                                               or {"patient", "financial"} <= words or {"patient", "accounts"} <= words)
+    return bool(words & PATIENT_WORDS) and not (
+        {"customer", "service"} <= words
+        or {"patient", "access"} <= words
+        or {"patient", "financial"} <= words
+        or {"patient", "accounts"} <= words
+    )
 
 
 def _onto_redacted(score: Score, redacted: Redacted, redactor: Redactor) -> Score:
     """The score with its spans on the redacted text and any words it quotes scrubbed."""
+
     def dim(d: DimensionScore) -> DimensionScore:
-        return replace(d, evidence=[replace(e, start=a, end=b, reason=redactor.scrub(e.reason))
-                                    for e in d.evidence for a, b in [redacted.map_span(e.start, e.end)]],
-                       suggestion=redactor.scrub(d.suggestion), reasons=[redactor.scrub(r) for r in d.reasons])
+        return replace(
+            d,
+            evidence=[
+                replace(e, start=a, end=b, reason=redactor.scrub(e.reason))
+                for e in d.evidence
+                for a, b in [redacted.map_span(e.start, e.end)]
+            ],
+            suggestion=redactor.scrub(d.suggestion),
+            reasons=[redactor.scrub(r) for r in d.reasons],
+        )
+
     blockers = [replace(b, start=a, end=e) for b in score.blockers for a, e in [redacted.map_span(b.start, b.end)]]
-    return replace(score, empathy=dim(score.empathy), clarity=dim(score.clarity), compliance=dim(score.compliance),
-                   blockers=blockers, notices=[redactor.scrub(n) for n in score.notices])
+    return replace(
+        score,
+        empathy=dim(score.empathy),
+        clarity=dim(score.clarity),
+        compliance=dim(score.compliance),
+        blockers=blockers,
+        notices=[redactor.scrub(n) for n in score.notices],
+    )

@@ -1,4 +1,5 @@
 """Read scenario files: bytes -> YAML -> schema -> graph checks, every problem with file and line."""
+
 from __future__ import annotations
 
 import hashlib
@@ -66,21 +67,20 @@ def load_file(path: str | Path) -> tuple[LoadedScenario | None, list[Problem]]:
         if not stat.S_ISREG(info.st_mode):  # a pipe or a device could block or never end
             return fail("not a regular file")
         if info.st_size > MAX_FILE_BYTES:
-            return fail(f"file is {info.st_size / 1e6:.1f} MB; a scenario file may be at most "
-                        f"{MAX_FILE_BYTES / 1e6:.0f} MB")
+            return fail(f"file is {info.st_size / 1e6:.1f} MB; a scenario file may be at most {MAX_FILE_BYTES / 1e6:.0f} MB")
         with path.open("rb") as f:
             raw = f.read(MAX_FILE_BYTES + 1)  # bounded, in case the file grew since stat
         if len(raw) > MAX_FILE_BYTES:
-            return fail(f"file is over {MAX_FILE_BYTES / 1e6:.0f} MB; a scenario file may be at most "
-                        f"{MAX_FILE_BYTES / 1e6:.0f} MB")
+            return fail(
+                f"file is over {MAX_FILE_BYTES / 1e6:.0f} MB; a scenario file may be at most {MAX_FILE_BYTES / 1e6:.0f} MB"
+            )
     except (OSError, ValueError) as e:  # ValueError: a path with a NUL byte in it
         return fail(f"cannot read file: {getattr(e, 'strerror', None) or e}")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
-        return fail(f"not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start}); "
-                    "save the file as UTF-8", line)
+        return fail(f"not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start}); save the file as UTF-8", line)
     try:
         data, lines = read_yaml(text)
     except YamlRefused as e:
@@ -162,7 +162,7 @@ def _message(err: ErrorDetails) -> str:
     should = _SHOULD.match(msg)
     if should:  # "step must be greater than 0" reads better than "Input should be greater than 0"
         return f"{_subject(err['loc'])} must {should.group(1)}"
-    return msg[len("Value error, "):] if msg.startswith("Value error, ") else msg
+    return msg[len("Value error, ") :] if msg.startswith("Value error, ") else msg
 
 
 _SHOULD = re.compile(r"(?:Input|String|List|Dictionary|Tuple|Value) should (.*)", re.DOTALL)
@@ -171,7 +171,7 @@ _SHOULD = re.compile(r"(?:Input|String|List|Dictionary|Tuple|Value) should (.*)"
 def _subject(loc: YamlPath) -> str:
     """The field an error is about, with any list index after it: `step`, `choices[1]`."""
     names = [i for i, key in enumerate(loc) if isinstance(key, str) and not key.startswith("[")]
-    return _dotted(loc[names[-1]:]) if names else "value"
+    return _dotted(loc[names[-1] :]) if names else "value"
 
 
 def _as_yaml(value: object) -> str:

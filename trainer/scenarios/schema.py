@@ -1,4 +1,5 @@
 """The shape of a scenario file, checked field by field with pydantic."""
+
 from __future__ import annotations
 
 import math
@@ -12,14 +13,28 @@ from ..domain import DIMENSIONS, ROLES, CallState
 ENDINGS = ("resolved", "payment_plan", "escalated", "hung_up")
 # Topic tags, after the content areas of HFMA's CRCR exam.
 CRCR_TOPICS = (
-    "patient-financial-communications", "pre-service-and-estimates", "insurance-and-benefits",
-    "medicare-and-medicaid", "claims-and-denials", "billing-and-statements", "financial-assistance",
-    "payment-options", "collections-and-compliance", "credit-balances-and-refunds",
-    "privacy-and-authorization", "emergency-care-rules", "account-resolution", "language-and-access",
+    "patient-financial-communications",
+    "pre-service-and-estimates",
+    "insurance-and-benefits",
+    "medicare-and-medicaid",
+    "claims-and-denials",
+    "billing-and-statements",
+    "financial-assistance",
+    "payment-options",
+    "collections-and-compliance",
+    "credit-balances-and-refunds",
+    "privacy-and-authorization",
+    "emergency-care-rules",
+    "account-resolution",
+    "language-and-access",
 )
 # HFMA's CRCR (Certified Revenue Cycle Representative) content domains.
-CRCR_DOMAINS = ("introduction-to-the-revenue-cycle", "patient-access-and-pre-service", "service-and-claims-generation",
-                "account-resolution")
+CRCR_DOMAINS = (
+    "introduction-to-the-revenue-cycle",
+    "patient-access-and-pre-service",
+    "service-and-claims-generation",
+    "account-resolution",
+)
 CRCR_DOMAIN_LABELS = {
     "introduction-to-the-revenue-cycle": "Introduction to the revenue cycle",
     "patient-access-and-pre-service": "Patient access and pre-service",
@@ -27,20 +42,25 @@ CRCR_DOMAIN_LABELS = {
     "account-resolution": "Account resolution",
 }
 # Where a conversation sits in HFMA's Patient Financial Communications Best Practices.
-PFC_STAGES = ("scheduled-pre-service", "time-of-service", "emergency-department", "post-service-billing",
-              "collections")
+PFC_STAGES = ("scheduled-pre-service", "time-of-service", "emergency-department", "post-service-billing", "collections")
 STATE_FIELDS = tuple(CallState.__dataclass_fields__)
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 MAX_ID_CHARS = 80  # ids are stored with every session and shown in reports
 
 TOPIC_LABELS = {
     "patient-financial-communications": "Patient financial communications",
-    "pre-service-and-estimates": "Pre-service and estimates", "insurance-and-benefits": "Insurance and benefits",
-    "medicare-and-medicaid": "Medicare and Medicaid", "claims-and-denials": "Claims and denials",
-    "billing-and-statements": "Billing and statements", "financial-assistance": "Financial assistance",
-    "payment-options": "Payment options", "collections-and-compliance": "Collections and compliance",
-    "credit-balances-and-refunds": "Credit balances and refunds", "privacy-and-authorization": "Privacy and authorization",
-    "emergency-care-rules": "Emergency care rules", "account-resolution": "Account resolution",
+    "pre-service-and-estimates": "Pre-service and estimates",
+    "insurance-and-benefits": "Insurance and benefits",
+    "medicare-and-medicaid": "Medicare and Medicaid",
+    "claims-and-denials": "Claims and denials",
+    "billing-and-statements": "Billing and statements",
+    "financial-assistance": "Financial assistance",
+    "payment-options": "Payment options",
+    "collections-and-compliance": "Collections and compliance",
+    "credit-balances-and-refunds": "Credit balances and refunds",
+    "privacy-and-authorization": "Privacy and authorization",
+    "emergency-care-rules": "Emergency care rules",
+    "account-resolution": "Account resolution",
     "language-and-access": "Language and access",
 }
 
@@ -126,14 +146,17 @@ class Variable(Strict):
     @classmethod
     def _ordered_days(cls, pair: list[int] | None) -> list[int] | None:
         if pair is not None and not 0 <= pair[0] <= pair[1] <= MAX_DAYS:
-            raise ValueError(f"day range must be [low, high] with 0 <= low <= high <= {MAX_DAYS:,} "
-                             "(about 150 years)")
+            raise ValueError(f"day range must be [low, high] with 0 <= low <= high <= {MAX_DAYS:,} (about 150 years)")
         return pair
 
     @model_validator(mode="after")
     def _one_kind(self) -> "Variable":
-        kinds = [self.choices is not None, self.min is not None or self.max is not None,
-                 self.days_ago is not None, self.days_ahead is not None]
+        kinds = [
+            self.choices is not None,
+            self.min is not None or self.max is not None,
+            self.days_ago is not None,
+            self.days_ahead is not None,
+        ]
         if sum(kinds) != 1:
             raise ValueError("give exactly one of: choices, min+max, days_ago, days_ahead")
         if (self.min is None) != (self.max is None):
@@ -242,6 +265,7 @@ class Scenario(Strict):
         bad = [k for k in nodes if not re.match(ID_PATTERN, k) or len(k) > MAX_ID_CHARS]
         if bad:
             shown = ", ".join(repr(k[:MAX_ID_CHARS]) for k in bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
-            raise ValueError(f"node ids must be lower-case letters, digits, '_', '-', '.', at most {MAX_ID_CHARS} "
-                             f"characters: {shown}")
+            raise ValueError(
+                f"node ids must be lower-case letters, digits, '_', '-', '.', at most {MAX_ID_CHARS} characters: {shown}"
+            )
         return nodes

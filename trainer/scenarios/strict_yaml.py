@@ -3,6 +3,7 @@
 Built from libyaml's event stream rather than a constructor, so nothing but text, numbers, true/false,
 null, lists and mappings can come out, and no document can expand (aliases) or recurse without bound.
 """
+
 from __future__ import annotations
 
 import math
@@ -70,8 +71,9 @@ def read_yaml(text: str) -> tuple[object, dict[YamlPath, int]]:
                 if kind is yaml.DocumentStartEvent:
                     documents += 1
                     if documents > 1:
-                        raise YamlRefused("a scenario file holds one YAML document: remove the second '---'",
-                                          event.start_mark.line + 1)
+                        raise YamlRefused(
+                            "a scenario file holds one YAML document: remove the second '---'", event.start_mark.line + 1
+                        )
                 continue  # stream start and end, document end
             line = event.start_mark.line + 1
             top = stack[-1] if stack else None
@@ -117,8 +119,9 @@ def _take_key(frame: _Frame, event: yaml.Event, line: int, lines: dict[YamlPath,
     _check_node(event, line, frame.path + (event.value,))
     key = event.value  # keys stay text: `1:` and `yes:` name fields, they are not numbers or booleans
     if key in frame.seen:
-        raise YamlRefused(f"key '{_short(key)}' is given twice (first on line {frame.seen[key]}); "
-                          "give each key once", line, frame.path + (key,))
+        raise YamlRefused(
+            f"key '{_short(key)}' is given twice (first on line {frame.seen[key]}); give each key once", line, frame.path + (key,)
+        )
     frame.seen[key] = line
     frame.key = key
     lines[frame.path + (key,)] = line
@@ -129,8 +132,11 @@ def _check_node(event: yaml.Event, line: int, path: YamlPath) -> None:
         raise YamlRefused("YAML anchors and aliases (&name / *name) are not supported in scenarios", line, path)
     if event.tag is not None:
         tag = event.tag.replace("tag:yaml.org,2002:", "!!")
-        raise YamlRefused(f"YAML tag '{_short(tag)}' is not allowed: scenario files hold only text, numbers, "
-                          "true/false, lists and mappings", line, path)
+        raise YamlRefused(
+            f"YAML tag '{_short(tag)}' is not allowed: scenario files hold only text, numbers, true/false, lists and mappings",
+            line,
+            path,
+        )
 
 
 def _scalar(event: yaml.ScalarEvent, line: int, path: YamlPath) -> object:
@@ -158,8 +164,9 @@ def _check_characters(text: str) -> None:
     at = found.start()
     line = text.count("\n", 0, at) + 1
     column = at - (text.rfind("\n", 0, at) + 1) + 1
-    raise YamlRefused(f"control character U+{ord(found.group()):04X}: "
-                      "delete it (only tabs and line breaks are allowed)", line, column=column)
+    raise YamlRefused(
+        f"control character U+{ord(found.group()):04X}: delete it (only tabs and line breaks are allowed)", line, column=column
+    )
 
 
 def _short(text: str, limit: int = 60) -> str:

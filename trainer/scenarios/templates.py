@@ -3,6 +3,7 @@
 Only a plain `{name}` is a placeholder and `{{` / `}}` are literal braces. Nothing else of str.format is
 supported, so a file cannot ask for a width (`{x:>300000000}`), a repr or an attribute lookup.
 """
+
 from __future__ import annotations
 
 import re
@@ -48,8 +49,7 @@ def template_mistakes(text: str, declared: Container[str], limit: int = 3) -> li
         if token in ("{{", "}}"):
             continue
         if inner is None:
-            out.append(f"unbalanced '{token}': a placeholder is written {{name}}; "
-                       f"write '{token * 2}' for a literal brace")
+            out.append(f"unbalanced '{token}': a placeholder is written {{name}}; write '{token * 2}' for a literal brace")
         elif not NAME_PATTERN.fullmatch(inner):
             out.append(f"'{_short(token)}' is not a placeholder: {_why(inner)}; write a plain {{name}}")
         elif inner not in declared:

@@ -1,5 +1,6 @@
 """Checks a schema-valid scenario: every name it uses is known, every text fills safely, every node is
 reachable and every path ends."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -40,7 +41,9 @@ def check_graph(sc: Scenario) -> list[Finding]:
     line_ids: dict[str, str] = {}
     for i, fact_id in enumerate(sc.facts.regulations):
         if fact_id not in REGULATORY_FACTS:
-            out.append((("facts", "regulations", i), f"unknown regulatory fact '{fact_id}'; known: {', '.join(REGULATORY_FACTS)}"))
+            out.append(
+                (("facts", "regulations", i), f"unknown regulatory fact '{fact_id}'; known: {', '.join(REGULATORY_FACTS)}")
+            )
     for i, term in enumerate(sc.facts.definitions):
         if term not in glossary().by_term:
             out.append((("facts", "definitions", i), f"'{term}' is not a glossary term"))
@@ -53,8 +56,12 @@ def check_graph(sc: Scenario) -> list[Finding]:
             if not node.next:
                 out.append((("nodes", nid), "dead end: a node that is not an ending needs 'next' edges"))
             elif node.next[-1].when is not None:
-                out.append((("nodes", nid, "next", len(node.next) - 1),
-                            "dead end: the last edge needs no 'when', so some edge is always taken"))
+                out.append(
+                    (
+                        ("nodes", nid, "next", len(node.next) - 1),
+                        "dead end: the last edge needs no 'when', so some edge is always taken",
+                    )
+                )
         for k, line in enumerate(node.say):
             if line.id in line_ids:
                 out.append((("nodes", nid, "say", k, "id"), f"line id '{line.id}' is also used in node '{line_ids[line.id]}'"))
@@ -98,8 +105,13 @@ def check_texts(sc: Scenario) -> list[Finding]:
     out: list[Finding] = []
     for name in sc.variables:
         if not NAME_PATTERN.fullmatch(name):
-            out.append((("variables", name), f"variable name '{name}' must be letters, digits and '_', "
-                                             "not starting with a digit, so it can be written as {name}"))
+            out.append(
+                (
+                    ("variables", name),
+                    f"variable name '{name}' must be letters, digits and '_', "
+                    "not starting with a digit, so it can be written as {name}",
+                )
+            )
     longest = {name: longest_value(var) for name, var in sc.variables.items()}
     for loc, text in texts_of(sc):
         if loc[0] == "variables":  # choices are values, checked by the schema (no braces at all)
@@ -107,8 +119,13 @@ def check_texts(sc: Scenario) -> list[Finding]:
         mistakes = template_mistakes(text, sc.variables, MISTAKES_PER_TEXT)
         out += [(loc, m) for m in mistakes]
         if not mistakes and len(text) + sum(longest[n] for n in placeholders(text)) > MAX_FILLED_CHARS:
-            out.append((loc, f"with its placeholders filled this text can be longer than {MAX_FILLED_CHARS:,} "
-                             "characters; shorten it or the choices it uses"))
+            out.append(
+                (
+                    loc,
+                    f"with its placeholders filled this text can be longer than {MAX_FILLED_CHARS:,} "
+                    "characters; shorten it or the choices it uses",
+                )
+            )
     return out
 
 

@@ -1,4 +1,5 @@
 """Draw a scenario's variables for one attempt and fill them into its text."""
+
 from __future__ import annotations
 
 import datetime as dt

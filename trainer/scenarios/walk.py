@@ -4,6 +4,7 @@ Replies are stood in for by synthetic scores built from the scenario's own edge
 conditions (each move it tests, each threshold it names), so the search covers
 every branch an author wrote without depending on the scorer's wording.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,8 +27,12 @@ def synthetic_score(moves: Iterable[str] = (), dims: dict[str, int] | None = Non
 
 def palette(scenario: Scenario) -> list[Score]:
     """A small set of scores that between them satisfy (and fail) every edge condition."""
-    out = [synthetic_score(), synthetic_score(dims={d: 95 for d in DIMENSIONS}),
-           synthetic_score(dims={d: 10 for d in DIMENSIONS}), synthetic_score(blocked=True)]
+    out = [
+        synthetic_score(),
+        synthetic_score(dims={d: 95 for d in DIMENSIONS}),
+        synthetic_score(dims={d: 10 for d in DIMENSIONS}),
+        synthetic_score(blocked=True),
+    ]
     for node in scenario.nodes.values():
         for edge in node.next:
             if edge.when is not None:

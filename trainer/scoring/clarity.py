@@ -4,6 +4,7 @@ Anchors: CDC Clear Communication Index (spoken form), federal plain-language
 guidelines, and the Dale-Chall familiar-word list (not Flesch-Kincaid, which
 dollar amounts and codes fool).
 """
+
 from __future__ import annotations
 
 import re
@@ -30,16 +31,31 @@ DIFFICULTY_STEP = 0.05  # each step of this much harder costs the feature's weig
 # or leads into it ("what's called a deductible").
 _GLOSS_AFTER = re.compile(
     r"^[\s,:(\u2014-]*(?:\w+\s){0,2}?(?:which|that|this|it)?\s*(?:is|are|means?|meaning|refers? to|just means|basically|"
-    r"in other words|or in plain|that's|so that)\b|^\s*[(\u2014-]\s*(?:the|a|an|your|that|what|it)\b", re.IGNORECASE)
+    r"in other words|or in plain|that's|so that)\b|^\s*[(\u2014-]\s*(?:the|a|an|your|that|what|it)\b",
+    re.IGNORECASE,
+)
 _GLOSS_BEFORE = re.compile(r"(?:called|known as|name for|we call|means)\s+(?:a|an|the|your)?\s*$", re.IGNORECASE)
-_CHECK = rx(r"\bdoes (?:that|this|it) make sense\b", r"\bany questions\b", r"\bis (?:that|this) clear\b",
-            r"\bdid (?:that|this) help\b", r"\bdo you have (?:any )?questions\b", r"\bwhat questions\b")
-_HEDGE = rx(r"\bi (?:think|guess|believe) (?:maybe|probably|it might)\b", r"\bsomewhere around\b",
-            r"\bnot (?:really )?sure\b", r"\bkind of\b(?! you)", r"\bsort of\b", r"\bor something\b")
+_CHECK = rx(
+    r"\bdoes (?:that|this|it) make sense\b",
+    r"\bany questions\b",
+    r"\bis (?:that|this) clear\b",
+    r"\bdid (?:that|this) help\b",
+    r"\bdo you have (?:any )?questions\b",
+    r"\bwhat questions\b",
+)
+_HEDGE = rx(
+    r"\bi (?:think|guess|believe) (?:maybe|probably|it might)\b",
+    r"\bsomewhere around\b",
+    r"\bnot (?:really )?sure\b",
+    r"\bkind of\b(?! you)",
+    r"\bsort of\b",
+    r"\bor something\b",
+)
 _SPANISH = re.compile(r"\b(?:el|la|los|las|usted|que|para|con|por|es|su|una|factura|pago|seguro)\b", re.IGNORECASE)
 # Function words of other languages sprinkled into English: they neither earn nor cost clarity.
-_FILLER = re.compile(r"(?:el|la|los|las|usted|que|para|con|por|es|su|una|un|le|les|des|du|und|der|die|das|ist|il|di|che)",
-                     re.IGNORECASE)
+_FILLER = re.compile(
+    r"(?:el|la|los|las|usted|que|para|con|por|es|su|una|un|le|les|des|du|und|der|die|das|ist|il|di|che)", re.IGNORECASE
+)
 _SUFFIXES = ("'s", "s", "es", "ed", "d", "ing", "ly", "er", "ies")
 
 
@@ -86,16 +102,21 @@ def _word_difficulty(led: Ledger, text: str, toks: list[re.Match[str]]) -> None:
     mean = sum(d for _, d in scores) / len(scores)
     hard = [(t.start(), t.end()) for t, d in scores if d >= 0.5]
     value = max(-0.6, min(4.0, (mean - PLAIN_MEAN) / DIFFICULTY_STEP))
-    led.hit("word_difficulty", f"word difficulty {mean:.2f} (everyday speech is about {PLAIN_MEAN:.2f})",
-            hard, value=value, sub="familiar_words")
+    led.hit(
+        "word_difficulty",
+        f"word difficulty {mean:.2f} (everyday speech is about {PLAIN_MEAN:.2f})",
+        hard,
+        value=value,
+        sub="familiar_words",
+    )
     if value > 1:
         led.suggest(6, "Swap long words for everyday ones a patient uses at home.")
 
 
 def _is_name(text: str, tok: re.Match[str]) -> bool:
     """A capitalised word inside a sentence is a name (Dana, Medicare): not a test of plain language."""
-    before = text[:tok.start()].rstrip()
-    return tok.group(0)[:1].isupper() and not tok.group(0).isupper() and bool(before) and before[-1] not in ".!?:\"\n"
+    before = text[: tok.start()].rstrip()
+    return tok.group(0)[:1].isupper() and not tok.group(0).isupper() and bool(before) and before[-1] not in '.!?:"\n'
 
 
 def _sentence_length(led: Ledger, text: str) -> None:
@@ -106,8 +127,13 @@ def _sentence_length(led: Ledger, text: str) -> None:
         led.hit("short_sentences", f"every sentence is {LONG_SENTENCE} words or fewer", sub="sentence_length")
         return
     excess = sum(c - LONG_SENTENCE for _, _, c in long)
-    led.hit("long_sentence", f"{len(long)} sentence(s) over {LONG_SENTENCE} words ({excess} words too many)",
-            [(s, e) for s, e, _ in long], value=min(3.0, excess / 10), sub="sentence_length")
+    led.hit(
+        "long_sentence",
+        f"{len(long)} sentence(s) over {LONG_SENTENCE} words ({excess} words too many)",
+        [(s, e) for s, e, _ in long],
+        value=min(3.0, excess / 10),
+        sub="sentence_length",
+    )
     led.suggest(7, f"Break long sentences up: keep each under {LONG_SENTENCE} words.")
 
 
@@ -118,7 +144,7 @@ def _says_something(text: str) -> bool:
 
 
 def glossed(text: str, start: int, end: int) -> bool:
-    return bool(_GLOSS_AFTER.search(text[end:end + 60]) or _GLOSS_BEFORE.search(text[max(0, start - 30):start]))
+    return bool(_GLOSS_AFTER.search(text[end : end + 60]) or _GLOSS_BEFORE.search(text[max(0, start - 30) : start]))
 
 
 def score_clarity(text: str, hits: Hits, cues: set[str], ctx: ScoreContext) -> tuple[Ledger, set[str]]:
@@ -140,12 +166,20 @@ def score_clarity(text: str, hits: Hits, cues: set[str], ctx: ScoreContext) -> t
         _word_difficulty(led, text, toks)
     register = technical_register(text)
     if register:  # continuous: the more a reply sounds like a technical explanation, the more it costs
-        led.hit("technical_register", f"register {register:+.2f} (plain explanations sit below 0)",
-                value=max(-2.0, min(3.0, register / REGISTER_STEP)), sub="familiar_words")
+        led.hit(
+            "technical_register",
+            f"register {register:+.2f} (plain explanations sit below 0)",
+            value=max(-2.0, min(3.0, register / REGISTER_STEP)),
+            sub="familiar_words",
+        )
     _sentence_length(led, text)
     if n > LONG_REPLY:  # its own visible deduction, never flooring the whole dimension
-        led.hit("long_reply", f"{n} words: more than a listener keeps on the phone (about {LONG_REPLY})",
-                value=min(2.0, (n - LONG_REPLY) / (LONG_REPLY / 2)), sub="length")
+        led.hit(
+            "long_reply",
+            f"{n} words: more than a listener keeps on the phone (about {LONG_REPLY})",
+            value=min(2.0, (n - LONG_REPLY) / (LONG_REPLY / 2)),
+            sub="length",
+        )
 
     seen: set[str] = set()
     explained: list[tuple[Term, int, int]] = []
@@ -177,8 +211,7 @@ def score_clarity(text: str, hits: Hits, cues: set[str], ctx: ScoreContext) -> t
         led.suggest(6, "End with one clear next step: 'I'll mail the itemized bill today; it should arrive by Friday.'")
     explained_something = bool(explained or concrete or "next_step" in hits) or _says_something(text)
     if "teach_back" in hits and explained_something:
-        led.hit("teach_back", "checks understanding in the patient's own words (teach-back)", hits["teach_back"],
-                sub="check")
+        led.hit("teach_back", "checks understanding in the patient's own words (teach-back)", hits["teach_back"], sub="check")
     else:
         checks = [(m.start(), m.end()) for m in _CHECK.finditer(text)]
         if checks and explained_something:

@@ -2,12 +2,15 @@
 
 Patterns only; compliance.py decides when each one matters.
 """
+
 from __future__ import annotations
 
 import re
 
 from .text import rx
 
+# The pattern tables are laid out by hand, so that they read against each other.
+# fmt: off
 # Account details: a claim's or bill's status, or what someone owes (amounts are checked separately).
 ACCOUNT = rx(r"\b(?:from|for) the (?:ultrasound|ct scan|biopsy|ekg|lab work|bloodwork|x-ray|mri|surgery|er visit)\b", r"\b(?:your|his|her|their) (?:balance|bill|account|claim|charges?|statement|visit|surgery|mri|procedure|"
               r"scan|test|x-ray|stay|insurance|insurer)\b[^.?!]{0,30}\b(?:was|were|has been|is being|got) (?:denied|paid|"

@@ -1,4 +1,5 @@
 """What the scorer knows besides the reply: the patient's line, the caller's role, the call so far."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

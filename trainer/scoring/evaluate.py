@@ -1,4 +1,5 @@
 """Agreement between the scorer and human labels (0-4 per dimension) on the labelled corpus."""
+
 from __future__ import annotations
 
 import json
@@ -105,13 +106,15 @@ def agreement(items: list[Item], split: str, scorer: Scorer | None = None) -> Ag
         score = scorer.score(it.reply, it.context)
         for d in DIMENSIONS:
             predicted[d].append(score.dimension(d).score)
-    return _compare(split, {d: predicted[d] for d in DIMENSIONS},
-                    {d: [to_label(s) for s in predicted[d]] for d in DIMENSIONS},
-                    {d: [it.labels[d] for it in chosen] for d in DIMENSIONS})
+    return _compare(
+        split,
+        {d: predicted[d] for d in DIMENSIONS},
+        {d: [to_label(s) for s in predicted[d]] for d in DIMENSIONS},
+        {d: [it.labels[d] for it in chosen] for d in DIMENSIONS},
+    )
 
 
-def _compare(name: str, ranked: dict[str, list[int]], labels: dict[str, list[int]],
-             human: dict[str, list[int]]) -> Agreement:
+def _compare(name: str, ranked: dict[str, list[int]], labels: dict[str, list[int]], human: dict[str, list[int]]) -> Agreement:
     """Spearman of `ranked`, and kappa and exact agreement of `labels`, against `human`, per dimension."""
     n = len(next(iter(human.values()), []))
     result = Agreement(name, n, {}, {}, {})

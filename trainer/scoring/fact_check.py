@@ -3,6 +3,7 @@
 Each check looks for a claim and tests its value, so a right claim in any wording
 passes and only a contradicting one is shown, with the correct fact and its source.
 """
+
 from __future__ import annotations
 
 import re
@@ -39,8 +40,13 @@ def money_values(text: str) -> list[float]:
     return [v for v in (_number(m.group(0)) for m in re.finditer(r"\d[\d,]*(?:\.\d+)?", text)) if v is not None]
 
 
+# The pattern tables are laid out by hand, so that they read against each other.
+# fmt: off
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
                  "twelve": 12, "thirty": 30, "sixty": 60, "ninety": 90}
+
+
+# fmt: on
 
 
 def _count(text: str) -> float | None:
@@ -48,6 +54,7 @@ def _count(text: str) -> float | None:
 
 
 # (fact id, pattern with a "v" group holding the claimed value or none, test: True when the claim is wrong)
+# fmt: off
 Check = tuple[str, re.Pattern[str], Callable[[re.Match[str]], bool]]
 _N = r"(?P<v>\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|twelve|thirty|sixty|ninety)"
 
@@ -158,6 +165,9 @@ _SAYS_OON = rx(r"\b(?:it|this|that|the (?:doctor|provider|hospital|service|visit
                r"out[- ]of[- ]network\b")
 
 
+# fmt: on
+
+
 def check_facts(text: str, facts: FactSheet | None, patient_line: str = "") -> list[WrongFact]:
     found: list[WrongFact] = []
     for fact_id, pattern, wrong in REGULATORY_CHECKS:
@@ -185,17 +195,45 @@ def _account_facts(text: str, facts: FactSheet, patient_line: str) -> list[Wrong
                 value = _number(m.group(1))
                 if value is not None and value not in known and value not in sums and not _is_monthly(text, m.end()):
                     listed = ", ".join(f"${v:,.2f}".replace(".00", "") for v in sorted(facts.amounts))
-                    out.append(WrongFact(m.start(), m.end(), "account:amount", f"The account shows {listed}.",
-                                         "the patient's account", True))
+                    out.append(
+                        WrongFact(
+                            m.start(), m.end(), "account:amount", f"The account shows {listed}.", "the patient's account", True
+                        )
+                    )
     if facts.insurer_paid is True:
-        out += [WrongFact(m.start(), m.end(), "account:insurer_paid", "The insurer paid its share of this claim.",
-                          "the patient's account", False) for m in _SAYS_UNPAID.finditer(text) if not negated(text, m.start(), m.end())]
+        out += [
+            WrongFact(
+                m.start(),
+                m.end(),
+                "account:insurer_paid",
+                "The insurer paid its share of this claim.",
+                "the patient's account",
+                False,
+            )
+            for m in _SAYS_UNPAID.finditer(text)
+            if not negated(text, m.start(), m.end())
+        ]
     if facts.insurer_paid is False:
-        out += [WrongFact(m.start(), m.end(), "account:insurer_paid", "The insurer has not paid this claim.",
-                          "the patient's account", False) for m in _SAYS_PAID.finditer(text) if not negated(text, m.start(), m.end())]
+        out += [
+            WrongFact(
+                m.start(), m.end(), "account:insurer_paid", "The insurer has not paid this claim.", "the patient's account", False
+            )
+            for m in _SAYS_PAID.finditer(text)
+            if not negated(text, m.start(), m.end())
+        ]
     if facts.in_network is True:
-        out += [WrongFact(m.start(), m.end(), "account:in_network", "This care was billed at in-network cost sharing.",
-                          "the patient's account", True) for m in _SAYS_OON.finditer(text) if not negated(text, m.start(), m.end())]
+        out += [
+            WrongFact(
+                m.start(),
+                m.end(),
+                "account:in_network",
+                "This care was billed at in-network cost sharing.",
+                "the patient's account",
+                True,
+            )
+            for m in _SAYS_OON.finditer(text)
+            if not negated(text, m.start(), m.end())
+        ]
     return out
 
 
@@ -205,4 +243,4 @@ def _sentences_with(text: str, pattern: re.Pattern[str]) -> list[Span]:
 
 def _is_monthly(text: str, end: int) -> bool:
     """'$50 a month' is a plan payment, not a claim about the balance."""
-    return bool(re.match(r"\s*(?:a|per|each|every|/)\s*(?:month|mo|week|paycheck)\b", text[end:end + 20], re.IGNORECASE))
+    return bool(re.match(r"\s*(?:a|per|each|every|/)\s*(?:month|mo|week|paycheck)\b", text[end : end + 20], re.IGNORECASE))

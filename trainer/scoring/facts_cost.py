@@ -1,4 +1,5 @@
 """What a wrong fact costs: clarity always, compliance when it misleads about rights or obligations."""
+
 from __future__ import annotations
 
 from .fact_check import WrongFact
@@ -12,8 +13,9 @@ def charge_wrong_facts(wrong: list[WrongFact], clarity: Ledger, compliance: Ledg
     for w in wrong:
         clarity.hit("wrong_fact", f"wrong fact: {w.correct} ({w.source})", [(w.start, w.end)], sub="accuracy")
         if w.misleads_on_rights:
-            compliance.hit("pressure", f"misleads about rights or obligations: {w.correct} ({w.source})",
-                           [(w.start, w.end)], sub="accuracy")
+            compliance.hit(
+                "pressure", f"misleads about rights or obligations: {w.correct} ({w.source})", [(w.start, w.end)], sub="accuracy"
+            )
     clarity.cap(WRONG_FACT_CLARITY_CAP, "a wrong fact")
     clarity.suggest(10, f"Get the fact right: {wrong[0].correct}")
     wrongly_defined = {w.fact_id.split(":", 1)[1] for w in wrong if w.fact_id.startswith("definition:")}

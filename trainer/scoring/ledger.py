@@ -4,6 +4,7 @@ The weights live in assets/scoring/weights.json (plain JSON: a learned refit of
 the hand-set prior_weights.json). The features, reasons and spans come from
 rules only, so every point a trainee sees has a reason and a place.
 """
+
 from __future__ import annotations
 
 import json
@@ -36,8 +37,9 @@ class Ledger:
         self._suggestions: list[tuple[int, str]] = []
         self.applicable = True  # False: the patient's line gave no opening for this dimension
 
-    def hit(self, feature: str, reason: str, spans: Iterable[tuple[int, int]] = (), value: float = 1.0,
-            sub: str | None = None) -> None:
+    def hit(
+        self, feature: str, reason: str, spans: Iterable[tuple[int, int]] = (), value: float = 1.0, sub: str | None = None
+    ) -> None:
         """Record a rubric feature (value = how many times, or 1)."""
         points = round(self.weights[f"{self.name}.{feature}"] * value)
         self.features[feature] = self.features.get(feature, 0) + value
@@ -63,5 +65,4 @@ class Ledger:
         score = max(0, min(100, round(self.points)))
         if score != round(self.points):
             self.reasons.append(f"held at {score}: a score stays between 0 and 100")
-        return DimensionScore(self.name, score, self.applicable,
-                              self.subscores, self.evidence, best, self.reasons)
+        return DimensionScore(self.name, score, self.applicable, self.subscores, self.evidence, best, self.reasons)

@@ -1,4 +1,5 @@
 """Find what a reply does ("apologized", "offered_payment_plan" …) and where it does it."""
+
 from __future__ import annotations
 
 import re
@@ -9,6 +10,8 @@ from .threats import consequences
 Span = tuple[int, int]
 Hits = dict[str, list[Span]]  # each move found, with where it was said
 
+# The pattern tables are laid out by hand, so that they read against each other.
+# fmt: off
 _FEELING = (r"frustrat\w*|stress\w*|scar\w*|upset\w*|overwhelm\w*|confus\w*|hard|difficult|worr\w*|"
             r"a lot|frighten\w*|awful|anxious|anxiety|angry|unfair|exhaust\w*|painful|devastat\w*|"
             r"alarming|shock\w*|surpris\w*|heartbreak\w*|terrible|annoy\w*|upsetting|discourag\w*|embarrass\w*|"
@@ -191,6 +194,9 @@ _LISTENER = re.compile(r"\b(?:you|your|you'?re|you'?ve|you'?d|yourself)\b", re.I
 _OPTION_DESCRIBED = re.compile(r"\boption (?:1|2|3|one|two|three)\b|\bif you (?:choose|pick)\b", re.IGNORECASE)
 
 
+# fmt: on
+
+
 def open_questions(text: str) -> list[Span]:
     """Questions that invite the listener to say more about themselves (no identity or payment questions)."""
     spans = []
@@ -203,6 +209,7 @@ def open_questions(text: str) -> list[Span]:
 
 
 # Moves that show in the score's move list (the rest are internal cues).
+# fmt: off
 INTERNAL = {"reflected", "sarcasm", "support", "respect", "generic_empathy", "minimised", "threat", "threat_legal", "pressured",
             "lawful_notice"}
 
@@ -211,6 +218,9 @@ INTERNAL = {"reflected", "sarcasm", "support", "respect", "generic_empathy", "mi
 _SHOUTED = re.compile(r"\b(?:SO|REALLY|VERY|TOTALLY|SUCH|SURE)\b")
 # "anything you didn't get" describes charges; it does not blame.
 _RELATIVE = re.compile(r"\b(?:anything|something|what|things|items|services|stuff|that|which)\s+$", re.IGNORECASE)
+
+
+# fmt: on
 
 
 def detect(text: str, collector: bool = False, time_barred: bool = False) -> Hits:
@@ -229,7 +239,7 @@ def detect(text: str, collector: bool = False, time_barred: bool = False) -> Hit
     for name, (pattern, negatable) in PATTERNS.items():
         spans = find_all(pattern, text, allow_negated=not negatable)
         if name == "blamed":
-            spans = [(a, b) for a, b in spans if not _RELATIVE.search(text[max(0, a - 20):a])]
+            spans = [(a, b) for a, b in spans if not _RELATIVE.search(text[max(0, a - 20) : a])]
         if spans:
             hits[name] = spans
     if "asked_payment" in hits:  # describing an ABN option ("Option 2: you pay now") asks for nothing
@@ -248,6 +258,7 @@ def detect(text: str, collector: bool = False, time_barred: bool = False) -> Hit
     return hits
 
 
+# fmt: off
 # Cues in the patient's line: what feeling or need the reply should answer.
 PATIENT_CUES: dict[str, re.Pattern[str]] = {
     "emotion": rx(rf"\b(?:{_FEELING})\b", r"\b(?:upset|angry|furious|mad|scared|afraid|crying|cry|panick\w*|nervous|fed up|sick of|ridiculous|outrage\w*|insane|can'?t believe|unbelievable)\b",
@@ -275,6 +286,9 @@ PATIENT_CUES: dict[str, re.Pattern[str]] = {
                         r"\b(?:er|emergency(?: room)?) (?:doctor|physician)\b", r"\bdidn'?t (?:choose|pick)\b", r"\bsurprise bill\b"),
     "cost_question": rx(r"\bhow much\b", r"\bcost\b", r"\bprice\b", r"\bestimate\b", r"\bwhat will i (?:owe|pay)\b"),
 }
+
+
+# fmt: on
 
 
 def patient_cues(line: str) -> set[str]:

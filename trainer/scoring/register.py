@@ -3,6 +3,7 @@
 The word table (assets/scoring/register.json) is learned by scripts/train_register.py from the
 project's own plain and technical explanations of billing terms; unknown words count as neutral.
 """
+
 from __future__ import annotations
 
 import json

@@ -3,6 +3,7 @@
 A scenario names the ones in force in its `facts.regulations`; the fact checker
 (fact_check.py) holds the patterns that spot a reply contradicting one.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """The compliance rules a scenario can switch on, each with its source."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,8 +33,7 @@ RULES: dict[str, Rule] = {
             "fdcpa-mini-miranda",
             "Give the debt-collector disclosure",
             "FDCPA, 15 U.S.C. 1692e(11)",
-            "A third-party collector says this is an attempt to collect a debt and information "
-            "will be used for that purpose.",
+            "A third-party collector says this is an attempt to collect a debt and information will be used for that purpose.",
         ),
         Rule(
             "fdcpa-no-threats",
@@ -53,8 +53,7 @@ RULES: dict[str, Rule] = {
             "emtala-screening-first",
             "No payment talk before the medical screening",
             "EMTALA, 42 CFR 489.24(d)(4)",
-            "In the emergency department, questions about payment or insurance must not delay "
-            "the medical screening examination.",
+            "In the emergency department, questions about payment or insurance must not delay the medical screening examination.",
         ),
         Rule(
             "irs-501r-financial-assistance",
@@ -145,8 +144,7 @@ RULES: dict[str, Rule] = {
             "qmb-billing-prohibition",
             "Never bill a Qualified Medicare Beneficiary for Medicare cost sharing",
             "Social Security Act 1902(n)(3)(B) and 1866(a)(1)(A); 42 U.S.C. 1396a(n)(3)(B)",
-            "A QMB owes no Medicare deductible, coinsurance or copay; bill Medicaid, and refund what was "
-            "collected.",
+            "A QMB owes no Medicare deductible, coinsurance or copay; bill Medicaid, and refund what was collected.",
         ),
         Rule(
             "hipaa-confidential-communications",

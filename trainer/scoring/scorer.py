@@ -1,4 +1,5 @@
 """The one scorer the session calls: reply + context -> Score, deterministic, offline."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -41,8 +42,7 @@ class Scorer:
         if found is None:
             return _no_reply(list(clean(reply or "").notices))
         d = {name: led.result() for name, led in found.ledgers.items()}
-        return Score(d["empathy"], d["clarity"], d["compliance"], RUBRIC_VERSION, found.blockers,
-                     found.moves, found.notices)
+        return Score(d["empathy"], d["clarity"], d["compliance"], RUBRIC_VERSION, found.blockers, found.moves, found.notices)
 
     def analyse(self, reply: str, context: ScoreContext | None = None) -> Analysis | None:
         """The rules' findings (None for an empty reply); training reads the ledgers' features."""
@@ -64,13 +64,20 @@ class Scorer:
         if wrong:
             explained = charge_wrong_facts(wrong, clarity, compliance, explained)
         moves = frozenset(m for m in hits if m not in INTERNAL) | explained
-        return Analysis(text, list(cleaned.notices), {"empathy": empathy, "clarity": clarity, "compliance": compliance},
-                        blockers, moves)
+        return Analysis(
+            text, list(cleaned.notices), {"empathy": empathy, "clarity": clarity, "compliance": compliance}, blockers, moves
+        )
 
 
 def _no_reply(notices: list[str]) -> Score:
     def zero(name: str) -> DimensionScore:
-        return DimensionScore(name, 0, True, suggestion="Say something: the patient is waiting.",
-                              reasons=["no reply"])
-    return Score(zero("empathy"), zero("clarity"), zero("compliance"), RUBRIC_VERSION,
-                 notices=notices + ["No reply was given."], empty=True)
+        return DimensionScore(name, 0, True, suggestion="Say something: the patient is waiting.", reasons=["no reply"])
+
+    return Score(
+        zero("empathy"),
+        zero("clarity"),
+        zero("compliance"),
+        RUBRIC_VERSION,
+        notices=notices + ["No reply was given."],
+        empty=True,
+    )

@@ -1,4 +1,5 @@
 """A whole call's score: the turn scores combined, every blocker listed."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

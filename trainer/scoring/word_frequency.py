@@ -4,6 +4,7 @@ The frequencies are wordfreq's small English list (a maintained package built fr
 corpora of everyday text), read straight from its data file: importing wordfreq itself
 takes half a second, reading its 125 kB list about 60 ms, once per process.
 """
+
 from __future__ import annotations
 
 import gzip

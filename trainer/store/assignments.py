@@ -4,6 +4,7 @@ that may complete them. What "done" means is trainer.assignments' (it needs the 
 A withdrawal is a row of its own (assignment_withdrawals), never a change to the assignment: bundles only add,
 so it reaches every kiosk the assignment reached.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,8 +25,18 @@ WITHDRAWAL_COLUMNS = ("assignment_id", "withdrawn_at", "author", "kiosk_id")
 _ACTIVE = "NOT EXISTS (SELECT 1 FROM assignment_withdrawals w WHERE w.assignment_id = a.id)"
 
 
-def add_assignment(db: Any, *, author: str, kind: str, due: str, target: int, trainee_id: str | None = None,
-                   scenarios: Sequence[str] = (), domain: str | None = None, created_at: str | None = None) -> str:
+def add_assignment(
+    db: Any,
+    *,
+    author: str,
+    kind: str,
+    due: str,
+    target: int,
+    trainee_id: str | None = None,
+    scenarios: Sequence[str] = (),
+    domain: str | None = None,
+    created_at: str | None = None,
+) -> str:
     """A new assignment's id. Checks its shape (kind, date, target 0-100, trainee); that the scenarios and
     the domain exist, and the due date is not past, is checked by trainer.assignments.add."""
     conn = connection(db)
@@ -55,10 +66,21 @@ def add_assignment(db: Any, *, author: str, kind: str, due: str, target: int, tr
     aid = str(uuid.uuid4())
     kiosk = conn.execute("SELECT value FROM settings WHERE key = 'kiosk_id'").fetchone()
     with conn:
-        conn.execute(f"INSERT INTO assignments ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
-                     [aid, created_at or now(), author, kiosk[0] if kiosk else None, trainee_id, kind,
-                      json.dumps(listed) if kind == "scenarios" else None, domain if kind == "domain" else None,
-                      due, target])
+        conn.execute(
+            f"INSERT INTO assignments ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
+            [
+                aid,
+                created_at or now(),
+                author,
+                kiosk[0] if kiosk else None,
+                trainee_id,
+                kind,
+                json.dumps(listed) if kind == "scenarios" else None,
+                domain if kind == "domain" else None,
+                due,
+                target,
+            ],
+        )
     return aid
 
 
@@ -75,17 +97,20 @@ def parse_due(due: str) -> dt.date:
 def withdraw_assignment(db: Any, assignment_id: str, author: str) -> None:
     """Withdraw an assignment (it stays in the database, marked withdrawn, so no bundle brings it back)."""
     conn = connection(db)
-    row = conn.execute("SELECT EXISTS (SELECT 1 FROM assignment_withdrawals WHERE assignment_id = a.id) "
-                       "FROM assignments a WHERE a.id = ?", [assignment_id]).fetchone()
+    row = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM assignment_withdrawals WHERE assignment_id = a.id) FROM assignments a WHERE a.id = ?",
+        [assignment_id],
+    ).fetchone()
     if row is None:
         raise ValueError(f"no assignment {assignment_id}")
     if row[0]:
         raise ValueError("that assignment was withdrawn already")
     kiosk = conn.execute("SELECT value FROM settings WHERE key = 'kiosk_id'").fetchone()
     with conn:
-        conn.execute("INSERT INTO assignment_withdrawals (assignment_id, withdrawn_at, author, kiosk_id) "
-                     "VALUES (?, ?, ?, ?)", [assignment_id, now(), (author or "").strip() or "supervisor",
-                                             kiosk[0] if kiosk else None])
+        conn.execute(
+            "INSERT INTO assignment_withdrawals (assignment_id, withdrawn_at, author, kiosk_id) VALUES (?, ?, ?, ?)",
+            [assignment_id, now(), (author or "").strip() or "supervisor", kiosk[0] if kiosk else None],
+        )
 
 
 def _rows(cur: sqlite3.Cursor) -> list[dict[str, Any]]:
@@ -109,15 +134,20 @@ def _listed(raw: object) -> list[str]:
     return [s for s in value if isinstance(s, str)] if isinstance(value, list) else []
 
 
-_SELECT = (f"SELECT {', '.join(f'a.{c}' for c in COLUMNS)}, t.name AS trainee_name FROM assignments a "
-           "LEFT JOIN trainees t ON t.id = a.trainee_id")
+_SELECT = (
+    f"SELECT {', '.join(f'a.{c}' for c in COLUMNS)}, t.name AS trainee_name FROM assignments a "
+    "LEFT JOIN trainees t ON t.id = a.trainee_id"
+)
 
 
 def assignments_for(db: Any, trainee_id: str) -> list[dict[str, Any]]:
     """The assignments standing for a trainee: theirs and the whole class's, soonest due first."""
-    return _assignments(connection(db).execute(
-        f"{_SELECT} WHERE (a.trainee_id = ? OR a.trainee_id IS NULL) AND {_ACTIVE} "
-        "ORDER BY a.due, a.created_at, a.id", [trainee_id]))
+    return _assignments(
+        connection(db).execute(
+            f"{_SELECT} WHERE (a.trainee_id = ? OR a.trainee_id IS NULL) AND {_ACTIVE} ORDER BY a.due, a.created_at, a.id",
+            [trainee_id],
+        )
+    )
 
 
 def all_assignments(db: Any) -> list[dict[str, Any]]:
@@ -127,12 +157,14 @@ def all_assignments(db: Any) -> list[dict[str, Any]]:
 
 def trainees(db: Any) -> list[tuple[str, str]]:
     """(id, name) of every trainee, by name: a whole-class assignment applies to each."""
-    return [(r[0], r[1]) for r in connection(db).execute(
-        "SELECT id, name FROM trainees ORDER BY name COLLATE NOCASE, id").fetchall()]
+    return [
+        (r[0], r[1]) for r in connection(db).execute("SELECT id, name FROM trainees ORDER BY name COLLATE NOCASE, id").fetchall()
+    ]
 
 
-def completed_calls(db: Any, trainee_ids: Sequence[str], since: str,
-                    passed_only: bool = False) -> dict[str, list[dict[str, Any]]]:
+def completed_calls(
+    db: Any, trainee_ids: Sequence[str], since: str, passed_only: bool = False
+) -> dict[str, list[dict[str, Any]]]:
     """Per trainee, their completed calls started at or after since (oldest first): scenario_id, started_at,
     passed, the automatic scores, blocked, overrides (JSON {dimension: value}, NULL when the supervisor made
     none) and lifted (every blocker lifted). passed_only: only calls that passed (all a target of the pass
@@ -141,14 +173,16 @@ def completed_calls(db: Any, trainee_ids: Sequence[str], since: str,
     out: dict[str, list[dict[str, Any]]] = {t: [] for t in trainee_ids}
     ids = list(out)
     for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
+        chunk = ids[i : i + 500]
         # an index range per trainee (sessions_trainee); the subqueries read only these calls' annotations
         cur = conn.execute(
             f"SELECT trainee_id, scenario_id, started_at, passed, empathy, clarity, compliance, overall, blocked, "
             f"CASE WHEN EXISTS (SELECT 1 FROM annotations x WHERE x.session_id = sessions.id AND x.kind = 'override') "
             f"THEN {OVERRIDES_SQL} END AS overrides, {LIFTED_SQL} AS lifted FROM sessions "
             f"WHERE trainee_id IN ({','.join('?' * len(chunk))}) AND started_at >= ? AND status = 'completed' "
-            f"{'AND passed = 1 ' if passed_only else ''}ORDER BY started_at", [*chunk, since])
+            f"{'AND passed = 1 ' if passed_only else ''}ORDER BY started_at",
+            [*chunk, since],
+        )
         for row in _rows(cur):
             out[row.pop("trainee_id")].append(row)
     return out

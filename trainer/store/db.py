@@ -1,4 +1,5 @@
 """Open the trainer's SQLite database safely: check it, migrate it, never overwrite a bad file."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -65,13 +66,25 @@ def open_database(path: Path, on_upgrade: UpgradeNotice | None = None) -> sqlite
     except sqlite3.DatabaseError as e:
         passing = busy_or_full(e)
         if passing == "full":
-            raise StoreError(f"The disk holding {path} is full, so the trainer's data cannot be opened. Free some "
-                             "space and start again; the file itself was left as it was.", path, "full") from e
+            raise StoreError(
+                f"The disk holding {path} is full, so the trainer's data cannot be opened. Free some "
+                "space and start again; the file itself was left as it was.",
+                path,
+                "full",
+            ) from e
         if passing == "locked":
-            raise StoreError(f"Another program is holding {path} locked. Close it (or wait a moment) and start "
-                             "again; the file was left as it was.", path, "locked") from e
-        raise StoreError(f"The database {path} is damaged or is not a trainer database ({e}). "
-                         "It was left untouched; move it aside to start a new one.", path, "corrupt") from e
+            raise StoreError(
+                f"Another program is holding {path} locked. Close it (or wait a moment) and start "
+                "again; the file was left as it was.",
+                path,
+                "locked",
+            ) from e
+        raise StoreError(
+            f"The database {path} is damaged or is not a trainer database ({e}). "
+            "It was left untouched; move it aside to start a new one.",
+            path,
+            "corrupt",
+        ) from e
     return db
 
 
@@ -111,11 +124,19 @@ def _check_folder(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise StoreError(f"Cannot create the data folder {folder}: {e.strerror or e}. Choose another folder "
-                         "with --data-dir or the BILLING_TRAINER_DATA_DIR variable.", folder, "unwritable") from e
+        raise StoreError(
+            f"Cannot create the data folder {folder}: {e.strerror or e}. Choose another folder "
+            "with --data-dir or the BILLING_TRAINER_DATA_DIR variable.",
+            folder,
+            "unwritable",
+        ) from e
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise StoreError(f"The data folder {folder} is not writable. Choose another folder with --data-dir "
-                         "or the BILLING_TRAINER_DATA_DIR variable.", folder, "unwritable")
+        raise StoreError(
+            f"The data folder {folder} is not writable. Choose another folder with --data-dir "
+            "or the BILLING_TRAINER_DATA_DIR variable.",
+            folder,
+            "unwritable",
+        )
 
 
 def _check_file(path: Path) -> None:
@@ -129,17 +150,27 @@ def _check_file(path: Path) -> None:
     except OSError as e:
         raise StoreError(f"Cannot read the database {path}: {e.strerror or e}.", path, "unwritable") from e
     if head and head != SQLITE_HEADER:
-        raise StoreError(f"The file {path} is not an SQLite database. It was left untouched; "
-                         "move it aside to start a new one.", path, "corrupt")
+        raise StoreError(
+            f"The file {path} is not an SQLite database. It was left untouched; move it aside to start a new one.",
+            path,
+            "corrupt",
+        )
     if not os.access(path, os.W_OK):
-        raise StoreError(f"The database {path} is read-only. Make it writable or choose another "
-                         "data folder with --data-dir.", path, "unwritable")
+        raise StoreError(
+            f"The database {path} is read-only. Make it writable or choose another data folder with --data-dir.",
+            path,
+            "unwritable",
+        )
 
 
 def _refuse_foreign(db: sqlite_utils.Database, path: Path) -> None:
     if not db["schema_version"].exists() and db.table_names():
-        raise StoreError(f"{path} is an SQLite database, but not the trainer's. It was left untouched; "
-                         "move it aside or choose another data folder.", path, "foreign")
+        raise StoreError(
+            f"{path} is an SQLite database, but not the trainer's. It was left untouched; "
+            "move it aside or choose another data folder.",
+            path,
+            "foreign",
+        )
 
 
 def _migrate(db: sqlite_utils.Database, path: Path, on_upgrade: UpgradeNotice | None) -> None:
@@ -147,6 +178,10 @@ def _migrate(db: sqlite_utils.Database, path: Path, on_upgrade: UpgradeNotice | 
         db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL)")
     version: int = db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
     if version > CURRENT_VERSION:
-        raise StoreError(f"{path} was written by a newer version of the trainer (schema {version}; this "
-                         f"version knows {CURRENT_VERSION}). Update the app to open it.", path, "newer")
+        raise StoreError(
+            f"{path} was written by a newer version of the trainer (schema {version}; this "
+            f"version knows {CURRENT_VERSION}). Update the app to open it.",
+            path,
+            "newer",
+        )
     migrate(db, path, now(), on_upgrade)  # an older database is backed up beside itself, then upgraded in place

@@ -5,6 +5,7 @@ titles), so deflate primed with those words brings it to about 120 bytes (plain 
 millions of turns that was most of the database. The first byte names the codec; a dictionary, once shipped, is
 never changed (a new one gets a new codec byte), or stored details could no longer be read.
 """
+
 from __future__ import annotations
 
 import json

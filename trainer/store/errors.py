@@ -1,4 +1,5 @@
 """The error the store raises for a database or folder the app cannot use (its own module: db and migrate share it)."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Bring a database up to the current schema: back it up beside itself first, then upgrade in place."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -71,8 +72,12 @@ def migrate(db: sqlite_utils.Database, path: Path, now: str, on_upgrade: Upgrade
             if conn.in_transaction:
                 conn.rollback()
             kept = f" A copy made before the upgrade is at {backup}." if backup else ""
-            raise StoreError(f"Could not upgrade the database {path} to schema {number} ({e}). It was left at "
-                             f"schema {schema_version(conn)}.{kept}", path, "migration") from e
+            raise StoreError(
+                f"Could not upgrade the database {path} to schema {number} ({e}). It was left at "
+                f"schema {schema_version(conn)}.{kept}",
+                path,
+                "migration",
+            ) from e
     compact(conn)
     return backup
 

@@ -2,6 +2,7 @@
 files could edit or damage), each trainee's on their row. Fail closed: once a supervisor PIN has been set,
 a missing or unreadable record keeps the supervisor functions locked until `main.py reset-pin` is run on
 this computer (docs/classroom-data.md, "Supervisor PIN")."""
+
 from __future__ import annotations
 
 import time
@@ -15,8 +16,10 @@ from .store import Store
 RECORD_KEY = "supervisor_pin"
 EVER_SET_KEY = "supervisor_pin_ever_set"
 MARKER = "supervisor-pin.set"  # beside the database: a second witness that a PIN was set
-DAMAGED = ("The supervisor PIN record is missing or damaged, so the supervisor functions stay locked. "
-           "To recover, run `python main.py reset-pin` on this computer, then set a new PIN.")
+DAMAGED = (
+    "The supervisor PIN record is missing or damaged, so the supervisor functions stay locked. "
+    "To recover, run `python main.py reset-pin` on this computer, then set a new PIN."
+)
 
 
 def _marker(store: Store) -> Path:
@@ -88,8 +91,11 @@ def adopt_old_pin(store: Store, old: Mapping[str, Any]) -> bool:
     if supervisor_pin(store)[0] != "none" or not old.get("pin_hash"):
         return False
     try:
-        record = PinRecord.from_json(PinRecord(old["pin_hash"], old.get("pin_salt", ""), int(old.get("pin_failures", 0)),
-                                               float(old.get("pin_locked_until", 0.0))).to_json())
+        record = PinRecord.from_json(
+            PinRecord(
+                old["pin_hash"], old.get("pin_salt", ""), int(old.get("pin_failures", 0)), float(old.get("pin_locked_until", 0.0))
+            ).to_json()
+        )
     except (TypeError, ValueError):
         return False
     _save(store, record)
@@ -110,7 +116,8 @@ def trainee_sign_in(store: Store, name: str, pin: str, now: float | None = None)
     except PinError as e:
         raise SignInError(f"Your PIN: {e}") from e
     rows: list[tuple[str, str | None]] = store.db.execute(
-        "SELECT id, pin FROM trainees WHERE name = ? COLLATE NOCASE ORDER BY created_at, id", [name]).fetchall()
+        "SELECT id, pin FROM trainees WHERE name = ? COLLATE NOCASE ORDER BY created_at, id", [name]
+    ).fetchall()
     if not rows:
         return _new_trainee(store, name, pin)
     locked = ""

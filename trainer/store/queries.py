@@ -4,6 +4,7 @@ Each reads only covering indexes from schema migration 2, so it stays fast on a 
 millions of turns. Means are over the sessions that have a score (finished calls); a session
 whose dimension did not apply counts for the others only.
 """
+
 from __future__ import annotations
 
 import json
@@ -37,8 +38,9 @@ def _mean(total: float, count: int) -> float | None:
     return round(total / count, 1) if count else None
 
 
-def trainee_table(db: DatabaseLike, search: str = "", sort: str = "name", descending: bool = False, limit: int = 100,
-                  offset: int = 0) -> list[dict[str, Any]]:
+def trainee_table(
+    db: DatabaseLike, search: str = "", sort: str = "name", descending: bool = False, limit: int = 100, offset: int = 0
+) -> list[dict[str, Any]]:
     """One row per trainee: id, name, badge, sessions, last_active, mean empathy/clarity/compliance/overall
     (over scored sessions, one decimal), blocked (sessions with a compliance blocker).
 
@@ -95,14 +97,24 @@ def trainee_count(db: DatabaseLike, search: str = "") -> int:
     conn = connection(db)
     if not search.strip():
         return int(conn.execute("SELECT COUNT(*) FROM trainees").fetchone()[0])
-    return int(conn.execute("SELECT COUNT(*) FROM trainees t WHERE t.name LIKE :pat ESCAPE '\\' "
-                        "OR t.badge LIKE :pat ESCAPE '\\'", {"pat": _like(search)}).fetchone()[0])
+    return int(
+        conn.execute(
+            "SELECT COUNT(*) FROM trainees t WHERE t.name LIKE :pat ESCAPE '\\' OR t.badge LIKE :pat ESCAPE '\\'",
+            {"pat": _like(search)},
+        ).fetchone()[0]
+    )
 
 
 def find_trainee(db: DatabaseLike, id_or_name: str) -> tuple[str, str] | None:
     """(id, name) of the trainee with this id, or else the first with this name (any case)."""
-    found: tuple[str, str] | None = connection(db).execute("SELECT id, name FROM trainees WHERE id = ? OR name = ? COLLATE NOCASE "
-                                  "ORDER BY id = ? DESC, created_at LIMIT 1", [id_or_name, id_or_name, id_or_name]).fetchone()
+    found: tuple[str, str] | None = (
+        connection(db)
+        .execute(
+            "SELECT id, name FROM trainees WHERE id = ? OR name = ? COLLATE NOCASE ORDER BY id = ? DESC, created_at LIMIT 1",
+            [id_or_name, id_or_name, id_or_name],
+        )
+        .fetchone()
+    )
     return found
 
 
@@ -112,7 +124,8 @@ def trainee_history(db: DatabaseLike, trainee_id: str) -> list[dict[str, Any]]:
     the latest session-level override of each), lifted (rule ids of blockers a supervisor lifted) and
     comments (how many annotations of kind 'comment')."""
     conn = connection(db)
-    cur = conn.execute("""
+    cur = conn.execute(
+        """
         SELECT s.id, s.scenario_id, s.scenario_title, s.topics, s.status, s.ending, s.started_at, s.ended_at,
                s.empathy, s.clarity, s.compliance, s.overall, s.blocked, s.rubric_version, s.persona_mode,
                s.kiosk_id, s.passed, s.auto_passed,
@@ -120,7 +133,9 @@ def trainee_history(db: DatabaseLike, trainee_id: str) -> list[dict[str, Any]]:
         FROM sessions s INDEXED BY sessions_trainee
         WHERE s.trainee_id = ?
         ORDER BY s.started_at, s.id
-    """, [trainee_id])
+    """,
+        [trainee_id],
+    )
     names = [d[0] for d in cur.description]
     rows = [dict(zip(names, r)) for r in cur.fetchall()]
     if not rows:
@@ -134,29 +149,43 @@ def trainee_history(db: DatabaseLike, trainee_id: str) -> list[dict[str, Any]]:
     ids = list(by_id)
     for chunk in _chunks(ids, 500):
         marks = ",".join("?" * len(chunk))
-        for sid, rule in conn.execute(f"SELECT DISTINCT session_id, rule_id FROM score_blockers "
-                                      f"WHERE session_id IN ({marks}) ORDER BY rule_id", chunk):
+        for sid, rule in conn.execute(
+            f"SELECT DISTINCT session_id, rule_id FROM score_blockers WHERE session_id IN ({marks}) ORDER BY rule_id", chunk
+        ):
             by_id[sid]["blockers"].append(rule)
         for sid, count in conn.execute(
-                f"SELECT session_id, COUNT(*) FROM annotations WHERE session_id IN ({marks}) AND kind = 'comment' "
-                f"GROUP BY session_id", chunk):
+            f"SELECT session_id, COUNT(*) FROM annotations WHERE session_id IN ({marks}) AND kind = 'comment' "
+            f"GROUP BY session_id",
+            chunk,
+        ):
             by_id[sid]["comments"] += count
-        for sid, rule in conn.execute(f"SELECT session_id, rule_id FROM annotations WHERE session_id IN ({marks}) "
-                                      f"AND kind = 'blocker' ORDER BY created_at, rowid", chunk):
+        for sid, rule in conn.execute(
+            f"SELECT session_id, rule_id FROM annotations WHERE session_id IN ({marks}) "
+            f"AND kind = 'blocker' ORDER BY created_at, rowid",
+            chunk,
+        ):
             by_id[sid]["lifted"].append(rule)
         for sid, dim, value in conn.execute(
-                f"SELECT session_id, dimension, value FROM annotations WHERE session_id IN ({marks}) "
-                f"AND kind = 'override' AND turn_id IS NULL ORDER BY created_at, rowid", chunk):
+            f"SELECT session_id, dimension, value FROM annotations WHERE session_id IN ({marks}) "
+            f"AND kind = 'override' AND turn_id IS NULL ORDER BY created_at, rowid",
+            chunk,
+        ):
             by_id[sid]["overrides"][dim] = value
     return rows
 
 
 def scenario_attempts(db: DatabaseLike, trainee_id: str) -> list[tuple[str, int, int | None, str | None]]:
     """Per scenario: (scenario_id, calls with at least one reply, best overall, last start)."""
-    return connection(db).execute(
-        "SELECT s.scenario_id, COUNT(*), MAX(s.overall), MAX(s.started_at) FROM sessions s "
-        "WHERE s.trainee_id = ? AND EXISTS (SELECT 1 FROM turns t WHERE t.session_id = s.id) "
-        "GROUP BY s.scenario_id", [trainee_id]).fetchall()
+    return (
+        connection(db)
+        .execute(
+            "SELECT s.scenario_id, COUNT(*), MAX(s.overall), MAX(s.started_at) FROM sessions s "
+            "WHERE s.trainee_id = ? AND EXISTS (SELECT 1 FROM turns t WHERE t.session_id = s.id) "
+            "GROUP BY s.scenario_id",
+            [trainee_id],
+        )
+        .fetchall()
+    )
 
 
 def ended_calls(db: DatabaseLike, trainee_id: str) -> list[dict[str, Any]]:
@@ -165,7 +194,9 @@ def ended_calls(db: DatabaseLike, trainee_id: str) -> list[dict[str, Any]]:
     cur = connection(db).execute(
         "SELECT s.scenario_id, s.started_at, s.empathy, s.clarity, s.compliance, s.overall, s.blocked, s.passed, "
         "(SELECT COUNT(*) FROM turns t WHERE t.session_id = s.id) AS replies "
-        "FROM sessions s WHERE s.trainee_id = ? AND s.status != 'active' ORDER BY s.started_at", [trainee_id])
+        "FROM sessions s WHERE s.trainee_id = ? AND s.status != 'active' ORDER BY s.started_at",
+        [trainee_id],
+    )
     names = [d[0] for d in cur.description]
     return [r for r in (dict(zip(names, row)) for row in cur.fetchall()) if r["replies"]]
 
@@ -193,8 +224,7 @@ def class_summary(db: DatabaseLike, topics: Mapping[str, Iterable[str]] | None =
     """).fetchall()
 
     def empty() -> dict[str, Any]:
-        return {"sessions": 0, "scored": 0, "passed": 0, "blocked": 0,
-                **{f"_{d}": [0, 0] for d in DIMENSIONS}}
+        return {"sessions": 0, "scored": 0, "passed": 0, "blocked": 0, **{f"_{d}": [0, 0] for d in DIMENSIONS}}
 
     def add(acc: dict[str, Any], g: Sequence[Any]) -> None:  # g: one row of groups
         acc["sessions"] += g[2]
@@ -220,31 +250,48 @@ def class_summary(db: DatabaseLike, topics: Mapping[str, Iterable[str]] | None =
         names = json.loads(g[1]) if g[1] else topics.get(g[0], [])
         for topic in names:
             add(by_topic.setdefault(topic, empty()), g)
-    titles = dict(conn.execute(
-        "SELECT scenario_id, (SELECT scenario_title FROM sessions x INDEXED BY sessions_scenario "
-        "WHERE x.scenario_id = g.scenario_id LIMIT 1) FROM (SELECT DISTINCT scenario_id FROM sessions "
-        "INDEXED BY sessions_scenario) g").fetchall()) if by_scenario else {}
-    blockers = [{"rule_id": r, "turns": n, "sessions": s} for r, n, s in conn.execute(
-        "SELECT rule_id, COUNT(*) AS turns, COUNT(DISTINCT session_id) AS sessions "
-        "FROM score_blockers INDEXED BY score_blockers_rule GROUP BY rule_id "
-        "ORDER BY turns DESC, rule_id LIMIT ?", [top_blockers])]
+    titles = (
+        dict(
+            conn.execute(
+                "SELECT scenario_id, (SELECT scenario_title FROM sessions x INDEXED BY sessions_scenario "
+                "WHERE x.scenario_id = g.scenario_id LIMIT 1) FROM (SELECT DISTINCT scenario_id FROM sessions "
+                "INDEXED BY sessions_scenario) g"
+            ).fetchall()
+        )
+        if by_scenario
+        else {}
+    )
+    blockers = [
+        {"rule_id": r, "turns": n, "sessions": s}
+        for r, n, s in conn.execute(
+            "SELECT rule_id, COUNT(*) AS turns, COUNT(DISTINCT session_id) AS sessions "
+            "FROM score_blockers INDEXED BY score_blockers_rule GROUP BY rule_id "
+            "ORDER BY turns DESC, rule_id LIMIT ?",
+            [top_blockers],
+        )
+    ]
 
     def weakest_first(item: dict[str, Any]) -> tuple[bool, float]:
         return (item["overall"] is None, item["overall"] if item["overall"] is not None else 0)
 
-    scenarios = sorted(({"scenario_id": k, "title": titles.get(k, ""), **finish(v)} for k, v in by_scenario.items()),
-                       key=weakest_first)
+    scenarios = sorted(
+        ({"scenario_id": k, "title": titles.get(k, ""), **finish(v)} for k, v in by_scenario.items()), key=weakest_first
+    )
     topic_rows = sorted(({"topic": k, **finish(v)} for k, v in by_topic.items()), key=weakest_first)
     whole = finish(whole)
     return {
         "trainees": conn.execute("SELECT COUNT(*) FROM trainees").fetchone()[0],
-        "sessions": whole["sessions"], "scored": whole["scored"], "passed": whole["passed"],
+        "sessions": whole["sessions"],
+        "scored": whole["scored"],
+        "passed": whole["passed"],
         "blocked_sessions": whole["blocked"],
         "dimensions": {d: whole[d] for d in DIMENSIONS},
-        "scenarios": scenarios, "topics": topic_rows, "blockers": blockers,
+        "scenarios": scenarios,
+        "topics": topic_rows,
+        "blockers": blockers,
     }
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
     for i in range(0, len(items), size):
-        yield items[i:i + size]
+        yield items[i : i + size]

@@ -1,4 +1,5 @@
 """Typed records read back from the store (instead of untyped rows)."""
+
 from __future__ import annotations
 
 import json

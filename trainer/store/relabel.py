@@ -5,6 +5,7 @@ That rubric stored a hospital's threat (arrest, suing, credit damage) as the blo
 so every such stored blocker is a threat: it becomes "no-false-threats", in the blocker
 table and inside the packed score detail, with that rule's title and source.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,7 +18,7 @@ NEW_RULE = {
     "rule_id": "no-false-threats",
     "title": "No threats or false statements about what will happen",
     "source": "FTC Act, 15 U.S.C. 45; state laws on original creditors' collection (e.g. Cal. Civ. Code "
-              "1788.10-1788.17); IRS 501(r), 26 CFR 1.501(r)-6",
+    "1788.10-1788.17); IRS 501(r), 26 CFR 1.501(r)-6",
 }
 SQL = f"""
     UPDATE turns SET detail = relabel_detail(detail)

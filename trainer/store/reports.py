@@ -3,6 +3,7 @@
 The columns are documented in docs/classroom-data.md. Text a trainee typed that starts with
 =, +, - or @ is prefixed with an apostrophe so that a spreadsheet does not run it as a formula.
 """
+
 from __future__ import annotations
 
 import csv
@@ -41,7 +42,7 @@ SESSION_COLUMNS: dict[str, str] = {
     "overall": "call score 0-100 (0 if a compliance blocker occurred)",
     "blocked": "1 if any reply breached a compliance rule",
     "passed": f"1 if the call passed: completed by the patient, at least one reply, no compliance blocker "
-              f"standing and overall >= {PASS_MARK}, with supervisor overrides and lifted blockers applied",
+    f"standing and overall >= {PASS_MARK}, with supervisor overrides and lifted blockers applied",
     "auto_passed": "the automatic verdict, before any supervisor override (1 passed, 0 not)",
     "blockers": "rule ids of the compliance blockers, separated by ';'",
     "lifted_blockers": "rule ids of the blockers a supervisor lifted, with a reason, separated by ';'",
@@ -103,8 +104,9 @@ def _overrides(conn: sqlite3.Connection, session_level: bool) -> dict[str, dict[
     key = "session_id" if session_level else "turn_id"
     where = "turn_id IS NULL" if session_level else "turn_id IS NOT NULL"
     out: dict[str, dict[str, int]] = {}
-    for k, dim, value in conn.execute(f"SELECT {key}, dimension, value FROM annotations WHERE kind = 'override' "
-                                      f"AND {where} ORDER BY created_at, rowid"):
+    for k, dim, value in conn.execute(
+        f"SELECT {key}, dimension, value FROM annotations WHERE kind = 'override' AND {where} ORDER BY created_at, rowid"
+    ):
         out.setdefault(k, {})[dim] = value
     return out
 
@@ -125,8 +127,9 @@ def write_sessions_csv(db: DatabaseLike, path: str | os.PathLike[str]) -> int:
     """One row per session (SESSION_COLUMNS); returns the number of rows."""
     conn = connection(db)
     overrides = _overrides(conn, session_level=True)
-    comments = dict(conn.execute("SELECT session_id, COUNT(*) FROM annotations WHERE kind = 'comment' "
-                                 "GROUP BY session_id").fetchall())
+    comments = dict(
+        conn.execute("SELECT session_id, COUNT(*) FROM annotations WHERE kind = 'comment' GROUP BY session_id").fetchall()
+    )
 
     def rows() -> Iterator[list[Any]]:
         cur = conn.execute("""
@@ -147,9 +150,12 @@ def write_sessions_csv(db: DatabaseLike, path: str | os.PathLike[str]) -> int:
             row = list(row)
             row[7] = ";".join(json.loads(row[7])) if row[7] else ""
             ov = overrides.get(row[0], {})
-            yield ([safe_text(v) for v in row[:22]] + [row[23], row[24], safe_text(row[22] or ""),
-                                                       safe_text(row[25] or "")]
-                   + [ov.get(d, "") for d in DIMENSIONS] + [comments.get(row[0], 0)])
+            yield (
+                [safe_text(v) for v in row[:22]]
+                + [row[23], row[24], safe_text(row[22] or ""), safe_text(row[25] or "")]
+                + [ov.get(d, "") for d in DIMENSIONS]
+                + [comments.get(row[0], 0)]
+            )
 
     return _write_csv(Path(path), SESSION_COLUMNS, rows())
 
@@ -185,8 +191,7 @@ def write_annotations_csv(db: DatabaseLike, path: str | os.PathLike[str]) -> int
         SELECT a.id, a.session_id, a.turn_id, t.name, a.author, a.kind, a.dimension, a.value, a.text, a.created_at
         FROM annotations a JOIN sessions s ON s.id = a.session_id JOIN trainees t ON t.id = s.trainee_id
         ORDER BY a.created_at, a.rowid""")
-    return _write_csv(Path(path), ANNOTATION_COLUMNS,
-                      ([safe_text(v) if v is not None else "" for v in row] for row in rows))
+    return _write_csv(Path(path), ANNOTATION_COLUMNS, ([safe_text(v) if v is not None else "" for v in row] for row in rows))
 
 
 def write_csv_reports(db: DatabaseLike, folder: str | os.PathLike[str]) -> dict[Path, int]:
@@ -194,8 +199,11 @@ def write_csv_reports(db: DatabaseLike, folder: str | os.PathLike[str]) -> dict[
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     out: dict[Path, int] = {}
-    for name, writer in (("sessions.csv", write_sessions_csv), ("turns.csv", write_turns_csv),
-                         ("annotations.csv", write_annotations_csv)):
+    for name, writer in (
+        ("sessions.csv", write_sessions_csv),
+        ("turns.csv", write_turns_csv),
+        ("annotations.csv", write_annotations_csv),
+    ):
         out[folder / name] = writer(db, folder / name)
     return out
 
@@ -211,10 +219,15 @@ def format_class_summary(summary: Mapping[str, Any], rule_titles: Mapping[str, s
         return f"  {name:<36}{sessions:>9}" + "".join(num(means[d]) for d in DIMENSIONS)
 
     header = f"  {'':<36}{'sessions':>9}" + "".join(f"{d:>11}" for d in DIMENSIONS)
-    out = [f"{summary['trainees']} trainee(s), {summary['sessions']} session(s), {summary['scored']} scored, "
-           f"{summary['passed']} passed, {summary['blocked_sessions']} with a compliance blocker",
-           "", header, row("whole class", summary["scored"], summary["dimensions"]),
-           "", "By CRCR topic (weakest first)"]
+    out = [
+        f"{summary['trainees']} trainee(s), {summary['sessions']} session(s), {summary['scored']} scored, "
+        f"{summary['passed']} passed, {summary['blocked_sessions']} with a compliance blocker",
+        "",
+        header,
+        row("whole class", summary["scored"], summary["dimensions"]),
+        "",
+        "By CRCR topic (weakest first)",
+    ]
     out += [row(r["topic"], r["sessions"], r) for r in summary["topics"]]
     out += ["", "By scenario (weakest first)"]
     out += [row(r["scenario_id"], r["sessions"], r) for r in summary["scenarios"]]
@@ -223,8 +236,9 @@ def format_class_summary(summary: Mapping[str, Any], rule_titles: Mapping[str, s
         out.append("  none")
     for b in summary["blockers"]:
         title = rule_titles.get(b["rule_id"], "")
-        out.append(f"  {b['turns']:>7} replies in {b['sessions']:>6} sessions  {b['rule_id']}"
-                   + (f"  ({title})" if title else ""))
+        out.append(
+            f"  {b['turns']:>7} replies in {b['sessions']:>6} sessions  {b['rule_id']}" + (f"  ({title})" if title else "")
+        )
     return "\n".join(out)
 
 

@@ -3,6 +3,7 @@
 A review is written only from a trainer.review Review, which holds redacted text and
 nothing else; the original transcript never reaches this module.
 """
+
 from __future__ import annotations
 
 import json
@@ -15,8 +16,21 @@ from .db import DatabaseLike, connection, now
 if TYPE_CHECKING:
     from ..review.score import Review
 
-LIST_COLUMNS = ("id", "created_at", "reviewer", "source", "format", "role", "rubric_version", "staff_turns",
-                "empathy", "clarity", "compliance", "overall", "blocked")
+LIST_COLUMNS = (
+    "id",
+    "created_at",
+    "reviewer",
+    "source",
+    "format",
+    "role",
+    "rubric_version",
+    "staff_turns",
+    "empathy",
+    "clarity",
+    "compliance",
+    "overall",
+    "blocked",
+)
 MAX_REVIEWER = 80
 
 
@@ -31,25 +45,39 @@ def save_review(db: DatabaseLike, review: "Review", reviewer: str = "") -> str:
         conn.execute(
             "INSERT INTO reviews (id, created_at, reviewer, source, format, role, rubric_version, staff_turns, empathy, "
             "clarity, compliance, overall, blocked, kiosk_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [review_id, now(), _one_line(reviewer)[:MAX_REVIEWER], detail["source"], detail["format"], detail["role"],
-             detail["rubric_version"], summary["turns"], summary["empathy"], summary["clarity"], summary["compliance"],
-             summary["overall"], int(summary["blocked"]), kiosk[0] if kiosk else None,
-             json.dumps(detail, ensure_ascii=False, separators=(",", ":"))])
+            [
+                review_id,
+                now(),
+                _one_line(reviewer)[:MAX_REVIEWER],
+                detail["source"],
+                detail["format"],
+                detail["role"],
+                detail["rubric_version"],
+                summary["turns"],
+                summary["empathy"],
+                summary["clarity"],
+                summary["compliance"],
+                summary["overall"],
+                int(summary["blocked"]),
+                kiosk[0] if kiosk else None,
+                json.dumps(detail, ensure_ascii=False, separators=(",", ":")),
+            ],
+        )
     return review_id
 
 
 def list_reviews(db: DatabaseLike, limit: int = 200) -> list[dict[str, Any]]:
     """The newest reviews first, without their turns."""
     conn = connection(db)
-    rows = conn.execute(f"SELECT {', '.join(LIST_COLUMNS)} FROM reviews ORDER BY created_at DESC, rowid DESC LIMIT ?",
-                        [max(0, int(limit))]).fetchall()
+    rows = conn.execute(
+        f"SELECT {', '.join(LIST_COLUMNS)} FROM reviews ORDER BY created_at DESC, rowid DESC LIMIT ?", [max(0, int(limit))]
+    ).fetchall()
     return [dict(zip(LIST_COLUMNS, row)) for row in rows]
 
 
 def get_review(db: DatabaseLike, review_id: str) -> dict[str, Any] | None:
     """A stored review with its turns (the dictionary Review.to_dict() wrote), or None."""
-    row = connection(db).execute(f"SELECT {', '.join(LIST_COLUMNS)}, detail FROM reviews WHERE id = ?",
-                                 [review_id]).fetchone()
+    row = connection(db).execute(f"SELECT {', '.join(LIST_COLUMNS)}, detail FROM reviews WHERE id = ?", [review_id]).fetchone()
     if row is None:
         return None
     out = dict(zip(LIST_COLUMNS, row[:-1]))

@@ -1,4 +1,5 @@
 """Database schema, as numbered migrations. Add a migration; never edit a shipped one."""
+
 from __future__ import annotations
 
 from . import relabel
@@ -6,7 +7,9 @@ from . import relabel
 PAGE_SIZE = 16384  # for new databases, bundles, and databases compacted after an upgrade
 
 MIGRATIONS: list[tuple[int, str]] = [
-    (1, """
+    (
+        1,
+        """
     CREATE TABLE trainees (
         id TEXT PRIMARY KEY,
         name TEXT NOT NULL,
@@ -51,8 +54,11 @@ MIGRATIONS: list[tuple[int, str]] = [
         blocked INTEGER NOT NULL,
         detail TEXT NOT NULL
     );
-    """),
-    (2, """
+    """,
+    ),
+    (
+        2,
+        """
     -- Settings of this database; 'kiosk_id' names it when its records travel in a bundle.
     CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     INSERT INTO settings (key, value)
@@ -139,8 +145,11 @@ MIGRATIONS: list[tuple[int, str]] = [
     CREATE INDEX sessions_trainee ON sessions(trainee_id, started_at, empathy, clarity, compliance, overall, blocked);
     CREATE INDEX sessions_scenario ON sessions(scenario_id, topics, empathy, clarity, compliance, overall, blocked);
     CREATE INDEX sessions_active ON sessions(status) WHERE status = 'active';
-    """),
-    (3, """
+    """,
+    ),
+    (
+        3,
+        """
     -- A turn and its score in one row, found by its place in the call: at millions of turns, one
     -- index in call order instead of three keyed by random UUIDs. A turn keeps its UUID (comments
     -- and blockers name it, always with its session). The score's detail is packed
@@ -203,14 +212,17 @@ MIGRATIONS: list[tuple[int, str]] = [
     CREATE UNIQUE INDEX turns_place ON turns(session_id, idx, attempt);
     CREATE INDEX score_blockers_rule ON score_blockers(rule_id, session_id);
     CREATE INDEX annotations_session ON annotations(session_id, created_at);
-    """),
+    """,
+    ),
     # Rubric 2026.11-1 filed a hospital's threats under the financial-assistance rule; re-file them
     # under the rule that fired (the migration runner registers relabel_detail).
     (4, relabel.SQL),
     # Each call's verdict kept with it, so every view and export reads the one rule (trainer.verdict; the store
     # works the verdicts out again whenever that rule changes); two trainees may share a name (told apart by id,
     # and a supervisor resolves look-alikes).
-    (5, """
+    (
+        5,
+        """
     ALTER TABLE sessions ADD COLUMN passed INTEGER NOT NULL DEFAULT 0;
     DROP INDEX sessions_trainee;
     CREATE INDEX sessions_trainee ON sessions(trainee_id, started_at, empathy, clarity, compliance, overall, blocked,
@@ -220,10 +232,13 @@ MIGRATIONS: list[tuple[int, str]] = [
                                                passed);
     DROP INDEX trainees_name;
     CREATE INDEX trainees_name ON trainees(name COLLATE NOCASE);
-    """),
+    """,
+    ),
     # Real calls a supervisor imported and scored (trainer/review, docs/call-review.md). Only redacted text is
     # written here: names, dates, card, account and record numbers are replaced before a review is stored.
-    (6, """
+    (
+        6,
+        """
     CREATE TABLE reviews (
         id TEXT PRIMARY KEY,
         created_at TEXT NOT NULL,
@@ -240,15 +255,21 @@ MIGRATIONS: list[tuple[int, str]] = [
         detail TEXT NOT NULL           -- JSON: the redacted turns, their scores, evidence, blockers and redactions
     );
     CREATE INDEX reviews_created ON reviews(created_at);
-    """),
+    """,
+    ),
     # A trainee signs in with a name and a personal PIN (trainer.store.pins): a JSON PinRecord, NULL until set.
     # It stays on this computer (bundles do not carry it).
-    (7, """
+    (
+        7,
+        """
     ALTER TABLE trainees ADD COLUMN pin TEXT;
-    """),
+    """,
+    ),
     # A supervisor may lift a blocker (kind 'blocker', with the rule and a reason), and each call keeps the
     # automatic verdict beside the supervisor's (auto_passed beside passed).
-    (8, """
+    (
+        8,
+        """
     CREATE TABLE annotations_v8 (
         id TEXT PRIMARY KEY,
         session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
@@ -271,11 +292,14 @@ MIGRATIONS: list[tuple[int, str]] = [
     ALTER TABLE annotations_v8 RENAME TO annotations;
     CREATE INDEX annotations_session ON annotations(session_id, created_at);
     ALTER TABLE sessions ADD COLUMN auto_passed INTEGER NOT NULL DEFAULT 0;
-    """),
+    """,
+    ),
     # A supervisor's assignments (trainer.store.assignments, trainer.assignments): to one trainee or, with
     # trainee_id NULL, the whole class (trainees added later too). Done-ness is worked out from the calls, never
     # stored. A withdrawal is a record of its own, so that bundles, which only add, carry it to the kiosks.
-    (9, """
+    (
+        9,
+        """
     CREATE TABLE assignments (
         id TEXT PRIMARY KEY,
         created_at TEXT NOT NULL,
@@ -296,7 +320,8 @@ MIGRATIONS: list[tuple[int, str]] = [
         author TEXT NOT NULL,
         kiosk_id TEXT
     ) WITHOUT ROWID;
-    """),
+    """,
+    ),
 ]
 
 CURRENT_VERSION = MIGRATIONS[-1][0]

@@ -1,4 +1,5 @@
 """The trainer's records: trainees, sessions, turns and their scores, supervisor annotations, and runs."""
+
 from __future__ import annotations
 
 import json
@@ -60,11 +61,13 @@ class Store:
                 yield
         except sqlite3.Error as e:
             kind = busy_or_full(e) or "write"
-            words = {"full": f"The disk is full, so {what} could not be saved in {self.path}. Free some space.",
-                     "locked": f"Another program is holding {self.path}, so {what} could not be saved. "
-                               "Try again in a moment."}
-            raise StoreError(words.get(kind, f"{what.capitalize()} could not be saved in {self.path} ({e})."),
-                             self.path, kind) from e
+            words = {
+                "full": f"The disk is full, so {what} could not be saved in {self.path}. Free some space.",
+                "locked": f"Another program is holding {self.path}, so {what} could not be saved. Try again in a moment.",
+            }
+            raise StoreError(
+                words.get(kind, f"{what.capitalize()} could not be saved in {self.path} ({e})."), self.path, kind
+            ) from e
 
     def close(self) -> None:
         """Close the database; an open run (begin_run) is ended cleanly first."""
@@ -79,8 +82,10 @@ class Store:
 
     def set_setting(self, key: str, value: str) -> None:
         with self.db.conn:
-            self.db.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
-                            "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])
+            self.db.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
 
     @property
     def kiosk_id(self) -> str:
@@ -104,8 +109,9 @@ class Store:
         database) are left alone.
         """
         host = socket.gethostname()
-        open_runs = self.db.execute("SELECT id, pid, host FROM runs WHERE clean = 0 AND recovered_at IS NULL "
-                                    "AND id IS NOT ?", [self.run_id]).fetchall()
+        open_runs = self.db.execute(
+            "SELECT id, pid, host FROM runs WHERE clean = 0 AND recovered_at IS NULL AND id IS NOT ?", [self.run_id]
+        ).fetchall()
         live = [r[0] for r in open_runs if r[2] == host and r[1] != os.getpid() and pid_alive(r[1])]
         dead = [r[0] for r in open_runs if r[0] not in live]
         unclean = bool(dead)
@@ -116,21 +122,31 @@ class Store:
                 raise StoreError(
                     f"The database {self.path} failed its integrity check after the last run ended badly "
                     f"({self.integrity[:300]}). It was left untouched: copy it somewhere safe, then move it "
-                    "aside to start a new one.", self.path, "corrupt")
+                    "aside to start a new one.",
+                    self.path,
+                    "corrupt",
+                )
         run_id = new_id()
         marks = ",".join("?" * len(dead))
         with self.db.conn:
             if dead:
-                self.db.execute(f"UPDATE runs SET recovered_at = ?, integrity = ? WHERE id IN ({marks})",
-                                [now(), self.integrity, *dead])
+                self.db.execute(
+                    f"UPDATE runs SET recovered_at = ?, integrity = ? WHERE id IN ({marks})", [now(), self.integrity, *dead]
+                )
             cur = self.db.execute(
                 "UPDATE sessions SET status = 'interrupted' WHERE status = 'active' AND "
-                f"(run_id IS NULL OR run_id NOT IN ({','.join('?' * len(live))}))", live)
+                f"(run_id IS NULL OR run_id NOT IN ({','.join('?' * len(live))}))",
+                live,
+            )
             self.interrupted_at_start = cur.rowcount
-            self.db.execute("INSERT INTO runs (id, pid, host, app_version, started_at) VALUES (?, ?, ?, ?, ?)",
-                            [run_id, os.getpid(), host, __version__, now()])
-            self.db.execute("DELETE FROM runs WHERE clean = 1 AND id NOT IN "
-                            "(SELECT id FROM runs ORDER BY started_at DESC LIMIT ?)", [KEEP_RUNS])
+            self.db.execute(
+                "INSERT INTO runs (id, pid, host, app_version, started_at) VALUES (?, ?, ?, ?, ?)",
+                [run_id, os.getpid(), host, __version__, now()],
+            )
+            self.db.execute(
+                "DELETE FROM runs WHERE clean = 1 AND id NOT IN (SELECT id FROM runs ORDER BY started_at DESC LIMIT ?)",
+                [KEEP_RUNS],
+            )
         self.run_id = run_id
         return unclean
 
@@ -143,13 +159,11 @@ class Store:
         self.db.execute("PRAGMA optimize")
         self.run_id = None
 
-
     # trainees
     def sign_in(self, name: str, badge: str | None = None) -> str:
         """The id of the (first) trainee with this name, made if there is none (names match case-insensitively).
         For a person at the window use trainer.store.pins.trainee_sign_in, which asks for their PIN."""
-        row = self.db.execute("SELECT id FROM trainees WHERE name = ? COLLATE NOCASE ORDER BY created_at, id",
-                              [name]).fetchone()
+        row = self.db.execute("SELECT id FROM trainees WHERE name = ? COLLATE NOCASE ORDER BY created_at, id", [name]).fetchone()
         if row:
             return str(row[0])
         return self.add_trainee(name, badge)
@@ -157,23 +171,44 @@ class Store:
     def add_trainee(self, name: str, badge: str | None = None) -> str:
         tid = new_id()
         with self._writing("the sign-in"):
-            self.db.table("trainees").insert({"id": tid, "name": name, "badge": badge, "created_at": now(),
-                                              "kiosk_id": self.kiosk_id})
+            self.db.table("trainees").insert(
+                {"id": tid, "name": name, "badge": badge, "created_at": now(), "kiosk_id": self.kiosk_id}
+            )
         return tid
 
     # sessions
-    def start_session(self, trainee_id: str, scenario_id: str, scenario_title: str, scenario_hash: str,
-                      rubric_version: str, persona_mode: str, seed: int, topics: list[str] | None = None) -> str:
+    def start_session(
+        self,
+        trainee_id: str,
+        scenario_id: str,
+        scenario_title: str,
+        scenario_hash: str,
+        rubric_version: str,
+        persona_mode: str,
+        seed: int,
+        topics: list[str] | None = None,
+    ) -> str:
         """A new 'active' session; topics are the scenario's CRCR topics (kept for the class summary)."""
         sid = new_id()
         kiosk = self.kiosk_id
         with self._writing("the new call"):
-            self.db.table("sessions").insert({
-                "id": sid, "trainee_id": trainee_id, "scenario_id": scenario_id, "scenario_title": scenario_title,
-                "scenario_hash": scenario_hash, "rubric_version": rubric_version, "persona_mode": persona_mode,
-                "seed": seed, "status": "active", "started_at": now(), "kiosk_id": kiosk,
-                "topics": json.dumps(list(topics)) if topics is not None else None, "run_id": self.run_id,
-            })
+            self.db.table("sessions").insert(
+                {
+                    "id": sid,
+                    "trainee_id": trainee_id,
+                    "scenario_id": scenario_id,
+                    "scenario_title": scenario_title,
+                    "scenario_hash": scenario_hash,
+                    "rubric_version": rubric_version,
+                    "persona_mode": persona_mode,
+                    "seed": seed,
+                    "status": "active",
+                    "started_at": now(),
+                    "kiosk_id": kiosk,
+                    "topics": json.dumps(list(topics)) if topics is not None else None,
+                    "run_id": self.run_id,
+                }
+            )
         return sid
 
     def add_turn(self, session_id: str, turn: Turn) -> str:
@@ -185,36 +220,72 @@ class Store:
                 "INSERT INTO turns (id, session_id, idx, attempt, patient_node, patient_line_id, patient_text, reply, "
                 "created_at, rubric_version, empathy, clarity, compliance, overall, blocked, detail) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [tid, session_id, turn.index, turn.attempt, turn.patient.node_id, turn.patient.line_id,
-                 turn.patient.text, turn.reply, now(), sc.rubric_version, sc.empathy.score, sc.clarity.score,
-                 sc.compliance.score, sc.overall, int(bool(sc.blockers)), pack(json.dumps(sc.to_dict()))])
+                [
+                    tid,
+                    session_id,
+                    turn.index,
+                    turn.attempt,
+                    turn.patient.node_id,
+                    turn.patient.line_id,
+                    turn.patient.text,
+                    turn.reply,
+                    now(),
+                    sc.rubric_version,
+                    sc.empathy.score,
+                    sc.clarity.score,
+                    sc.compliance.score,
+                    sc.overall,
+                    int(bool(sc.blockers)),
+                    pack(json.dumps(sc.to_dict())),
+                ],
+            )
             rules = sorted({b.rule_id for b in sc.blockers})
             if rules:
-                self.db.conn.executemany("INSERT INTO score_blockers (session_id, turn_id, rule_id) VALUES (?, ?, ?)",
-                                         [(session_id, tid, r) for r in rules])
+                self.db.conn.executemany(
+                    "INSERT INTO score_blockers (session_id, turn_id, rule_id) VALUES (?, ?, ?)",
+                    [(session_id, tid, r) for r in rules],
+                )
         return tid
 
     def finish_session(self, session_id: str, status: str, ending: str | None, summary: dict[str, Any]) -> None:
         with self._writing("the end of the call"):
-            self.db.table("sessions").update(session_id, {
-                "status": status, "ending": ending, "ended_at": now(),
-                "empathy": summary.get("empathy"), "clarity": summary.get("clarity"),
-                "compliance": summary.get("compliance"), "overall": summary.get("overall"),
-                "blocked": int(bool(summary.get("blocked"))),
-            })
+            self.db.table("sessions").update(
+                session_id,
+                {
+                    "status": status,
+                    "ending": ending,
+                    "ended_at": now(),
+                    "empathy": summary.get("empathy"),
+                    "clarity": summary.get("clarity"),
+                    "compliance": summary.get("compliance"),
+                    "overall": summary.get("overall"),
+                    "blocked": int(bool(summary.get("blocked"))),
+                },
+            )
             verdicts.refresh(self.db.conn, [session_id])
 
     def reopen_session(self, session_id: str) -> None:
         """A finished call taken up again (the trainee retries the reply that ended it): 'active' once more."""
         with self._writing("the retry"):
-            self.db.execute("UPDATE sessions SET status = 'active', ending = NULL, ended_at = NULL, empathy = NULL, "
-                            "clarity = NULL, compliance = NULL, overall = NULL, blocked = 0, passed = 0, run_id = ? "
-                            "WHERE id = ?", [self.run_id, session_id])
-
+            self.db.execute(
+                "UPDATE sessions SET status = 'active', ending = NULL, ended_at = NULL, empathy = NULL, "
+                "clarity = NULL, compliance = NULL, overall = NULL, blocked = 0, passed = 0, run_id = ? "
+                "WHERE id = ?",
+                [self.run_id, session_id],
+            )
 
     # supervisor annotations: comments and overrides beside the automatic score
-    def add_annotation(self, session_id: str, author: str, kind: str, text: str, turn_id: str | None = None,
-                       dimension: str | None = None, value: int | None = None, rule_id: str | None = None) -> str:
+    def add_annotation(
+        self,
+        session_id: str,
+        author: str,
+        kind: str,
+        text: str,
+        turn_id: str | None = None,
+        dimension: str | None = None,
+        value: int | None = None,
+        rule_id: str | None = None,
+    ) -> str:
         """A supervisor's comment, override of a score, or lifting of a blocker (kept beside the automatic
         score, which never changes); returns its id.
 
@@ -235,30 +306,48 @@ class Store:
             raise ValueError("an annotation needs an author")
         if kind in ("comment", "blocker") and not (text and text.strip()):
             raise ValueError("a comment needs some text" if kind == "comment" else "lifting a blocker needs a reason")
-        if kind == "blocker" and self.db.execute("SELECT 1 FROM score_blockers WHERE session_id = ? AND rule_id = ?",
-                                                 [session_id, rule_id]).fetchone() is None:
+        if (
+            kind == "blocker"
+            and self.db.execute(
+                "SELECT 1 FROM score_blockers WHERE session_id = ? AND rule_id = ?", [session_id, rule_id]
+            ).fetchone()
+            is None
+        ):
             raise ValueError(f"the call has no blocker {rule_id!r} to lift")
         if self.db.execute("SELECT 1 FROM sessions WHERE id = ?", [session_id]).fetchone() is None:
             raise ValueError(f"no session {session_id}")
-        if turn_id is not None and self.db.execute("SELECT 1 FROM turns WHERE id = ? AND session_id = ?",
-                                                   [turn_id, session_id]).fetchone() is None:
+        if (
+            turn_id is not None
+            and self.db.execute("SELECT 1 FROM turns WHERE id = ? AND session_id = ?", [turn_id, session_id]).fetchone() is None
+        ):
             raise ValueError(f"turn {turn_id} is not a turn of session {session_id}")
         aid = new_id()
         with self._writing("the note"):
-            self.db.table("annotations").insert({
-                "id": aid, "session_id": session_id, "turn_id": turn_id, "author": author.strip(), "kind": kind,
-                "dimension": dimension, "value": value, "rule_id": rule_id if kind == "blocker" else None,
-                "text": text or "", "created_at": now(),
-                "kiosk_id": self.kiosk_id,
-            })
+            self.db.table("annotations").insert(
+                {
+                    "id": aid,
+                    "session_id": session_id,
+                    "turn_id": turn_id,
+                    "author": author.strip(),
+                    "kind": kind,
+                    "dimension": dimension,
+                    "value": value,
+                    "rule_id": rule_id if kind == "blocker" else None,
+                    "text": text or "",
+                    "created_at": now(),
+                    "kiosk_id": self.kiosk_id,
+                }
+            )
             if kind != "comment":
                 verdicts.refresh(self.db.conn, [session_id])
         return aid
 
     def annotations(self, session_id: str) -> list[AnnotationRow]:
         """The session's annotations, oldest first (turn_id None: about the whole session)."""
-        return cast(list[AnnotationRow], list(self.db.query("SELECT * FROM annotations WHERE session_id = ? ORDER BY created_at, rowid",
-                                  [session_id])))
+        return cast(
+            list[AnnotationRow],
+            list(self.db.query("SELECT * FROM annotations WHERE session_id = ? ORDER BY created_at, rowid", [session_id])),
+        )
 
     # reading
     def session(self, session_id: str) -> SessionRow:
@@ -266,11 +355,15 @@ class Store:
         return cast(SessionRow, self.db.table("sessions").get(session_id))
 
     def sessions(self, trainee_id: str) -> list[SessionRow]:
-        return cast(list[SessionRow], list(self.db.query("SELECT * FROM sessions WHERE trainee_id = ? ORDER BY started_at DESC",
-                                  [trainee_id])))
+        return cast(
+            list[SessionRow],
+            list(self.db.query("SELECT * FROM sessions WHERE trainee_id = ? ORDER BY started_at DESC", [trainee_id])),
+        )
 
     def turns(self, session_id: str) -> list[StoredTurn]:
         """The session's turns in order, each with its score (None, with the reason, when its stored
         detail cannot be read: the turn still shows)."""
-        return [StoredTurn.from_row(row) for row in
-                self.db.query("SELECT * FROM turns WHERE session_id = ? ORDER BY idx, attempt", [session_id])]
+        return [
+            StoredTurn.from_row(row)
+            for row in self.db.query("SELECT * FROM turns WHERE session_id = ? ORDER BY idx, attempt", [session_id])
+        ]

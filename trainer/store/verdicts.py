@@ -1,5 +1,6 @@
 """sessions.passed and sessions.auto_passed: each call's verdict with the supervisor's overrides and lifted
 blockers, and without them, kept by trainer.verdict's rule (the SQL function call_passed)."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -18,8 +19,10 @@ LIFTED_SQL = """(blocked AND NOT EXISTS (SELECT 1 FROM score_blockers b WHERE b.
         AND b.rule_id NOT IN (SELECT a.rule_id FROM annotations a WHERE a.session_id = sessions.id
                               AND a.kind = 'blocker')))"""
 _SCORES = "status, " + _REPLIES + ", empathy, clarity, compliance, overall, blocked"
-REFRESH_ALL_SQL = (f"UPDATE sessions SET passed = call_passed({_SCORES}, {OVERRIDES_SQL}, {LIFTED_SQL}), "
-                   f"auto_passed = call_passed({_SCORES}, NULL, 0)")
+REFRESH_ALL_SQL = (
+    f"UPDATE sessions SET passed = call_passed({_SCORES}, {OVERRIDES_SQL}, {LIFTED_SQL}), "
+    f"auto_passed = call_passed({_SCORES}, NULL, 0)"
+)
 RULE_KEY = "verdict_rule"
 
 
@@ -35,7 +38,7 @@ def refresh(conn: sqlite3.Connection, session_ids: Iterable[str] | None = None) 
         return
     ids = list(session_ids)
     for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
+        chunk = ids[i : i + 500]
         conn.execute(f"{REFRESH_ALL_SQL} WHERE id IN ({','.join('?' * len(chunk))})", chunk)
 
 
@@ -46,5 +49,7 @@ def keep_current(conn: sqlite3.Connection) -> None:
         return
     with conn:
         refresh(conn)
-        conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                     [RULE_KEY, RULE_VERSION])
+        conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [RULE_KEY, RULE_VERSION],
+        )

@@ -6,6 +6,7 @@ runs there and waits for its answer, so a CallSession on a worker thread can use
 The window hands slow work (exports, imports, the class summary) to `submit` and is told when it
 is done; it never runs SQL itself.
 """
+
 from __future__ import annotations
 
 import queue

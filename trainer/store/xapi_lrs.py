@@ -6,6 +6,7 @@ never blocks the others and the supervisor can read why; retry_rejected() puts i
 error, a busy LRS, wrong credentials or a wrong address keep every batch where it is, for later.
 See docs/classroom-data.md.
 """
+
 from __future__ import annotations
 
 import base64
@@ -69,7 +70,7 @@ def lrs_reason(body: bytes) -> str:
         elif detail is not None:
             text = detail if isinstance(detail, str) else json.dumps(detail, ensure_ascii=False)
     text = " ".join(text.split())
-    return text if len(text) <= REASON_LIMIT else text[:REASON_LIMIT - 1] + "…"
+    return text if len(text) <= REASON_LIMIT else text[: REASON_LIMIT - 1] + "…"
 
 
 def credentials_from_env(key_env: str, user: str = "", environ: Mapping[str, str] | None = None) -> tuple[str, str]:
@@ -93,8 +94,9 @@ def credentials_from_env(key_env: str, user: str = "", environ: Mapping[str, str
 class LRSClient:
     """POSTs statements to an LRS's statements resource, with basic auth, retrying when it cannot be reached."""
 
-    def __init__(self, endpoint: str, user: str = "", password: str = "", *, timeout: float = 10.0,
-                 retries: int = 3, backoff: float = 0.5):
+    def __init__(
+        self, endpoint: str, user: str = "", password: str = "", *, timeout: float = 10.0, retries: int = 3, backoff: float = 0.5
+    ):
         parsed = urllib.parse.urlparse(endpoint)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             raise ValueError(f"the LRS endpoint must be an http:// or https:// address, not {endpoint!r}")
@@ -102,8 +104,11 @@ class LRSClient:
         self.url = self.url.rstrip("/")
         self.timeout, self.retries, self.backoff = timeout, retries, backoff
         token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-        self.headers = {"Content-Type": "application/json", "X-Experience-API-Version": XAPI_VERSION,
-                        "Authorization": f"Basic {token}"}
+        self.headers = {
+            "Content-Type": "application/json",
+            "X-Experience-API-Version": XAPI_VERSION,
+            "Authorization": f"Basic {token}",
+        }
 
     def post(self, statements: list[Statement]) -> None:
         body = json.dumps(statements, ensure_ascii=False).encode("utf-8")
@@ -123,20 +128,33 @@ class LRSClient:
                     reason = ""
                 said = f": {reason}" if reason else ""
                 if e.code in (401, 403):
-                    raise LRSError(f"the LRS at {self.url} refused the credentials (HTTP {e.code}{said}); check the "
-                                   "user and the key. The statements stay queued.", "auth", reason, e.code) from e
+                    raise LRSError(
+                        f"the LRS at {self.url} refused the credentials (HTTP {e.code}{said}); check the "
+                        "user and the key. The statements stay queued.",
+                        "auth",
+                        reason,
+                        e.code,
+                    ) from e
                 if e.code in (404, 405):
-                    raise LRSError(f"{self.url} is not an LRS statements address (HTTP {e.code}); check the endpoint. "
-                                   "The statements stay queued.", "endpoint", reason, e.code) from e
+                    raise LRSError(
+                        f"{self.url} is not an LRS statements address (HTTP {e.code}); check the endpoint. "
+                        "The statements stay queued.",
+                        "endpoint",
+                        reason,
+                        e.code,
+                    ) from e
                 if e.code in (408, 429) or e.code >= 500:
                     last = f"HTTP {e.code}{said}"
                     continue
-                raise LRSError(f"the LRS at {self.url} rejected the batch (HTTP {e.code}{said})", "rejected",
-                               reason, e.code) from e
+                raise LRSError(
+                    f"the LRS at {self.url} rejected the batch (HTTP {e.code}{said})", "rejected", reason, e.code
+                ) from e
             except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as e:
                 last = getattr(e, "reason", None) or e
-        raise LRSError(f"the LRS at {self.url} could not be reached after {self.retries + 1} tries ({last}); "
-                       "the statements stay queued", "offline")
+        raise LRSError(
+            f"the LRS at {self.url} could not be reached after {self.retries + 1} tries ({last}); the statements stay queued",
+            "offline",
+        )
 
 
 @dataclass
@@ -154,8 +172,9 @@ class FlushResult:
         return self.error is None and not self.rejected
 
     def summary(self) -> str:
-        parts = [f"Sent {self.sent_statements} statement(s) in {self.sent_batches} batch(es); "
-                 f"{self.remaining} batch(es) waiting."]
+        parts = [
+            f"Sent {self.sent_statements} statement(s) in {self.sent_batches} batch(es); {self.remaining} batch(es) waiting."
+        ]
         if self.rejected:
             parts.append(f"The LRS rejected {len(self.rejected)} batch(es): {self.reasons[-1]}")
         if self.error:
@@ -206,8 +225,9 @@ class Outbox:
 
     def status(self) -> OutboxStatus:
         rejected = self.rejected()
-        return OutboxStatus(len(self.pending()), self.pending_statements(), len(rejected),
-                            self.reason_for(rejected[-1]) if rejected else None)
+        return OutboxStatus(
+            len(self.pending()), self.pending_statements(), len(rejected), self.reason_for(rejected[-1]) if rejected else None
+        )
 
     def retry_rejected(self) -> int:
         """Put the rejected batches back in the outbox (after the LRS or the data was fixed); returns how many."""

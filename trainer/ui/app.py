@@ -1,12 +1,19 @@
 """Start the window: check for a display, open the database (with a way out if it is bad), show."""
+
 from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
-NO_DISPLAY = ("billing-trainer: no display found ($DISPLAY and $WAYLAND_DISPLAY are unset), so the window "
-              "cannot open. Run it on a desktop session, or use the terminal commands, e.g. "
-              "`python main.py practice surprise-deductible` (see `python main.py --help`).")
+if TYPE_CHECKING:  # Qt loads only when a window is wanted
+    from PySide6.QtWidgets import QProgressDialog
+
+NO_DISPLAY = (
+    "billing-trainer: no display found ($DISPLAY and $WAYLAND_DISPLAY are unset), so the window "
+    "cannot open. Run it on a desktop session, or use the terminal commands, e.g. "
+    "`python main.py practice surprise-deductible` (see `python main.py --help`)."
+)
 
 
 def display_problem() -> str | None:
@@ -31,7 +38,9 @@ def run_gui(args) -> int:
     from .theme import build_style
     from .widgets import plain_message
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):  # instance() is typed as any QCoreApplication
+        app = QApplication(sys.argv[:1])
     app.setApplicationName("Billing Conversation Trainer")
     folder = data_dir(args.data_dir)
     settings, warning = load_settings(folder)
@@ -77,16 +86,16 @@ def open_store_or_explain(path):
             return data
         except StoreError as e:
             notice.close()
-            box = QMessageBox(QMessageBox.Critical, "Cannot open the trainer's data", str(e))
-            box.setTextFormat(Qt.PlainText)  # the message quotes a path, which may hold anything
-            move = box.addButton("Move it aside and start fresh", QMessageBox.AcceptRole) if e.can_move_aside else None
-            box.addButton("Quit", QMessageBox.RejectRole)
+            box = QMessageBox(QMessageBox.Icon.Critical, "Cannot open the trainer's data", str(e))
+            box.setTextFormat(Qt.TextFormat.PlainText)  # the message quotes a path, which may hold anything
+            move = box.addButton("Move it aside and start fresh", QMessageBox.ButtonRole.AcceptRole) if e.can_move_aside else None
+            box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
             box.exec()
             if move is None or box.clickedButton() is not move:
                 print(f"billing-trainer: {e}", file=sys.stderr)
                 return None
             moved = move_aside(path)
-            plain_message(None, "Moved aside", f"The old file is kept as {moved}.", QMessageBox.Information)
+            plain_message(None, "Moved aside", f"The old file is kept as {moved}.", QMessageBox.Icon.Information)
 
 
 class UpgradeNotice:
@@ -94,14 +103,18 @@ class UpgradeNotice:
 
     The upgrade runs on this thread, so the window is painted once and then waits with the app."""
 
-    def __init__(self):
-        self.box = None
+    def __init__(self) -> None:
+        self.box: QProgressDialog | None = None
 
     def show(self, old: int, new: int) -> None:
-        from PySide6.QtWidgets import QApplication, QProgressDialog
+        from PySide6.QtWidgets import QApplication
 
-        self.box = QProgressDialog(f"Upgrading the trainer's data (schema {old} to {new}). A backup is written "
-                                   "first; a class-sized database takes a few minutes.", None, 0, 0)
+        from .widgets import busy_dialog
+
+        self.box = busy_dialog(
+            f"Upgrading the trainer's data (schema {old} to {new}). A backup is written "
+            "first; a class-sized database takes a few minutes."
+        )
         self.box.setWindowTitle("Billing Conversation Trainer")
         self.box.setMinimumDuration(0)
         self.box.show()

@@ -5,15 +5,32 @@ completion ("12 of 20 done, 3 overdue") and withdraw one.
 Self-contained: it is given `data` (a StoreThread: `.call(fn, *args)` runs fn(store, *args) on the store's
 thread; this window never runs SQL), the scenario library and the author's name.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QComboBox, QDateEdit, QDialog, QFormLayout,
-                               QHBoxLayout, QHeaderView, QListWidget, QListWidgetItem, QMessageBox, QRadioButton,
-                               QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QRadioButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..assignments import AssignmentError, add, class_completion
 from ..scenarios.loader import Library
@@ -27,14 +44,27 @@ HEADERS = ("Due", "Assigned to", "What", "Target", "Done")
 
 
 def _ask(parent: QWidget, text: str) -> bool:
-    box = QMessageBox(QMessageBox.Question, "Withdraw assignment", text, QMessageBox.Yes | QMessageBox.No, parent)
-    box.setTextFormat(Qt.PlainText)  # it names a trainee and scenario titles
-    return box.exec() == QMessageBox.Yes
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        "Withdraw assignment",
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        parent,
+    )
+    box.setTextFormat(Qt.TextFormat.PlainText)  # it names a trainee and scenario titles
+    return box.exec() == QMessageBox.StandardButton.Yes
 
 
 class AssignDialog(QDialog):
-    def __init__(self, data, library: Library, author: str = "supervisor", today: dt.date | None = None,
-                 confirm: Callable[[QWidget, str], bool] = _ask, parent: QWidget | None = None):
+    def __init__(
+        self,
+        data,
+        library: Library,
+        author: str = "supervisor",
+        today: dt.date | None = None,
+        confirm: Callable[[QWidget, str], bool] = _ask,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setWindowTitle("Assignments")
         self.data = data
@@ -56,8 +86,11 @@ class AssignDialog(QDialog):
         kinds = QHBoxLayout()
         self.kind_group = QButtonGroup(self)
         self.kinds: dict[str, QRadioButton] = {}
-        for kind, text in (("scenarios", "Chosen scenarios"), ("domain", "A CRCR domain"),
-                           ("weakest", "Their weakest dimension")):
+        for kind, text in (
+            ("scenarios", "Chosen scenarios"),
+            ("domain", "A CRCR domain"),
+            ("weakest", "Their weakest dimension"),
+        ):
             radio = QRadioButton(text)
             radio.setAccessibleName(f"Assign {text.lower()}")
             self.kind_group.addButton(radio)
@@ -69,9 +102,9 @@ class AssignDialog(QDialog):
         self.scenarios.setAccessibleName("Scenarios to assign: tick each one")
         for loaded in sorted(library.scenarios, key=lambda s: (s.scenario.difficulty, s.scenario.title)):
             item = QListWidgetItem(loaded.scenario.title)
-            item.setData(Qt.UserRole, loaded.scenario.id)
-            item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
-            item.setCheckState(Qt.Unchecked)
+            item.setData(Qt.ItemDataRole.UserRole, loaded.scenario.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
             self.scenarios.addItem(item)
         self.scenarios.setMinimumHeight(120)
         form.addRow("Scenarios:", self.scenarios)
@@ -108,11 +141,11 @@ class AssignDialog(QDialog):
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setHorizontalHeaderLabels(HEADERS)
         self.table.setAccessibleName("Assignments with how many have done each")
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         box.addWidget(self.table, 1)
         below = QHBoxLayout()
         self.withdraw = button("Withdraw", "Withdraw the selected assignment", self.withdraw_selected)
@@ -133,24 +166,35 @@ class AssignDialog(QDialog):
         return next(k for k, radio in self.kinds.items() if radio.isChecked())
 
     def chosen_scenarios(self) -> list[str]:
-        return [self.scenarios.item(i).data(Qt.UserRole) for i in range(self.scenarios.count())
-                if self.scenarios.item(i).checkState() == Qt.Checked]
+        return [
+            self.scenarios.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.scenarios.count())
+            if self.scenarios.item(i).checkState() == Qt.CheckState.Checked
+        ]
 
     def save(self) -> str | None:
         """Store the new assignment; its id, or None when a value is wrong (the message says which)."""
         kind = self.kind()
         due = self.due.date().toString("yyyy-MM-dd")
         try:
-            aid = self.data.call(add, self.library, author=self.author, trainee_id=self.who.currentData(),
-                                 kind=kind, scenarios=self.chosen_scenarios() if kind == "scenarios" else (),
-                                 domain=self.domain.currentData() if kind == "domain" else None, due=due,
-                                 target=self.target.value(), today=self.today)
+            aid = self.data.call(
+                add,
+                self.library,
+                author=self.author,
+                trainee_id=self.who.currentData(),
+                kind=kind,
+                scenarios=self.chosen_scenarios() if kind == "scenarios" else (),
+                domain=self.domain.currentData() if kind == "domain" else None,
+                due=due,
+                target=self.target.value(),
+                today=self.today,
+            )
         except AssignmentError as e:
             self.message.setText(f"Not assigned: {e}.")
             return None
         self.message.setText(f"Assigned to {self.who.currentText()}, due {due}.")
         for i in range(self.scenarios.count()):
-            self.scenarios.item(i).setCheckState(Qt.Unchecked)
+            self.scenarios.item(i).setCheckState(Qt.CheckState.Unchecked)
         self.reload()
         return aid
 
@@ -161,13 +205,18 @@ class AssignDialog(QDialog):
             r = self.table.rowCount()
             self.table.insertRow(r)
             late = self.today > a.due
-            cells = (a.due.isoformat() + (" (past)" if late else ""), a.who(), a.what(self.library), str(a.target),
-                     completion.words())
+            cells = (
+                a.due.isoformat() + (" (past)" if late else ""),
+                a.who(),
+                a.what(self.library),
+                str(a.target),
+                completion.words(),
+            )
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)  # table items are plain text: names and titles stay as typed
                 item.setToolTip(f"<p>{escape(text)}</p>")  # shown as typed (a tooltip may be read as HTML)
                 if c == 4 and completion.overdue:
-                    item.setForeground(Qt.red)
+                    item.setForeground(Qt.GlobalColor.red)
                 self.table.setItem(r, c, item)
         self.withdraw.setEnabled(bool(self.items))
 
@@ -177,8 +226,11 @@ class AssignDialog(QDialog):
             self.message.setText("Select an assignment to withdraw.")
             return False
         a, _ = self.items[row]
-        if not self.confirm(self, f"Withdraw this assignment to {a.who()}?\n{a.what(self.library)}\n"
-                                  "It stays in the records as withdrawn, and kiosks learn of it with the next bundle."):
+        if not self.confirm(
+            self,
+            f"Withdraw this assignment to {a.who()}?\n{a.what(self.library)}\n"
+            "It stays in the records as withdrawn, and kiosks learn of it with the next bundle.",
+        ):
             return False
         try:
             self.data.call(withdraw_assignment, a.id, self.author)

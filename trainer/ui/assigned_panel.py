@@ -2,6 +2,7 @@
 and a Start button for each scenario still to do. Self-contained: show() is given the assignments with their
 standing (trainer.assignments.assigned_to, run on the store's thread) and the library; every name and title
 is shown as plain text."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -44,8 +45,7 @@ class AssignedPanel(QFrame):
         self.start_buttons: dict[str, QPushButton] = {}  # the first button offered for each scenario
         self.setVisible(False)
 
-    def show_assignments(self, items: list[tuple[Assignment, Standing]], library: Library,
-                         today: dt.date | None = None) -> None:
+    def show_assignments(self, items: list[tuple[Assignment, Standing]], library: Library, today: dt.date | None = None) -> None:
         """Fill the panel (hidden when there is nothing assigned); items soonest due first."""
         today = today or dt.date.today()
         self.clear()
@@ -60,7 +60,8 @@ class AssignedPanel(QFrame):
 
     def clear(self) -> None:
         while self.rows.count():
-            widget = self.rows.takeAt(0).widget()
+            item = self.rows.takeAt(0)
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
         self.start_buttons = {}

@@ -10,9 +10,11 @@
     player.speak(line.text, persona.voice, settings.voice_rate)         # each later line
     player.replay(); player.set_muted(True); player.stop()
 """
+
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, QUrl, Signal, Slot
@@ -21,6 +23,10 @@ from PySide6.QtQml import QQmlComponent, QQmlEngine
 
 from ..voice import Voice
 from .workers import run_in_background
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QIODevice
+    from PySide6.QtMultimedia import QAudioSource
 
 NO_DEVICE = "No audio output was found on this computer, so the patient's lines are shown as text only."
 
@@ -43,7 +49,7 @@ def audio_output_available() -> tuple[bool, str]:
 _PLAYER_QML = b"import QtMultimedia\nMediaPlayer { audioOutput: AudioOutput {} }"
 
 
-def _qt_made_player(owner: QObject) -> tuple[QMediaPlayer, tuple]:
+def _qt_made_player(owner: QObject) -> tuple[QMediaPlayer, tuple[QQmlEngine, QQmlComponent, QObject]]:
     """The player, and what must stay referenced for as long as it is used (its engine and QML object)."""
     engine = QQmlEngine(owner)
     component = QQmlComponent(engine)
@@ -52,29 +58,30 @@ def _qt_made_player(owner: QObject) -> tuple[QMediaPlayer, tuple]:
     if made is None:
         raise RuntimeError(component.errorString().strip() or "the QtMultimedia QML module is missing")
     player = shiboken6.wrapInstance(shiboken6.getCppPointer(made)[0], QMediaPlayer)
+    if not isinstance(player, QMediaPlayer):
+        raise RuntimeError("the QML MediaPlayer is not a QMediaPlayer")
     return player, (engine, component, made)
 
 
 class LinePlayer(QObject):
-    started = Signal(str)      # the file that began playing
-    finished = Signal()        # it played to the end (not emitted for stop())
+    started = Signal(str)  # the file that began playing
+    finished = Signal()  # it played to the end (not emitted for stop())
     unavailable = Signal(str)  # why there is no sound; emitted once per player
 
-    def __init__(self, voice: Voice | None = None, parent: QObject | None = None,
-                 require_device: bool = True):
+    def __init__(self, voice: Voice | None = None, parent: QObject | None = None, require_device: bool = True):
         super().__init__(parent)
         self.voice = voice
-        self.require_device = require_device   # tests pass False to drive QMediaPlayer anyway
-        self.reason = ""                        # the last reason sound is off ("" when fine)
+        self.require_device = require_device  # tests pass False to drive QMediaPlayer anyway
+        self.reason = ""  # the last reason sound is off ("" when fine)
         self._notified = False
         self._muted = False
         self._last: Path | None = None
-        self._generation = 0                    # a newer request supersedes an older one
+        self._generation = 0  # a newer request supersedes an older one
         self._player: QMediaPlayer | None = None
         self._output: QAudioOutput | None = None
-        self._keep: tuple = ()                  # the QML engine and object behind the player
+        self._keep: tuple[object, ...] = ()  # the QML engine and object behind the player
         self._cancels: list = []
-        self._queue: list[Path] = []            # files to play after the current one
+        self._queue: list[Path] = []  # files to play after the current one
 
     # ---- state ------------------------------------------------------------------
     @property
@@ -85,8 +92,7 @@ class LinePlayer(QObject):
         return self._muted
 
     def is_playing(self) -> bool:
-        return (self._player is not None and
-                self._player.playbackState() == QMediaPlayer.PlaybackState.PlayingState)
+        return self._player is not None and self._player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
 
     def _fail(self, reason: str) -> None:
         self.reason = reason
@@ -133,7 +139,7 @@ class LinePlayer(QObject):
         if not path.exists():
             self._fail(f"The audio file is missing: {path}")
             return
-        if not self._ensure_player():
+        if not self._ensure_player() or self._player is None:
             return
         self._player.stop()
         self._player.setSource(QUrl.fromLocalFile(str(path)))
@@ -146,7 +152,7 @@ class LinePlayer(QObject):
             self._play(self._last)
 
     def stop(self) -> None:
-        self._generation += 1          # drop lines still being synthesised
+        self._generation += 1  # drop lines still being synthesised
         self._queue.clear()
         for cancel in self._cancels:
             cancel.set()
@@ -157,7 +163,7 @@ class LinePlayer(QObject):
     def set_muted(self, muted: bool) -> None:
         self._muted = bool(muted)
         if self._muted and self._queue:
-            self._last = self._queue[-1]   # replay after unmuting gives the line, not the ring
+            self._last = self._queue[-1]  # replay after unmuting gives the line, not the ring
             self._queue.clear()
         if self._output is not None:
             self._output.setMuted(self._muted)
@@ -167,35 +173,34 @@ class LinePlayer(QObject):
     # ---- synthesis off the GUI thread --------------------------------------------
     def speak(self, text: str, persona_voice=None, speed_percent: int = 100) -> None:
         """Synthesise ``text`` on the thread pool, then play it (unless superseded)."""
-        self._generate(lambda: self.voice.line_audio(text, persona_voice, speed_percent))
+        self._generate(lambda voice: voice.line_audio(text, persona_voice, speed_percent))
 
     def ring(self, rings: int = 2) -> None:
         """The ring tone heard before the patient answers."""
-        self._generate(lambda: self.voice.ring_tone(rings))
+        self._generate(lambda voice: voice.ring_tone(rings))
 
-    def start_call(self, first_line: str, persona_voice=None, speed_percent: int = 100,
-                   rings: int = 1) -> None:
+    def start_call(self, first_line: str, persona_voice=None, speed_percent: int = 100, rings: int = 1) -> None:
         """Ring, then the patient's first line: both made in one background job and played
         in order (``finished`` once, after the line). ``replay()`` repeats the line."""
-        self._generate(lambda: [self.voice.ring_tone(rings),
-                                self.voice.line_audio(first_line, persona_voice, speed_percent)])
+        self._generate(lambda voice: [voice.ring_tone(rings), voice.line_audio(first_line, persona_voice, speed_percent)])
 
-    def _generate(self, make) -> None:
+    def _generate(self, make: Callable[[Voice], Path | list[Path]]) -> None:
         self._generation += 1
         self._queue.clear()
         if self._muted:
             return
-        if self.voice is None:
+        voice = self.voice
+        if voice is None:
             self._fail("Voice is not set up; the lines are shown as text only.")
             return
         if self.require_device and not audio_output_available()[0]:
-            self._fail(audio_output_available()[1])   # no point synthesising for no speaker
+            self._fail(audio_output_available()[1])  # no point synthesising for no speaker
             return
         generation = self._generation
         cancel = None
 
         def job(cancel_event):
-            return make()
+            return make(voice)
 
         def done(result):
             if cancel in self._cancels:
@@ -203,7 +208,7 @@ class LinePlayer(QObject):
             if generation == self._generation:
                 paths = [Path(p) for p in (result if isinstance(result, list) else [result])]
                 self._queue = paths[1:]
-                if self._muted:             # muted meanwhile: remember the last, play nothing
+                if self._muted:  # muted meanwhile: remember the last, play nothing
                     self._last, self._queue = paths[-1], []
                     return
                 self._play(paths[0])
@@ -263,22 +268,23 @@ class ReplyRecorder(QObject):
     writes a WAV and transcribes it on the thread pool, then ``transcribed(text)``.
 
     Without a microphone or the speech-recognition extra: one ``unavailable(reason)``."""
+
     recording = Signal(bool)
     transcribed = Signal(str)
     unavailable = Signal(str)
     MAX_SECONDS = 60
 
-    def __init__(self, transcriber=None, folder: Path | str | None = None,
-                 parent: QObject | None = None):
+    def __init__(self, transcriber=None, folder: Path | str | None = None, parent: QObject | None = None):
         super().__init__(parent)
         import tempfile
-        self.transcriber = transcriber      # a trainer.voice.stt.Transcriber, or None
+
+        self.transcriber = transcriber  # a trainer.voice.stt.Transcriber, or None
         self.folder = Path(folder) if folder else Path(tempfile.gettempdir())
         self.reason = ""
         self.detail = ""  # the technical reason behind a notice (e.g. which extra is missing)
         self._notified = False
-        self._source = None
-        self._io = None
+        self._source: QAudioSource | None = None
+        self._io: QIODevice | None = None
         self._pcm = bytearray()
         self._generation = 0
 
@@ -308,6 +314,7 @@ class ReplyRecorder(QObject):
         if self._source is not None:
             return True
         from PySide6.QtMultimedia import QAudioFormat, QAudioSource
+
         fmt = QAudioFormat()
         fmt.setSampleRate(16000)
         fmt.setChannelCount(1)
@@ -351,6 +358,7 @@ class ReplyRecorder(QObject):
             return None
         import time
         import wave
+
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"reply-{int(time.time() * 1000)}.wav"
         with wave.open(str(path), "wb") as w:

@@ -4,6 +4,7 @@ The page asks (open, submit, retry, hang_up); the session does the work on a wor
 happened (trainer.call_events). While a turn runs the page is in transition: `busy` is true, Send and
 Retry are locked, and a second request is refused by the session itself (Busy).
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
@@ -14,13 +15,15 @@ from .workers import run_in_background
 
 
 class CallController(QObject):
-    reply_scored = Signal(object)   # ReplyScored
+    reply_scored = Signal(object)  # ReplyScored
     token = Signal(str)
     patient_spoke = Signal(object)  # PatientSpoke
-    call_ended = Signal(object)     # CallEnded
-    failed = Signal(str)            # a request could not be done; the words say why
-    busy_changed = Signal(object)   # True: a turn started; False: it finished (object: PySide6 6.x miscounts bools sent through Signal(bool))
-    retried = Signal(object)        # the line to answer again
+    call_ended = Signal(object)  # CallEnded
+    failed = Signal(str)  # a request could not be done; the words say why
+    busy_changed = Signal(
+        object
+    )  # True: a turn started; False: it finished (object: PySide6 6.x miscounts bools sent through Signal(bool))
+    retried = Signal(object)  # the line to answer again
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -73,7 +76,11 @@ class CallController(QObject):
         def settled(*_) -> None:
             self.pending -= 1
 
-        run_in_background(lambda cancel: session.hang_up(), settled, lambda message: (settled(), self.failed.emit(message)))
+        def failed(message: str) -> None:
+            settled()
+            self.failed.emit(message)
+
+        run_in_background(lambda cancel: session.hang_up(), settled, failed)
 
     def _turn(self, work, on_done=None) -> None:
         session = self.session

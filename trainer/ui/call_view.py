@@ -1,11 +1,25 @@
 """The call screen: patient card, transcript, reply box, and the score card for the last reply."""
+
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea,
-                               QSplitter, QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..call_events import CallEnded, PatientSpoke, ReplyScored
 from ..domain import MAX_REPLY_CHARS, PatientLine
@@ -15,8 +29,12 @@ from .catalogue import ROLE_NAMES
 from .audio import LinePlayer, ReplyRecorder
 from .call_controller import CallController
 from .score_card import ScoreCard, set_bar_colour
-from .widgets import FlowLayout, card, escape, label
+from .widgets import FlowLayout, box_of, card, escape, label
 from .workers import run_in_background
+
+if TYPE_CHECKING:
+    from ..domain import Score
+    from ..llm.judge import JudgeOpinion
 
 
 class ReplyEdit(QPlainTextEdit):
@@ -24,8 +42,8 @@ class ReplyEdit(QPlainTextEdit):
 
     send_requested = Signal()
 
-    def keyPressEvent(self, event) -> None:
-        if event.key() in (Qt.Key_Return, Qt.Key_Enter) and event.modifiers() & Qt.ControlModifier:
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             self.send_requested.emit()
             return
         super().keyPressEvent(event)
@@ -40,13 +58,13 @@ class CallPage(QWidget):
         self.setObjectName("page")
         self.session: CallSession | None = None
         self.voice_on, self.voice_rate = False, 100
-        self.judge = None  # optional: (patient line, reply, score, role) -> JudgeOpinion, run off the GUI thread
+        # optional: (patient line, reply, score, role) -> JudgeOpinion, run off the GUI thread
+        self.judge: Callable[[str, str, Score, str], JudgeOpinion] | None = None
         self.player = LinePlayer(voice, parent=self)
         self.player.unavailable.connect(self._note)
         self.recorder = ReplyRecorder(transcriber, parent=self)
         self.recorder.unavailable.connect(self._note)
         self.recorder.transcribed.connect(self._insert_transcript)
-        self.recorder.recording.connect(lambda on: self.talk.setText("Recording… release to stop" if on else "Hold to talk"))
         box = QVBoxLayout(self)
         box.setContentsMargins(20, 16, 20, 16)
         top = QHBoxLayout()
@@ -61,7 +79,7 @@ class CallPage(QWidget):
         self._ticker.timeout.connect(self._tick)
 
         self.patient = label("", "")
-        self.patient.setTextFormat(Qt.RichText)
+        self.patient.setTextFormat(Qt.TextFormat.RichText)
         self.patient.setAccessibleName("Patient and account")
         self.mood = QProgressBar()
         self.mood.setRange(0, 100)
@@ -70,13 +88,13 @@ class CallPage(QWidget):
         self.mood_label = label("", "muted")
         # the mood first: it changes every turn and must not scroll out of sight below the goals
         patient_card = card(label("Mood", "h2"), self.mood, self.mood_label, label("Patient", "h2"), self.patient)
-        patient_card.layout().addStretch(1)
+        box_of(patient_card).addStretch(1)
         patient_scroll = QScrollArea()  # long account facts and goals scroll instead of stretching the window
         patient_scroll.setWidget(patient_card)
         patient_scroll.setWidgetResizable(True)
-        patient_scroll.setFrameShape(QFrame.NoFrame)
+        patient_scroll.setFrameShape(QFrame.Shape.NoFrame)
         patient_scroll.setMinimumWidth(240)
-        patient_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)  # the card wraps to the pane's width
+        patient_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the card wraps to the pane's width
 
         self.transcript = QTextBrowser()
         self.transcript.setAccessibleName("Call transcript")
@@ -109,12 +127,13 @@ class CallPage(QWidget):
         self.talk.setAccessibleName("Hold to speak your reply; the words appear in the reply box to edit before sending")
         self.talk.pressed.connect(self.recorder.start)
         self.talk.released.connect(self.recorder.stop)
+        self.recorder.recording.connect(lambda on: self.talk.setText("Recording… release to stop" if on else "Hold to talk"))
         middle = QWidget()
         mid = QVBoxLayout(middle)
         mid.setContentsMargins(0, 0, 0, 0)
         mid.addWidget(self.transcript, 1)
         self.live = label("", "muted")  # the patient's words as a model streams them
-        self.live.setTextFormat(Qt.PlainText)  # a model's words are never markup
+        self.live.setTextFormat(Qt.TextFormat.PlainText)  # a model's words are never markup
         self.live.setAccessibleName("The patient is speaking")
         self.live.hide()
         mid.addWidget(self.live)
@@ -212,12 +231,14 @@ class CallPage(QWidget):
         self.reply.clear()
         self._add_trainee(turn.reply, turn.score.overall, turn.attempt)
         self.score_card.show_score(turn.reply, turn.score, event.asked.model_answer, can_retry=False)
-        if self.judge is not None:
+        if self.judge is not None and self.session is not None:
             self.score_card.show_opinion("Asking the language model for a second opinion…")
             card, judge, role = self.score_card, self.judge, self.session.scenario.role
-            run_in_background(lambda cancel: judge(event.asked.text, turn.reply, turn.score, role),
-                              lambda opinion: card.show_opinion(opinion.summary()),
-                              lambda message: card.show_opinion(f"Second opinion unavailable: {message}"))
+            run_in_background(
+                lambda cancel: judge(event.asked.text, turn.reply, turn.score, role),
+                lambda opinion: card.show_opinion(opinion.summary()),
+                lambda message: card.show_opinion(f"Second opinion unavailable: {message}"),
+            )
 
     def _busy(self, busy: bool) -> None:
         """In transition while a turn runs: nothing can be sent or retried until the patient has answered."""
@@ -244,7 +265,7 @@ class CallPage(QWidget):
         if session is None:
             return
         self.live.hide()
-        self._add_patient(line)
+        self._add_patient(session, line)
         if self.voice_on:
             voice = session.scenario.persona.voice
             if event.first:
@@ -315,8 +336,8 @@ class CallPage(QWidget):
             self.reply.moveCursor(self.reply.textCursor().MoveOperation.End)
             self.hint.setText(f"That was {len(text):,} characters; a reply keeps the first {MAX_REPLY_CHARS:,}.")
 
-    def _add_patient(self, line: PatientLine) -> None:
-        name = escape(self.session.persona_name)
+    def _add_patient(self, session: CallSession, line: PatientLine) -> None:
+        name = escape(session.persona_name)
         marker = " <span style='color:#8a8a8a'>(scripted line)</span>" if line.fallback else ""
         self._bubble(name + marker, line.text, theme.PATIENT_BUBBLE, "left")
         self._update_mood(line.mood)
@@ -331,8 +352,10 @@ class CallPage(QWidget):
 
     def _bubble(self, who: str, text: str, colour: str, align: str) -> None:
         margin = "margin-left:80px" if align == "right" else "margin-right:80px"
-        self._append(f"<table width='100%' style='{margin}' cellpadding='10'><tr><td style='background:{colour}'>"
-                     f"<b>{who}</b><br>{escape(text)}</td></tr></table>")
+        self._append(
+            f"<table width='100%' style='{margin}' cellpadding='10'><tr><td style='background:{colour}'>"
+            f"<b>{who}</b><br>{escape(text)}</td></tr></table>"
+        )
 
     def _append(self, html: str) -> None:
         """Add to the end of the transcript (re-rendering the whole call each turn would grow slower)."""
@@ -345,9 +368,12 @@ class CallPage(QWidget):
     @staticmethod
     def _patient_html(session: CallSession) -> str:
         s = session.scenario
-        rows = [f"<b style='font-size:large'>{escape(session.persona_name)}</b>, {s.persona.age}",
-                f"<span style='color:{theme.MUTED}'>{escape(s.persona.situation)}</span>", "",
-                f"<b>Your role:</b> {ROLE_NAMES[s.role]}"]
+        rows = [
+            f"<b style='font-size:large'>{escape(session.persona_name)}</b>, {s.persona.age}",
+            f"<span style='color:{theme.MUTED}'>{escape(s.persona.situation)}</span>",
+            "",
+            f"<b>Your role:</b> {ROLE_NAMES[s.role]}",
+        ]
         for key, value in session.account.items():
             rows.append(f"<b>{escape(key.replace('_', ' ').capitalize())}:</b> {escape(str(value))}")
         rows += ["", "<b>Your goals on this call:</b>"] + [f"• {escape(o)}" for o in s.objectives]

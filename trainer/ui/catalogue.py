@@ -1,9 +1,22 @@
 """Home page: practise-next pick, filters, and the scenario catalogue with attempts and best scores."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel, QListWidget,
-                               QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtGui import QResizeEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..coach import Pick
 from ..progress import ScenarioStats
@@ -13,8 +26,12 @@ from . import theme
 from .assigned_panel import AssignedPanel
 from .widgets import escape, label, plain_tip
 
-ROLE_NAMES = {"hospital_billing": "Hospital billing office", "physician_office": "Physician practice",
-              "patient_access": "Patient access / registration", "collection_agency": "Third-party collector"}
+ROLE_NAMES = {
+    "hospital_billing": "Hospital billing office",
+    "physician_office": "Physician practice",
+    "patient_access": "Patient access / registration",
+    "collection_agency": "Third-party collector",
+}
 DIFFICULTY = {1: "Gentle", 2: "Easy", 3: "Moderate", 4: "Hard", 5: "Hostile"}
 
 
@@ -30,7 +47,7 @@ def matches_tag(scenario, tag: str) -> bool:
     if not tag:
         return True
     if tag.startswith(DOMAIN_PREFIX):
-        return tag[len(DOMAIN_PREFIX):] in scenario.crcr_domains
+        return tag[len(DOMAIN_PREFIX) :] in scenario.crcr_domains
     return tag in scenario.crcr_topics
 
 
@@ -39,10 +56,8 @@ def problems_summary(library: Library) -> str:
     by_file: dict[str, list] = {}
     for p in library.problems:
         by_file.setdefault(p.file, []).append(p)
-    lines = [f"• {found[0]}" + (f"  (+{len(found) - 1} more)" if len(found) > 1 else "")
-             for found in by_file.values()]
-    return (f"{len(by_file)} scenario file(s) could not be loaded; run `python main.py validate` for details:\n"
-            + "\n".join(lines))
+    lines = [f"• {found[0]}" + (f"  (+{len(found) - 1} more)" if len(found) > 1 else "") for found in by_file.values()]
+    return f"{len(by_file)} scenario file(s) could not be loaded; run `python main.py validate` for details:\n" + "\n".join(lines)
 
 
 class ScenarioCard(QFrame):
@@ -57,20 +72,26 @@ class ScenarioCard(QFrame):
         top.addWidget(title, 1)
         if stats:
             colour = theme.score_colour(stats.best or 0)
-            record = QLabel(f"<span style='color:{colour}; font-weight:600'>best {stats.best if stats.best is not None else '–'}"
-                            f"</span> · {stats.attempts} attempt{'s' if stats.attempts != 1 else ''}")
+            record = QLabel(
+                f"<span style='color:{colour}; font-weight:600'>best {stats.best if stats.best is not None else '–'}"
+                f"</span> · {stats.attempts} attempt{'s' if stats.attempts != 1 else ''}"
+            )
         else:
             record = QLabel(f"<span style='color:{theme.MUTED}'>not tried yet</span>")
         top.addWidget(record)
         box.addLayout(top)
         box.addWidget(label(s.summary, "muted"))
         dots = "●" * s.difficulty + "○" * (5 - s.difficulty)
-        meta = QLabel(f"{dots} {DIFFICULTY[s.difficulty]}  ·  {escape(ROLE_NAMES[s.role])}  ·  "
-                      f"{escape(', '.join(topic_name(t) for t in s.crcr_topics))}")
+        meta = QLabel(
+            f"{dots} {DIFFICULTY[s.difficulty]}  ·  {escape(ROLE_NAMES[s.role])}  ·  "
+            f"{escape(', '.join(topic_name(t) for t in s.crcr_topics))}"
+        )
         meta.setWordWrap(True)
         box.addWidget(meta)
-        self.setAccessibleName(f"{s.title}. {DIFFICULTY[s.difficulty]}. "
-                               + (f"Best score {stats.best}, {stats.attempts} attempts." if stats else "Not tried yet."))
+        self.setAccessibleName(
+            f"{s.title}. {DIFFICULTY[s.difficulty]}. "
+            + (f"Best score {stats.best}, {stats.attempts} attempts." if stats else "Not tried yet.")
+        )
 
 
 class CardList(QListWidget):
@@ -81,8 +102,8 @@ class CardList(QListWidget):
         super().__init__()
         self.setObjectName("cards")  # no item padding (theme): each card fills its row exactly
         self.setUniformItemSizes(True)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        self.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self._fit = QTimer(self, singleShot=True, interval=0)
         self._fit.timeout.connect(self.even_heights)
 
@@ -97,17 +118,17 @@ class CardList(QListWidget):
         for i in range(self.count()):
             self.item(i).setSizeHint(QSize(width, height))
 
-    def resizeEvent(self, event) -> None:
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit.start()
 
-    def showEvent(self, event) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._fit.start()
 
-    def changeEvent(self, event) -> None:
+    def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() in (QEvent.FontChange, QEvent.StyleChange):
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self._fit.start()  # a new text size: the cards need another height
 
 
@@ -162,7 +183,7 @@ class CataloguePage(QWidget):
         for level, name in DIFFICULTY.items():
             self.difficulty.addItem(f"{name} ({level})", level)
         for combo, letters in ((self.topic, 18), (self.difficulty, 10)):  # long names must not widen the window
-            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(letters)
         self.untried = QCheckBox("Not yet tried")
         self.untried.setAccessibleName("Show only calls not yet tried")
@@ -181,7 +202,7 @@ class CataloguePage(QWidget):
         self.list = CardList()
         self.list.setAccessibleName("Scenarios: arrow keys to choose, Enter to start")
         self.list.setSpacing(4)
-        self.list.itemActivated.connect(lambda item: self.start_requested.emit(item.data(Qt.UserRole)))
+        self.list.itemActivated.connect(lambda item: self.start_requested.emit(item.data(Qt.ItemDataRole.UserRole)))
         box.addWidget(self.list, 1)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -209,7 +230,7 @@ class CataloguePage(QWidget):
             return
         for loaded in sorted(self.library.scenarios, key=lambda l: (l.scenario.difficulty, l.scenario.title)):
             item = QListWidgetItem()
-            item.setData(Qt.UserRole, loaded.scenario.id)
+            item.setData(Qt.ItemDataRole.UserRole, loaded.scenario.id)
             widget = ScenarioCard(loaded, stats.get(loaded.scenario.id))
             item.setText("")
             self.list.addItem(item)
@@ -224,18 +245,23 @@ class CataloguePage(QWidget):
         shown = 0
         for i in range(self.list.count()):
             item = self.list.item(i)
-            s = self.library.get(item.data(Qt.UserRole)).scenario
-            visible = (matches_tag(s, topic) and (not level or s.difficulty == level)
-                       and (not untried or s.id not in self.stats))
+            loaded = self.library.get(item.data(Qt.ItemDataRole.UserRole))
+            if loaded is None:  # rows are made from the library, so this is only a guard
+                item.setHidden(True)
+                continue
+            s = loaded.scenario
+            visible = matches_tag(s, topic) and (not level or s.difficulty == level) and (not untried or s.id not in self.stats)
             item.setHidden(not visible)
             shown += visible
         self.count.setText(f"{shown} of {self.list.count()} calls")
         self.start.setEnabled(shown > 0)
 
     def visible_ids(self) -> list[str]:
-        return [self.list.item(i).data(Qt.UserRole) for i in range(self.list.count()) if not self.list.item(i).isHidden()]
+        return [
+            self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count()) if not self.list.item(i).isHidden()
+        ]
 
     def _start_selected(self) -> None:
         item = self.list.currentItem()
         if item is not None and not item.isHidden():
-            self.start_requested.emit(item.data(Qt.UserRole))
+            self.start_requested.emit(item.data(Qt.ItemDataRole.UserRole))

@@ -1,9 +1,22 @@
 """Debrief after a call: the call's scores, blockers, every turn, first try against best, what next."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QProgressBar,
-                               QPushButton, QScrollArea, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..coach import Pick
 from ..console import replies
@@ -12,10 +25,15 @@ from ..session import CallSession
 from ..verdict import verdict_words
 from . import theme
 from .score_card import set_bar_colour
-from .widgets import card, escape, label, plain_tip
+from .widgets import box_of, card, escape, label, plain_tip
 
-ENDINGS = {"resolved": "Resolved", "payment_plan": "Payment plan agreed", "escalated": "Escalated to a supervisor",
-           "hung_up": "The patient hung up", None: "You hung up"}
+ENDINGS = {
+    "resolved": "Resolved",
+    "payment_plan": "Payment plan agreed",
+    "escalated": "Escalated to a supervisor",
+    "hung_up": "The patient hung up",
+    None: "You hung up",
+}
 
 
 def _fmt(value) -> str:
@@ -42,8 +60,8 @@ class DebriefPage(QWidget):
         scroll = QScrollArea()
         scroll.setWidget(body)
         scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         outer.addWidget(scroll, 1)
         self.title = label("", "h1")
         self.outcome = label("", "muted")
@@ -51,7 +69,7 @@ class DebriefPage(QWidget):
         box.addWidget(self.outcome)
         scores = card()
         columns = QHBoxLayout()  # the bars beside what they mean, to keep the card short
-        scores.layout().addLayout(columns)
+        box_of(scores).addLayout(columns)
         grid = QGridLayout()
         grid.addWidget(label("Call scores", "h2"), 0, 0, 1, 3)
         self.bars = {}
@@ -86,16 +104,16 @@ class DebriefPage(QWidget):
         self.table = QTableWidget(0, 7)
         self.table.setHorizontalHeaderLabels(["#", "Try", "Patient said", "You said", "Empathy", "Clarity", "Compliance"])
         self.table.setAccessibleName("Turn by turn scores")
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(True)
         self.table.verticalHeader().hide()
-        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.setMinimumHeight(220)
         header = self.table.horizontalHeader()
         for column in (0, 1, 4, 5, 6):  # as wide as their headings, so "Compliance" is never cut
-            header.setSectionResizeMode(column, QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.Stretch)
-        header.setSectionResizeMode(3, QHeaderView.Stretch)
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         box.addWidget(self.table, 1)
         row = QHBoxLayout()
         self.retry = QPushButton("Retry my last reply")
@@ -145,19 +163,24 @@ class DebriefPage(QWidget):
         retried = len(session.attempts) > len(session.turns)
         self.attempts.setText(
             f"First tries: overall {first.overall}  ·  best tries: overall {best.overall}  "
-            f"({len(session.attempts) - len(session.turns)} retried)" if retried else
-            "No turns retried. Retrying a weak reply is the fastest way to learn what works.")
+            f"({len(session.attempts) - len(session.turns)} retried)"
+            if retried
+            else "No turns retried. Retrying a weak reply is the fastest way to learn what works."
+        )
         if summary.blockers:
-            self.blockers.setText("Blockers (the call fails):\n" + "\n".join(
-                f"• {b.title} — {b.source}" for b in summary.blockers))
+            self.blockers.setText(
+                "Blockers (the call fails):\n" + "\n".join(f"• {b.title} — {b.source}" for b in summary.blockers)
+            )
             self.blockers.show()
         else:
             self.blockers.hide()
         hidden = session.scenario.persona.hidden_concerns
         found = session.revealed_concerns
         self.concerns.setText(
-            (f"Concerns drawn out: {len(found)} of {len(hidden)}. "
-             + " ".join(c.text for c in hidden if c.id in found)) if hidden else "")
+            (f"Concerns drawn out: {len(found)} of {len(hidden)}. " + " ".join(c.text for c in hidden if c.id in found))
+            if hidden
+            else ""
+        )
         self.next_label.setText(f"<b>What to practise next:</b> {escape(next_pick.reason)}" if next_pick else "")
         self.next_label.setVisible(next_pick is not None)
         self.next_button.setVisible(next_pick is not None)
@@ -165,11 +188,12 @@ class DebriefPage(QWidget):
         self.table.setRowCount(len(session.attempts))
         for r, turn in enumerate(sorted(session.attempts, key=lambda t: (t.index, t.attempt))):
             cells = [str(turn.index + 1), str(turn.attempt), turn.patient.text, turn.reply] + [
-                str(d.score) if d.applicable else "n/a" for d in turn.score.dimensions()]
+                str(d.score) if d.applicable else "n/a" for d in turn.score.dimensions()
+            ]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if c in (0, 1) or c >= 4:
-                    item.setTextAlignment(Qt.AlignCenter)
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 if c >= 4 and text.isdigit():
                     item.setForeground(Qt.GlobalColor.black)
                     plain_tip(item, "; ".join(turn.score.dimensions()[c - 4].reasons))

@@ -1,9 +1,16 @@
 """Kiosk mode's idle sign-out: a countdown after a quiet spell, then the trainee is signed out."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 
-INPUT_EVENTS = {QEvent.KeyPress, QEvent.MouseButtonPress, QEvent.MouseMove, QEvent.Wheel, QEvent.TouchBegin}
+INPUT_EVENTS = {
+    QEvent.Type.KeyPress,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseMove,
+    QEvent.Type.Wheel,
+    QEvent.Type.TouchBegin,
+}
 
 
 class IdleWatcher(QObject):
@@ -41,7 +48,7 @@ class IdleWatcher(QObject):
         if self.active:
             self.idle.start()
 
-    def eventFilter(self, obj, event) -> bool:
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if self.active and event.type() in INPUT_EVENTS:
             self.reset()
         return False

@@ -6,13 +6,23 @@ changed one; send(settings) -> FlushResult runs OFF the GUI thread (a sqlite con
 threads: pass the database file to trainer.store.xapi.send_now); status() -> OutboxStatus reads the
 outbox folder; retry_rejected() -> int puts the batches the LRS refused back in the outbox.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..store.xapi_lrs import FlushResult, OutboxStatus
 from .workers import run_in_background
@@ -26,9 +36,15 @@ class LRSSettings:
 
 
 class LRSPanel(QWidget):
-    def __init__(self, settings: LRSSettings, save: Callable[[LRSSettings], None],
-                 send: Callable[[LRSSettings], FlushResult], status: Callable[[], OutboxStatus],
-                 retry_rejected: Callable[[], int] | None = None, parent: QWidget | None = None):
+    def __init__(
+        self,
+        settings: LRSSettings,
+        save: Callable[[LRSSettings], None],
+        send: Callable[[LRSSettings], FlushResult],
+        status: Callable[[], OutboxStatus],
+        retry_rejected: Callable[[], int] | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self._save, self._send, self._status, self._retry = save, send, status, retry_rejected
         self.endpoint = QLineEdit(settings.endpoint)
@@ -119,22 +135,33 @@ def lrs_dialog(parent: QWidget, data) -> QDialog:
     from ..store import xapi
 
     def read(store) -> LRSSettings:
-        return LRSSettings(store.setting(xapi.SETTING_ENDPOINT) or "", store.setting(xapi.SETTING_USER) or "",
-                           store.setting(xapi.SETTING_KEY_ENV) or xapi.DEFAULT_KEY_ENV)
+        return LRSSettings(
+            store.setting(xapi.SETTING_ENDPOINT) or "",
+            store.setting(xapi.SETTING_USER) or "",
+            store.setting(xapi.SETTING_KEY_ENV) or xapi.DEFAULT_KEY_ENV,
+        )
 
     def save(s: LRSSettings) -> None:
-        data.call(lambda store: [store.set_setting(k, v) for k, v in (
-            (xapi.SETTING_ENDPOINT, s.endpoint), (xapi.SETTING_USER, s.user), (xapi.SETTING_KEY_ENV, s.key_env))])
+        data.call(
+            lambda store: [
+                store.set_setting(k, v)
+                for k, v in ((xapi.SETTING_ENDPOINT, s.endpoint), (xapi.SETTING_USER, s.user), (xapi.SETTING_KEY_ENV, s.key_env))
+            ]
+        )
 
     outbox = xapi.Outbox.beside(data.proxy().path)
-    panel = LRSPanel(data.call(read), save,
-                     lambda s: data.call(xapi.send_now, outbox, s.endpoint, s.key_env, user=s.user),
-                     outbox.status, outbox.retry_rejected)
+    panel = LRSPanel(
+        data.call(read),
+        save,
+        lambda s: data.call(xapi.send_now, outbox, s.endpoint, s.key_env, user=s.user),
+        outbox.status,
+        outbox.retry_rejected,
+    )
     dialog = QDialog(parent)
     dialog.setWindowTitle("Learning record store")
     box = QVBoxLayout(dialog)
     box.addWidget(panel)
-    buttons = QDialogButtonBox(QDialogButtonBox.Close)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
     buttons.rejected.connect(dialog.reject)
     box.addWidget(buttons)
     return dialog

@@ -1,13 +1,24 @@
 """The main window: sign in, then calls, progress and the supervisor area; kiosk mode around it all."""
+
 from __future__ import annotations
 
 import gc
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QObject, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QApplication, QButtonGroup, QFrame, QHBoxLayout, QMainWindow, QMessageBox,
-                               QProgressDialog, QPushButton, QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtCore import QByteArray
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..assignments import assigned_to
 from ..coach import practise_next
@@ -16,7 +27,6 @@ from ..progress import load_progress, scenario_stats
 from ..scenarios.loader import Library
 from ..session import CallSession
 from ..settings import OLD_PIN_KEYS, Settings, save_settings
-from ..startup import model_judge, model_persona_factory
 from ..store import queries
 from ..store.pins import SignInError, adopt_old_pin, trainee_sign_in
 from ..store.worker import StoreThread
@@ -27,6 +37,7 @@ from .call_view import CallPage
 from .catalogue import CataloguePage
 from .debrief import DebriefPage
 from .kiosk import IdleWatcher
+from .model_voice import ModelVoice
 from .pin_dialog import ask_pin
 from .progress_view import ProgressPage
 from .settings_dialog import SettingsDialog
@@ -36,15 +47,15 @@ from .theme import build_style
 from .widgets import label, plain_message, plain_tip
 
 
-class _ServerReady(QObject):
-    """The local model server reports from its own thread; this carries it to the window."""
-
-    done = Signal(object)  # None when ready, else the error
-
-
 class MainWindow(QMainWindow):
-    def __init__(self, library: Library, data: StoreThread, settings: Settings | None = None,
-                 data_dir: Path | None = None, kiosk: bool | None = None):
+    def __init__(
+        self,
+        library: Library,
+        data: StoreThread,
+        settings: Settings | None = None,
+        data_dir: Path | None = None,
+        kiosk: bool | None = None,
+    ):
         super().__init__()
         self.library = library
         self.data = data  # the store's own thread: the window never runs SQL itself
@@ -56,10 +67,7 @@ class MainWindow(QMainWindow):
         self.trainee_name = ""
         self.session: CallSession | None = None
         self._closing_allowed = not self.kiosk
-        self.local_server = None  # the llama.cpp server this window started for a chosen GGUF file
-        self._server_ready = _ServerReady()
-        self._server_ready.done.connect(self._on_server_ready)
-        self._pending_call: str | None = None
+        self.models = ModelVoice(self, lambda: self.settings, self.data_dir, on_ready=self.start_call)
         self.setWindowTitle("Billing Conversation Trainer")
         self.resize(1280, 800)
 
@@ -78,8 +86,7 @@ class MainWindow(QMainWindow):
 
         self.sign_in = SignInPage()
         self.catalogue = CataloguePage(library)
-        self.call = CallPage(self._voice(),
-                             Transcriber(self.data_dir / "voice-models" / "whisper-base"))
+        self.call = CallPage(self._voice(), Transcriber(self.data_dir / "voice-models" / "whisper-base"))
         self.call.configure_voice(self.settings.voice_on, self.settings.voice_rate)
         self.debrief = DebriefPage()
         self.progress = ProgressPage()
@@ -92,7 +99,7 @@ class MainWindow(QMainWindow):
         self.call.finished.connect(self.on_call_finished)
         self.call.could_not_start.connect(self._call_could_not_start)
         self.debrief.home_requested.connect(self.show_catalogue)
-        self.debrief.again_requested.connect(lambda: self.start_call(self.session.scenario.id))
+        self.debrief.again_requested.connect(self._call_again)
         self.debrief.next_requested.connect(self.start_call)
         self.debrief.retry_requested.connect(self.retry_from_debrief)
         self.supervisor.close_requested.connect(self.leave_supervisor)
@@ -103,9 +110,9 @@ class MainWindow(QMainWindow):
         self.idle.warn.connect(self._idle_warning)
         self.idle.cleared.connect(self.idle_banner.hide)
         self.idle.timed_out.connect(self.sign_out)
-        QShortcut(QKeySequence("Ctrl+1"), self, activated=lambda: self._nav("calls"))
-        QShortcut(QKeySequence("Ctrl+2"), self, activated=lambda: self._nav("progress"))
-        QShortcut(QKeySequence("Ctrl+3"), self, activated=lambda: self._nav("supervisor"))
+        QShortcut(QKeySequence("Ctrl+1"), self).activated.connect(lambda: self._nav("calls"))
+        QShortcut(QKeySequence("Ctrl+2"), self).activated.connect(lambda: self._nav("progress"))
+        QShortcut(QKeySequence("Ctrl+3"), self).activated.connect(lambda: self._nav("supervisor"))
         if self.settings.window_geometry and not self.kiosk:
             self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
         self._adopt_old_pin()
@@ -125,9 +132,13 @@ class MainWindow(QMainWindow):
         row.addStretch(1)
         self.nav = QButtonGroup(self)
         self.nav_buttons = {}
-        for key, text, tip in (("calls", "Calls", "Ctrl+1"), ("progress", "Progress", "Ctrl+2"),
-                               ("supervisor", "Supervisor", "Ctrl+3"), ("settings", "Settings", ""),
-                               ("sign_out", "Sign out", "")):
+        for key, text, tip in (
+            ("calls", "Calls", "Ctrl+1"),
+            ("progress", "Progress", "Ctrl+2"),
+            ("supervisor", "Supervisor", "Ctrl+3"),
+            ("settings", "Settings", ""),
+            ("sign_out", "Sign out", ""),
+        ):
             button = QPushButton(text)
             button.setObjectName("nav")
             button.setAccessibleName(text)
@@ -203,82 +214,34 @@ class MainWindow(QMainWindow):
             return
         if self.session is not None:
             self.session.hang_up()
-        if self._needs_local_server():
-            self._start_local_server(scenario_id)
+        if self.models.needs_local_server():
+            self.models.start_local_server(scenario_id)  # the call starts when it is ready
             return
-        self.session = CallSession(loaded, self.store, self.trainee_id, **self._persona_choice())
-        self.call.judge = self._judge()
+        self.session = CallSession(loaded, self.store, self.trainee_id, **self.models.persona_choice())
+        self.call.judge = self.models.judge()
         self.stack.setCurrentWidget(self.call)
         self.call.begin(self.session)
 
     def _voice(self) -> Voice:
         return Voice(self.data_dir / "voice-cache", engines=default_engines(natural=self.settings.voice_natural))
 
-    # the optional local model
-    def _needs_local_server(self) -> bool:
-        wanted = (self.settings.llm_enabled or self.settings.llm_judge) and self.settings.llm_gguf_path
-        running = self.local_server is not None and self.local_server.model_path == Path(self.settings.llm_gguf_path)
-        return bool(wanted) and not running
-
-    def _endpoint(self):
-        from ..llm.endpoint import EndpointConfig, timing_from_settings
-
-        if self.local_server is not None and self.settings.llm_gguf_path:
-            return self.local_server.endpoint(**timing_from_settings(self.settings))  # the deadline and style too
-        return EndpointConfig.from_settings(self.settings)
-
-    def _start_local_server(self, scenario_id: str) -> None:
-        """Serve the chosen GGUF file on 127.0.0.1, showing progress; then start the call."""
-        from ..llm.server import LocalServer
-
-        if self.local_server is not None:
-            self.local_server.stop()
-        self._pending_call = scenario_id
-        self.local_server = LocalServer(self.settings.llm_gguf_path, log_path=self.data_dir / "llm-server.log")
-        self._server_progress = QProgressDialog("Starting the local language model…", None, 0, 0, self)
-        self._server_progress.setWindowModality(Qt.WindowModal)
-        self._server_progress.show()
-        self.local_server.start_in_background(done=self._server_ready.done.emit)
-
-    def _on_server_ready(self, error) -> None:
-        self._server_progress.close()
-        if error is not None:
-            self.local_server.stop()
-            self.local_server = None
-            plain_message(self, "Local model", f"The local model could not start ({error}). "
-                                "This call uses the scripted patient.")
-            self.settings.llm_enabled = self.settings.llm_judge = False
-        scenario_id, self._pending_call = self._pending_call, None
-        if scenario_id:
-            self.start_call(scenario_id)
-
-    def _persona_choice(self) -> dict:
-        """A model-voiced patient when Settings turn it on; the scripted one otherwise."""
-        if not self.settings.llm_enabled:
-            return {}
-        return {"persona_factory": model_persona_factory(self._endpoint())}  # its words reach the page as events
-
-    def _judge(self):
-        """The optional second opinion: a model's rubric verdict, shown, never stored as the score."""
-        if not self.settings.llm_judge:
-            return None
-        from ..llm.calibration import judge_offered  # the model client loads only when a judge is wanted
-
-        config = self._endpoint()
-        if not judge_offered(self.settings, config.base_url, config.model or ""):
-            return None  # only a model that passed the built-in calibration gives a second opinion
-        return model_judge(config)
-
     def _call_could_not_start(self, message: str) -> None:
-        plain_message(self, "This call could not start",
-                            f"{message}\n\nNothing was scored; choose another call or tell your supervisor.")
+        plain_message(
+            self, "This call could not start", f"{message}\n\nNothing was scored; choose another call or tell your supervisor."
+        )
         self.session = None
         self.call.reset()
         self.show_catalogue()
 
     def on_call_finished(self) -> None:
+        if self.session is None:  # the call page reports only the call this window started
+            return
         self.debrief.show_session(self.session, self._pick())
         self.stack.setCurrentWidget(self.debrief)
+
+    def _call_again(self) -> None:
+        if self.session is not None:
+            self.start_call(self.session.scenario.id)
 
     def retry_from_debrief(self) -> None:
         if self.session is not None and self.session.can_retry:
@@ -344,12 +307,15 @@ class MainWindow(QMainWindow):
         self._save_settings()
         if dialog.new_data_dir and dialog.new_data_dir != self.data_dir:
             remember_data_dir(dialog.new_data_dir)
-            plain_message(self, "Data folder", f"The app will use {dialog.new_data_dir} from its next start.",
-                          QMessageBox.Information)
+            plain_message(
+                self, "Data folder", f"The app will use {dialog.new_data_dir} from its next start.", QMessageBox.Icon.Information
+            )
         self.apply_settings()
 
     def apply_settings(self) -> None:
-        QApplication.instance().setStyleSheet(build_style(self.settings.text_size, self.settings.high_contrast))
+        app = QApplication.instance()
+        if isinstance(app, QApplication):  # instance() is typed as any QCoreApplication
+            app.setStyleSheet(build_style(self.settings.text_size, self.settings.high_contrast))
         self.kiosk = self.settings.kiosk
         self.idle.idle.setInterval(self.settings.idle_minutes * 60_000)
         self.call.configure_voice(self.settings.voice_on, self.settings.voice_rate)
@@ -361,20 +327,19 @@ class MainWindow(QMainWindow):
         if self.kiosk and self.isVisible() and not self.isFullScreen():
             self.showFullScreen()
 
-    def showEvent(self, event) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self.kiosk and not self.isFullScreen():
             self.showFullScreen()
 
-    def closeEvent(self, event) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closing_allowed and not ask_pin(self, self.data, "Enter the supervisor PIN to close the kiosk."):
             event.ignore()
             return
         if self.session is not None:
             self.session.hang_up()  # a call left open is marked as ended by the trainee
-        if self.local_server is not None:
-            self.local_server.stop()
+        self.models.stop()
         if not self.kiosk:
-            self.settings.window_geometry = bytes(self.saveGeometry().toBase64()).decode()
+            self.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()
             self._save_settings()
         super().closeEvent(event)

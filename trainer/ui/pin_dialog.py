@@ -1,5 +1,6 @@
 """Ask for the supervisor PIN (wrong tries count toward the lock-out), or change it with the current one.
 The PIN lives in the database (trainer.store.pins); every check runs on the store's thread."""
+
 from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout
@@ -20,7 +21,7 @@ class PinDialog(QDialog):
         box.addWidget(self.pin)
         self.message = label("", "hint")
         box.addWidget(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.check)
         buttons.rejected.connect(self.reject)
         box.addWidget(buttons)
@@ -39,7 +40,7 @@ class PinDialog(QDialog):
 
 
 def pin_state(data) -> str:
-    """"none", "set" or "damaged" (a PIN was set but its record is gone: everything stays locked)."""
+    """ "none", "set" or "damaged" (a PIN was set but its record is gone: everything stays locked)."""
     return data.call(supervisor_pin)[0]
 
 
@@ -54,7 +55,7 @@ def ask_pin(parent, data, purpose: str) -> bool:
             data.call(check_supervisor_pin, "0000")
         except PinError as e:
             dialog.message.setText(str(e))
-    return dialog.exec() == QDialog.Accepted
+    return dialog.exec() == QDialog.DialogCode.Accepted
 
 
 class ChangePinDialog(QDialog):
@@ -75,7 +76,7 @@ class ChangePinDialog(QDialog):
         box.addWidget(self.new)
         self.message = label("", "hint")
         box.addWidget(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.apply)
         buttons.rejected.connect(self.reject)
         box.addWidget(buttons)

@@ -1,11 +1,12 @@
 """Progress page: totals, each dimension's trend (last 10 calls against the 10 before), scores by call,
 and the mean score per CRCR topic (every topic listed; the ones not yet practised say so)."""
+
 from __future__ import annotations
 
 from PySide6.QtCharts import QChart, QChartView, QLineSeries, QValueAxis
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
-from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QProgressBar, QScrollArea, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QProgressBar, QScrollArea, QVBoxLayout, QWidget
 
 from ..domain import DIMENSIONS
 from ..progress import Progress, SessionPoint
@@ -13,7 +14,7 @@ from ..scenarios.schema import CRCR_TOPICS
 from . import theme
 from .catalogue import topic_name
 from .score_card import set_bar_colour
-from .widgets import card, label
+from .widgets import box_of, card, label
 
 LINE_COLOURS = {"empathy": "#c05621", "clarity": "#2b6cb0", "compliance": "#2f855a", "overall": "#1f2933"}
 TREND_WINDOW = 10  # calls in each half of the comparison
@@ -28,7 +29,7 @@ def trend(points: list[SessionPoint], dimension: str, window: int = TREND_WINDOW
         part = [v for v in part if v is not None]
         return round(sum(part) / len(part)) if part else None
 
-    return mean(values[-window:]), mean(values[-2 * window:-window] if len(values) > window else [])
+    return mean(values[-window:]), mean(values[-2 * window : -window] if len(values) > window else [])
 
 
 def trend_words(recent: int | None, before: int | None) -> tuple[str, str]:
@@ -58,9 +59,9 @@ def tick_step(calls: int, most_ticks: int = 10) -> int:
 
 def stat(value: str, caption: str):
     number = label(value, "h1", wrap=False)
-    number.setAlignment(Qt.AlignCenter)
+    number.setAlignment(Qt.AlignmentFlag.AlignCenter)
     text = label(caption, "muted")
-    text.setAlignment(Qt.AlignCenter)
+    text.setAlignment(Qt.AlignmentFlag.AlignCenter)
     box = card(number, text)
     box.setAccessibleName(f"{caption}: {value}")
     return box, number
@@ -109,10 +110,12 @@ class TopicList(QWidget):
 
     def show_topics(self, by_topic: dict[str, int]) -> None:
         while self.grid.count():
-            old = self.grid.takeAt(0).widget()
-            old.hide()
-            old.setParent(None)  # gone now, not at the next turn of the event loop
-            old.deleteLater()
+            item = self.grid.takeAt(0)
+            old = item.widget() if item is not None else None
+            if old is not None:
+                old.hide()
+                old.setParent(None)  # gone now, not at the next turn of the event loop
+                old.deleteLater()
         practised = sorted(by_topic, key=lambda t: (by_topic[t], topic_name(t)))  # weakest first
         rest = [t for t in CRCR_TOPICS if t not in by_topic]
         for row, topic in enumerate(practised + rest):
@@ -131,7 +134,7 @@ class TopicList(QWidget):
             self.grid.addWidget(bar, row, 1)
             number = label(str(value), "", wrap=False)
             number.setMinimumWidth(number.fontMetrics().horizontalAdvance("100") + 4)
-            number.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+            number.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.grid.addWidget(number, row, 2)
 
 
@@ -146,8 +149,8 @@ class ProgressPage(QWidget):
         scroll = QScrollArea()  # at large text sizes the page scrolls instead of squeezing the chart
         scroll.setWidget(body)
         scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         outer.addWidget(scroll)
         box = QVBoxLayout(body)
         box.setContentsMargins(28, 18, 28, 18)
@@ -156,14 +159,17 @@ class ProgressPage(QWidget):
         box.addWidget(self.empty)
         row = QHBoxLayout()
         self.numbers = {}
-        for key, caption in (("streak", "day streak"), ("sessions", "calls"), ("replies", "replies scored"),
-                             ("passed", "calls passed")):
+        for key, caption in (
+            ("streak", "day streak"),
+            ("sessions", "calls"),
+            ("replies", "replies scored"),
+            ("passed", "calls passed"),
+        ):
             frame, number = stat("0", caption)
             self.numbers[key] = number
             row.addWidget(frame)
         box.addLayout(row)
-        box.addWidget(label(f"Your last {TREND_WINDOW} calls: mean score, and the change from the "
-                            f"{TREND_WINDOW} before", "h2"))
+        box.addWidget(label(f"Your last {TREND_WINDOW} calls: mean score, and the change from the {TREND_WINDOW} before", "h2"))
         trends = QHBoxLayout()
         self.trends = {}
         for name in DIMENSIONS + ("overall",):
@@ -172,14 +178,14 @@ class ProgressPage(QWidget):
         box.addLayout(trends)
         charts = QHBoxLayout()
         self.over_time = ChartView()
-        self.over_time.setRenderHint(QPainter.Antialiasing)
+        self.over_time.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.over_time.setAccessibleName("Chart: scores by call for empathy, clarity, compliance and overall")
         self.over_time.setMinimumHeight(300)
         charts.addWidget(self.over_time, 3)
         self.topics = TopicList()
         self.topics.setAccessibleName("Mean overall score per CRCR topic")
         topic_card = card(label("Mean overall score by CRCR topic", "h2"), self.topics)
-        topic_card.layout().addStretch(1)
+        box_of(topic_card).addStretch(1)
         charts.addWidget(topic_card, 2)
         box.addLayout(charts, 1)
         self.clear()
@@ -220,7 +226,7 @@ class ProgressPage(QWidget):
         chart.setTitleFont(heading)
         axis_x = QValueAxis()
         axis_x.setRange(first - 0.5, max(first, total) + 0.5)  # room either side of the first and last dot
-        axis_x.setTickType(QValueAxis.TicksDynamic)
+        axis_x.setTickType(QValueAxis.TickType.TicksDynamic)
         axis_x.setTickAnchor(first)
         axis_x.setTickInterval(tick_step(len(shown)))
         axis_x.setLabelFormat("%d")
@@ -234,8 +240,8 @@ class ProgressPage(QWidget):
             axis.setLabelsFont(small)
             axis.setTitleFont(small)
             axis.setMinorTickCount(0)
-        chart.addAxis(axis_x, Qt.AlignBottom)
-        chart.addAxis(axis_y, Qt.AlignLeft)
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         for name in DIMENSIONS + ("overall",):
             series = QLineSeries()
             series.setName(name.capitalize())
@@ -250,6 +256,6 @@ class ProgressPage(QWidget):
             chart.addSeries(series)
             series.attachAxis(axis_x)
             series.attachAxis(axis_y)
-        chart.legend().setAlignment(Qt.AlignBottom)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         chart.legend().setFont(small)
         return chart

@@ -3,6 +3,7 @@
 write_report_card(store_or_db, trainee_id, path) works without a screen (QT_QPA_PLATFORM=offscreen);
 it makes a QGuiApplication if none exists. Drawn with QPdfWriter + QPainter on A4, in points.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,8 +12,18 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
-from PySide6.QtGui import (QColor, QFont, QFontMetricsF, QGuiApplication, QPageLayout, QPageSize, QPainter,
-                           QPainterPath, QPdfWriter, QPen)
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QGuiApplication,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPainterPath,
+    QPdfWriter,
+    QPen,
+)
 
 from ..scoring.rules import rule_title
 from ..store.queries import DIMENSIONS
@@ -62,41 +73,55 @@ class _Canvas:
 
     def font(self, size: float, bold: bool = False) -> QFont:
         f = QFont("DejaVu Sans")
-        f.setStyleHint(QFont.SansSerif)
+        f.setStyleHint(QFont.StyleHint.SansSerif)
         f.setPointSizeF(size)
         f.setBold(bold)
         f.setFeature(QFont.Tag("liga"), 0)  # no "fi" ligatures: the PDF's text searches and copies as typed
         self.p.setFont(f)
         return f
 
-    def text(self, x: float, y: float, w: float, h: float, s: str, size: float = 9, bold: bool = False,
-             colour: str = INK, align=Qt.AlignLeft | Qt.AlignVCenter, elide: bool = True) -> None:
+    def text(
+        self,
+        x: float,
+        y: float,
+        w: float,
+        h: float,
+        s: str,
+        size: float = 9,
+        bold: bool = False,
+        colour: str = INK,
+        align=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+        elide: bool = True,
+    ) -> None:
         f = self.font(size, bold)
         self.p.setPen(QColor(colour))
         if elide:
-            s = QFontMetricsF(f, self.p.device()).elidedText(s, Qt.ElideRight, w * self.k)
+            s = QFontMetricsF(f, self.p.device()).elidedText(s, Qt.TextElideMode.ElideRight, w * self.k)
         self.p.drawText(self.r(x, y, w, h), int(align), s)
 
-    def wrapped(self, x: float, y: float, w: float, s: str, size: float = 9, colour: str = INK,
-                max_h: float = 60) -> float:
+    def wrapped(self, x: float, y: float, w: float, s: str, size: float = 9, colour: str = INK, max_h: float = 60) -> float:
         f = self.font(size)
         self.p.setPen(QColor(colour))
-        rect = QFontMetricsF(f, self.p.device()).boundingRect(self.r(x, y, w, max_h), int(Qt.TextWordWrap), s)
+        rect = QFontMetricsF(f, self.p.device()).boundingRect(self.r(x, y, w, max_h), int(Qt.TextFlag.TextWordWrap), s)
         h = min(max_h, rect.height() / self.k)
-        self.p.drawText(self.r(x, y, w, h), int(Qt.TextWordWrap | Qt.AlignLeft | Qt.AlignTop), s)
+        self.p.drawText(
+            self.r(x, y, w, h), int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop), s
+        )
         return h
 
-    def box(self, x: float, y: float, w: float, h: float, fill: str | None, stroke: str | None = None,
-            width: float = 0.8) -> None:
-        self.p.setPen(QPen(QColor(stroke), width * self.k) if stroke else Qt.NoPen)
-        self.p.setBrush(QColor(fill) if fill else Qt.NoBrush)
+    def box(
+        self, x: float, y: float, w: float, h: float, fill: str | None, stroke: str | None = None, width: float = 0.8
+    ) -> None:
+        self.p.setPen(QPen(QColor(stroke), width * self.k) if stroke else Qt.PenStyle.NoPen)
+        self.p.setBrush(QColor(fill) if fill else Qt.BrushStyle.NoBrush)
         self.p.drawRect(self.r(x, y, w, h))
 
-    def line(self, x1: float, y1: float, x2: float, y2: float, colour: str = LINE, width: float = 0.8,
-             dashed: bool = False) -> None:
+    def line(
+        self, x1: float, y1: float, x2: float, y2: float, colour: str = LINE, width: float = 0.8, dashed: bool = False
+    ) -> None:
         pen = QPen(QColor(colour), width * self.k)
         if dashed:
-            pen.setStyle(Qt.DashLine)
+            pen.setStyle(Qt.PenStyle.DashLine)
         self.p.setPen(pen)
         self.p.drawLine(self.pt(x1, y1), self.pt(x2, y2))
 
@@ -107,6 +132,8 @@ def _mean(values: list) -> float | None:
 
 
 def _date(stamp: str | None) -> str:
+    if not stamp:
+        return ""
     try:
         return dt.datetime.fromisoformat(stamp).strftime("%d %b %Y")
     except (TypeError, ValueError):
@@ -127,12 +154,12 @@ def write_report_card_pdf(data: ReportCardData, path: str | os.PathLike) -> Path
     writer.setResolution(DPI)
     writer.setTitle(f"Report card: {name}")
     writer.setCreator("Billing Conversation Trainer")
-    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.A4), QPageLayout.Portrait, QMarginsF(0, 0, 0, 0)))
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
     painter = QPainter()
     if not painter.begin(writer):
         raise OSError(f"cannot write {path}")
     try:
-        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         _draw(_Canvas(painter, DPI / 72.0), name, badge, history, comments)
     finally:
         painter.end()
@@ -151,17 +178,29 @@ def _draw(c: _Canvas, name: str, badge: str | None, history: list[dict], comment
     today = dt.date.today().strftime("%d %B %Y")
     c.text(x0, 66, w, 14, f"{'Badge ' + badge + '   ·   ' if badge else ''}Issued {today}", 9, False, "#e6f4f2")
     # key figures
-    y = 108
+    y: float = 108
     passed = sum(1 for h in finished if h["passed"])
     blocked = sum(1 for h in finished if h["blocked"])
-    figures = [(str(len(history)), "calls"), (str(len(finished)), "finished"), (str(passed), f"passed (≥ {PASS_MARK})"),
-               (str(blocked), "compliance blocker"),
-               (_date(history[-1]["started_at"]) if history else "–", "last practice")]
+    figures = [
+        (str(len(history)), "calls"),
+        (str(len(finished)), "finished"),
+        (str(passed), f"passed (≥ {PASS_MARK})"),
+        (str(blocked), "compliance blocker"),
+        (_date(history[-1]["started_at"]) if history else "–", "last practice"),
+    ]
     fw = w / len(figures)
     for i, (value, label) in enumerate(figures):
         c.box(x0 + i * fw + 2, y, fw - 4, 44, SURFACE)
-        c.text(x0 + i * fw + 10, y + 5, fw - 16, 20, value, 14 if len(value) < 6 else 11.5, True,
-               BAD if label.startswith("compliance") and blocked else INK)
+        c.text(
+            x0 + i * fw + 10,
+            y + 5,
+            fw - 16,
+            20,
+            value,
+            14 if len(value) < 6 else 11.5,
+            True,
+            BAD if label.startswith("compliance") and blocked else INK,
+        )
         c.text(x0 + i * fw + 10, y + 25, fw - 16, 14, label, 7.5, False, MUTED)
     # bars: mean per dimension
     y = 170
@@ -174,13 +213,22 @@ def _draw(c: _Canvas, name: str, badge: str | None, history: list[dict], comment
         by = top + i * 30
         c.text(x0, by, 60, 18, d.capitalize(), 9, d == "overall")
         c.box(bx, by + 3, bw, 12, SURFACE)
-        value = means[d]
-        if value is not None:
-            c.box(bx, by + 3, bw * value / 100, 12, score_colour(value).name())
-        c.text(bx + bw + 4, by, 28, 18, "–" if value is None else f"{value:.0f}", 9, True)
+        mean = means[d]
+        if mean is not None:
+            c.box(bx, by + 3, bw * mean / 100, 12, score_colour(mean).name())
+        c.text(bx + bw + 4, by, 28, 18, "–" if mean is None else f"{mean:.0f}", 9, True)
     c.line(bx + bw * PASS_MARK / 100, top - 2, bx + bw * PASS_MARK / 100, top + 4 * 30 - 8, MUTED, 0.8, True)
-    c.text(bx + bw * PASS_MARK / 100 - 20, top + 4 * 30 - 8, 40, 10, f"pass {PASS_MARK}", 6.5, False, MUTED,
-           Qt.AlignHCenter | Qt.AlignTop)
+    c.text(
+        bx + bw * PASS_MARK / 100 - 20,
+        top + 4 * 30 - 8,
+        40,
+        10,
+        f"pass {PASS_MARK}",
+        6.5,
+        False,
+        MUTED,
+        Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
+    )
     # line: overall over time
     lx = x0 + half + 18
     c.text(lx, y, half, 16, "Overall score over time", 11, True)
@@ -189,7 +237,7 @@ def _draw(c: _Canvas, name: str, badge: str | None, history: list[dict], comment
     c.box(gx, gy, gw, gh, None, LINE)
     for v in (0, 50, 100):
         yy = gy + gh - gh * v / 100
-        c.text(lx, yy - 5, 18, 10, str(v), 6.5, False, MUTED, Qt.AlignRight | Qt.AlignVCenter)
+        c.text(lx, yy - 5, 18, 10, str(v), 6.5, False, MUTED, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if v not in (0, 100):
             c.line(gx, yy, gx + gw, yy, LINE, 0.5)
     points = [(i, h) for i, h in enumerate(finished[-40:])]
@@ -197,29 +245,45 @@ def _draw(c: _Canvas, name: str, badge: str | None, history: list[dict], comment
         pass_y = gy + gh - gh * PASS_MARK / 100
         c.line(gx, pass_y, gx + gw, pass_y, GOOD, 0.8, True)
         n = max(1, len(points) - 1)
-        xy = [(gx + 6 + (gw - 12) * (i / n if len(points) > 1 else 0.5), gy + gh - gh * h["overall"] / 100)
-              for i, h in points]
+        xy = [(gx + 6 + (gw - 12) * (i / n if len(points) > 1 else 0.5), gy + gh - gh * h["overall"] / 100) for i, h in points]
         path = QPainterPath(c.pt(*xy[0]))
         for px, py in xy[1:]:
             path.lineTo(c.pt(px, py))
         c.p.setPen(QPen(QColor(ACCENT), 1.4 * c.k))
-        c.p.setBrush(Qt.NoBrush)
+        c.p.setBrush(Qt.BrushStyle.NoBrush)
         c.p.drawPath(path)
         for (px, py), (_, h) in zip(xy, points):
-            colour = QColor(BAD if h["blocked"] else ACCENT)
+            dot = QColor(BAD if h["blocked"] else ACCENT)
             c.p.setPen(QPen(QColor("#ffffff"), 0.6 * c.k))
-            c.p.setBrush(colour)
+            c.p.setBrush(dot)
             c.p.drawEllipse(c.pt(px, py), 2.6 * c.k, 2.6 * c.k)
         c.text(gx, gy + gh + 2, gw / 2, 10, _date(points[0][1]["started_at"]), 6.5, False, MUTED)
-        c.text(gx + gw / 2, gy + gh + 2, gw / 2, 10, _date(points[-1][1]["started_at"]), 6.5, False, MUTED,
-               Qt.AlignRight | Qt.AlignVCenter)
+        c.text(
+            gx + gw / 2,
+            gy + gh + 2,
+            gw / 2,
+            10,
+            _date(points[-1][1]["started_at"]),
+            6.5,
+            False,
+            MUTED,
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+        )
     else:
-        c.text(gx, gy, gw, gh, "No finished calls yet", 9, False, MUTED, Qt.AlignCenter)
+        c.text(gx, gy, gw, gh, "No finished calls yet", 9, False, MUTED, Qt.AlignmentFlag.AlignCenter)
     # table: recent calls
     y = 340
     c.text(x0, y, w, 16, "Recent calls", 11, True)
-    cols = [("Date", 58), ("Call", 132), ("Status", 58), ("Emp.", 29), ("Clar.", 29), ("Comp.", 33),
-            ("Overall", 39), ("Notes", w - 378)]
+    cols = [
+        ("Date", 58),
+        ("Call", 132),
+        ("Status", 58),
+        ("Emp.", 29),
+        ("Clar.", 29),
+        ("Comp.", 33),
+        ("Overall", 39),
+        ("Notes", w - 378),
+    ]
     y += 22
     c.box(x0, y, w, 16, SURFACE)
     cx = x0
@@ -242,11 +306,17 @@ def _draw(c: _Canvas, name: str, badge: str | None, history: list[dict], comment
         if h.get("lifted"):
             notes.append("lifted by the supervisor: " + ", ".join(rule_title(r) for r in h["lifted"]))
         if h["passed"] != h.get("auto_passed", h["passed"]):  # the supervisor's verdict beside the automatic one
-            notes.append(f"supervisor: {'passed' if h['passed'] else 'not passed'} "
-                         f"(automatic: {'passed' if h['auto_passed'] else 'not passed'})")
-        cells = [_date(h["started_at"]), h["scenario_title"], h["status"],
-                 *(("–" if h[d] is None else str(h[d])) for d in ("empathy", "clarity", "compliance", "overall")),
-                 "; ".join(notes)]
+            notes.append(
+                f"supervisor: {'passed' if h['passed'] else 'not passed'} "
+                f"(automatic: {'passed' if h['auto_passed'] else 'not passed'})"
+            )
+        cells = [
+            _date(h["started_at"]),
+            h["scenario_title"],
+            h["status"],
+            *(("–" if h[d] is None else str(h[d])) for d in ("empathy", "clarity", "compliance", "overall")),
+            "; ".join(notes),
+        ]
         row_h = ROW if notes else 17
         cx = x0
         for (label, cw), value in zip(cols, cells):
@@ -299,5 +369,14 @@ def _draw(c: _Canvas, name: str, badge: str | None, history: list[dict], comment
                 break
     # footer
     c.line(x0, PAGE_H - 40, x0 + w, PAGE_H - 40, LINE, 0.6)
-    c.text(x0, PAGE_H - 36, w, 12, "Scores are the trainer's automatic scores; a supervisor's override is "
-           "listed beside the call, never in place of it. Practice data only.", 7, False, MUTED)
+    c.text(
+        x0,
+        PAGE_H - 36,
+        w,
+        12,
+        "Scores are the trainer's automatic scores; a supervisor's override is "
+        "listed beside the call, never in place of it. Practice data only.",
+        7,
+        False,
+        MUTED,
+    )

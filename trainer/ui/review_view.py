@@ -1,5 +1,6 @@
 """Review a real call: open a transcript, see what was redacted, add names to redact, and read every staff
 turn's scores, evidence and blockers. Only redacted text is ever shown, and always as plain text."""
+
 from __future__ import annotations
 
 import threading
@@ -9,8 +10,21 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QPlainTextEdit, QSplitter, QTextEdit, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QSplitter,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..console import format_score
 from ..domain import ROLES
@@ -38,8 +52,9 @@ def plain_label(text: str = "", name: str = "") -> QLabel:
 class ReviewDialog(QDialog):
     """save(review) stores a redacted review (its return value is shown as its id); None hides the Save button."""
 
-    def __init__(self, save: Callable[[Review], object] | None = None, parent: QWidget | None = None,
-                 role: str = "hospital_billing"):
+    def __init__(
+        self, save: Callable[[Review], object] | None = None, parent: QWidget | None = None, role: str = "hospital_billing"
+    ):
         super().__init__(parent)
         self.setWindowTitle("Review a real call")
         self.resize(1100, 720)
@@ -53,8 +68,11 @@ class ReviewDialog(QDialog):
 
         top = QHBoxLayout()
         top.addWidget(button("Open transcript…", "Open a call transcript: text, WebVTT, SRT or CSV", self.choose_file))
-        self.file_label = plain_label("No transcript open. Names, dates and numbers are redacted before anything "
-                                      "is shown or stored; nothing leaves this computer.", "muted")
+        self.file_label = plain_label(
+            "No transcript open. Names, dates and numbers are redacted before anything "
+            "is shown or stored; nothing leaves this computer.",
+            "muted",
+        )
         top.addWidget(self.file_label, 1)
         box.addLayout(top)
 
@@ -70,10 +88,16 @@ class ReviewDialog(QDialog):
         self.name_field.setPlaceholderText("A name to redact")
         self.name_field.setAccessibleName("A name to redact")
         self.name_field.returnPressed.connect(self.add_name)
-        self.rescore_button = button("Score again", "Redact and score the transcript again with these choices",
-                                     self.rescore)
-        for w in (QLabel("Staff:"), self.staff, QLabel("Role:"), self.role, self.name_field,
-                  button("Redact name", "Add this name to the names redacted", self.add_name), self.rescore_button):
+        self.rescore_button = button("Score again", "Redact and score the transcript again with these choices", self.rescore)
+        for w in (
+            QLabel("Staff:"),
+            self.staff,
+            QLabel("Role:"),
+            self.role,
+            self.name_field,
+            button("Redact name", "Add this name to the names redacted", self.add_name),
+            self.rescore_button,
+        ):
             options.addWidget(w)
         box.addLayout(options)
         self.names_label = plain_label("", "muted")
@@ -136,8 +160,7 @@ class ReviewDialog(QDialog):
             return False
         self.transcript = transcript
         redactor = call_redactor(transcript, self.names)  # the file's name and the labels may hold a name
-        self.file_label.setText(f"{source_name(transcript.name, redactor)}: {transcript.format}, "
-                                f"{len(transcript.turns)} turns")
+        self.file_label.setText(f"{source_name(transcript.name, redactor)}: {transcript.format}, {len(transcript.turns)} turns")
         self.staff.clear()  # a new call: the staff speaker is guessed again unless chosen
         self._list_speakers([(s, redactor.scrub(s)) for s in transcript.speakers])
         self.rescore()
@@ -168,10 +191,10 @@ class ReviewDialog(QDialog):
             def progress(done: int, total: int) -> None:
                 if cancel.is_set():
                     raise Cancelled()
+
             return review_transcript(transcript, staff, role, names, progress=progress)
 
-        cancel = run_in_background(work, lambda review: self._done(review, cancel),
-                                   lambda message: self._failed(message, cancel))
+        cancel = run_in_background(work, lambda review: self._done(review, cancel), lambda message: self._failed(message, cancel))
         self._cancel = cancel
 
     def _done(self, review: object, cancel: threading.Event) -> None:
@@ -214,7 +237,7 @@ class ReviewDialog(QDialog):
         self.redactions.clear()
         for t in review.turns:
             for r in t.redacted.redactions:
-                self.redactions.addItem(f"line {t.line} · {KINDS[r.kind][1]} · {t.text[r.start:r.end]}")
+                self.redactions.addItem(f"line {t.line} · {KINDS[r.kind][1]} · {t.text[r.start : r.end]}")
         self.turns.clear()
         for t in review.staff_turns:
             s = t.score
@@ -224,10 +247,15 @@ class ReviewDialog(QDialog):
             self.turns.addItem(item)
         summary = review.summary()
         dims = "  ".join(f"{k} {'n/a' if v is None else v}" for k, v in summary.dimensions.items())
-        self.summary.setText(f"{summary.turns} staff turns · {dims} · overall {summary.overall}"
-                             + (" · blocked" if summary.blockers else ""))
+        self.summary.setText(
+            f"{summary.turns} staff turns · {dims} · overall {summary.overall}" + (" · blocked" if summary.blockers else "")
+        )
         counts = review.redaction_counts()
-        found = (f"Redacted: {describe_counts(counts)}." if counts else "Nothing was found to redact: add any names the patterns missed.")
+        found = (
+            f"Redacted: {describe_counts(counts)}."
+            if counts
+            else "Nothing was found to redact: add any names the patterns missed."
+        )
         self.status.setText(" ".join([found] + review.notices))
         self.save_button.setEnabled(True)
         self._highlight(None)

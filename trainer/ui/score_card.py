@@ -1,10 +1,20 @@
 """The score card shown after each reply: three scores, the reply with its evidence, what to try."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QCursor
-from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton,
-                               QTextBrowser, QToolTip, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTextBrowser,
+    QToolTip,
+    QVBoxLayout,
+)
 
 from ..domain import DIMENSIONS, Score
 from . import theme
@@ -44,8 +54,7 @@ def highlighted_reply(reply: str, score: Score) -> str:
         else:
             points = spans[i][2]
             colour = "#c9f0dc" if points > 0 else "#fde2e2" if points < 0 else "#e6f0ff"
-            out.append(f'<a href="ev:{i}" style="background:{colour}; color:{theme.INK}; '
-                       f'text-decoration:none">{text}</a>')
+            out.append(f'<a href="ev:{i}" style="background:{colour}; color:{theme.INK}; text-decoration:none">{text}</a>')
         pos = end
     return "".join(out)
 
@@ -88,13 +97,13 @@ class ScoreCard(QFrame):
         self.reply = QTextBrowser()
         self.reply.setOpenLinks(False)
         # Tab moves through the highlighted parts; each one's reason shows as it is focused or hovered.
-        self.reply.setTextInteractionFlags(Qt.TextBrowserInteraction)
+        self.reply.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.reply.setAccessibleName("Your reply with the parts that earned or cost points highlighted")
         self.reply.highlighted.connect(self._show_reason)
         self.reply.setMaximumHeight(120)
         box.addWidget(self.reply)
         self.opinion = label("", "muted")  # the optional language-model judge: an opinion, never the score
-        self.opinion.setTextFormat(Qt.PlainText)  # a model's words are never markup
+        self.opinion.setTextFormat(Qt.TextFormat.PlainText)  # a model's words are never markup
         self.opinion.setAccessibleName("Second opinion from a language model")
         self.opinion.hide()
         box.addWidget(self.opinion)
@@ -140,9 +149,15 @@ class ScoreCard(QFrame):
             html.append(f"<p style='color:{theme.WARN}'>{escape(note)}</p>")
         for d in score.dimensions():
             colour = theme.score_colour(d.score)
-            html.append(f"<p><b style='color:{colour}'>{d.name.capitalize()}</b>"
-                        + ("" if d.applicable else " <i>(not applicable this turn)</i>") + "<br>")
-            html.append("<br>".join(f"&nbsp;&nbsp;{escape(r)}" for r in d.reasons) or "&nbsp;&nbsp;nothing in this reply raised or met a rule")
+            html.append(
+                f"<p><b style='color:{colour}'>{d.name.capitalize()}</b>"
+                + ("" if d.applicable else " <i>(not applicable this turn)</i>")
+                + "<br>"
+            )
+            html.append(
+                "<br>".join(f"&nbsp;&nbsp;{escape(r)}" for r in d.reasons)
+                or "&nbsp;&nbsp;nothing in this reply raised or met a rule"
+            )
             if d.suggestion:
                 html.append(f"<br>&nbsp;&nbsp;<b>Try:</b> {escape(d.suggestion)}")
             html.append("</p>")

@@ -1,11 +1,26 @@
 """Settings: data folder, voice, language model, kiosk, supervisor PIN, text size and contrast."""
+
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog,
-                               QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+)
 
 from ..settings import TEXT_SIZES, Settings
 from .pin_dialog import ChangePinDialog, pin_state
@@ -62,8 +77,9 @@ class SettingsDialog(QDialog):
         from ..voice.tts import PiperEngine
 
         natural_ok, natural_why = PiperEngine().available()
-        self.voice_natural = QCheckBox("Natural voice (Piper) for male patients" if natural_ok
-                                       else "Natural voice (Piper): not installed")
+        self.voice_natural = QCheckBox(
+            "Natural voice (Piper) for male patients" if natural_ok else "Natural voice (Piper): not installed"
+        )
         self.voice_natural.setToolTip(natural_why or "Female patients keep the system voice.")
         self.voice_natural.setChecked(settings.voice_natural and natural_ok)
         self.voice_natural.setEnabled(natural_ok)
@@ -89,25 +105,27 @@ class SettingsDialog(QDialog):
         self.llm_judge = QCheckBox("Show the model's rubric verdict as a second opinion on each reply")
         self._judge_accuracy = settings.llm_judge_accuracy
         self._judge_for = settings.llm_judge_calibrated_for
-        self._calibration_cancel = None
+        self._calibration_cancel: threading.Event | None = None
         self.calibrate_button = QPushButton("Calibrate the judge")
         self.calibrate_button.setAccessibleName("Check the model as a judge on the built-in reply pairs")
         self.calibrate_button.clicked.connect(self.calibrate_judge)
         self.calibration_result = QLabel("")
         self.calibration_result.setWordWrap(True)
         self.deadline = _seconds(2.0, 30.0, settings.llm_deadline, "Longest wait for a model line, in seconds")
-        self.first_word = _seconds(0.5, 10.0, settings.llm_first_word,
-                                   "Longest wait for the model's first word, in seconds")
-        self.style = QComboBox()
-        self.style.setAccessibleName("How much of each line the model may word")
-        for key, text in (("auto", "Automatic (by model size)"), ("paraphrase", "Its own words, every fact kept"),
-                          ("lead_in", "A few words before the scripted line (small models)")):
-            self.style.addItem(text, key)
-        self.style.setCurrentIndex(max(0, self.style.findData(settings.llm_style)))
+        self.first_word = _seconds(0.5, 10.0, settings.llm_first_word, "Longest wait for the model's first word, in seconds")
+        self.llm_style = QComboBox()
+        self.llm_style.setAccessibleName("How much of each line the model may word")
+        for key, text in (
+            ("auto", "Automatic (by model size)"),
+            ("paraphrase", "Its own words, every fact kept"),
+            ("lead_in", "A few words before the scripted line (small models)"),
+        ):
+            self.llm_style.addItem(text, key)
+        self.llm_style.setCurrentIndex(max(0, self.llm_style.findData(settings.llm_style)))
         form.addRow(self.llm_on)
         form.addRow("Server address", self.llm_url)
         form.addRow("Model", self.llm_model)
-        form.addRow("Wording", self.style)
+        form.addRow("Wording", self.llm_style)
         form.addRow("Line deadline", self.deadline)
         form.addRow("First word within", self.first_word)
         form.addRow(self.llm_judge)
@@ -119,8 +137,7 @@ class SettingsDialog(QDialog):
         self.gguf = QLineEdit(settings.llm_gguf_path)
         self.gguf.setPlaceholderText("optional: a .gguf file the app serves itself (needs the 'llm' extra)")
         self.gguf.setAccessibleName("Local model file in GGUF format")
-        form.addRow("Local model", _with_chooser(self.gguf, button("Choose…", "Choose a local GGUF model file",
-                                                                   self._pick_gguf)))
+        form.addRow("Local model", _with_chooser(self.gguf, button("Choose…", "Choose a local GGUF model file", self._pick_gguf)))
         form.addRow(self.test_button, self.test_result)
         form.addRow(QLabel("The API key is read from OPENAI_API_KEY and never saved."))
         box.addWidget(llm)
@@ -154,7 +171,7 @@ class SettingsDialog(QDialog):
 
         self.message = label("", "hint")
         box.addWidget(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept_if_valid)
         buttons.rejected.connect(self.reject)
         box.addWidget(buttons)
@@ -164,8 +181,9 @@ class SettingsDialog(QDialog):
         from ..llm.endpoint import EndpointConfig, test_connection
         from .workers import run_in_background
 
-        config = EndpointConfig.from_settings(replace(self._original, llm_base_url=self.llm_url.text().strip(),
-                                                      llm_model=self.llm_model.text().strip()))
+        config = EndpointConfig.from_settings(
+            replace(self._original, llm_base_url=self.llm_url.text().strip(), llm_model=self.llm_model.text().strip())
+        )
         self.test_button.setEnabled(False)
         self.test_result.setText(f"Asking {config.base_url} …")
 
@@ -194,8 +212,10 @@ class SettingsDialog(QDialog):
         if not ok:
             self.llm_judge.setChecked(False)
         if self._judge_accuracy < 0 or self._judge_for != calibrated_for(*self._judge_key()):
-            self.calibration_result.setText(f"Not calibrated for this model: the judge is offered once it "
-                                            f"orders {PASS_MARK:.0%} of the built-in reply pairs right.")
+            self.calibration_result.setText(
+                f"Not calibrated for this model: the judge is offered once it "
+                f"orders {PASS_MARK:.0%} of the built-in reply pairs right."
+            )
         else:
             self.calibration_result.setText(f"Last calibration: {self._judge_accuracy:.0%} of pairs ordered right.")
 
@@ -208,11 +228,11 @@ class SettingsDialog(QDialog):
 
         url, model = self._judge_key()
         if not self.llm_url.text().strip():
-            self.calibration_result.setText("Give the server address first (a local model file: start a call "
-                                            "once, then calibrate against its address).")
+            self.calibration_result.setText(
+                "Give the server address first (a local model file: start a call once, then calibrate against its address)."
+            )
             return
-        config = EndpointConfig.from_settings(replace(self._original, llm_base_url=url, llm_model=model),
-                                              timeout=60.0)
+        config = EndpointConfig.from_settings(replace(self._original, llm_base_url=url, llm_model=model), timeout=60.0)
         self.calibrate_button.setEnabled(False)
         self.calibration_result.setText("Calibrating: two verdicts for each of the built-in reply pairs…")
 
@@ -242,8 +262,7 @@ class SettingsDialog(QDialog):
         super().done(result)
 
     def _pick_gguf(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileName(self, "Local model", self.gguf.text() or str(Path.home()),
-                                                "GGUF models (*.gguf)")
+        chosen, _ = QFileDialog.getOpenFileName(self, "Local model", self.gguf.text() or str(Path.home()), "GGUF models (*.gguf)")
         if chosen:
             self.gguf.setText(chosen)
 
@@ -253,21 +272,30 @@ class SettingsDialog(QDialog):
             self.folder.setText(chosen)
 
     def accept_if_valid(self) -> None:
-        s = replace(self._original, voice_on=self.voice_on.isChecked(), voice_rate=self.voice_rate.value(),
-                    voice_natural=self.voice_natural.isChecked(),
-                    llm_enabled=self.llm_on.isChecked(), llm_judge=self.llm_judge.isChecked(),
-                    llm_base_url=self.llm_url.text().strip(), llm_gguf_path=self.gguf.text().strip(),
-                    llm_model=self.llm_model.text().strip(), llm_deadline=self.deadline.value(),
-                    llm_first_word=min(self.first_word.value(), self.deadline.value()),
-                    llm_style=self.style.currentData(), llm_judge_accuracy=self._judge_accuracy,
-                    llm_judge_calibrated_for=self._judge_for, kiosk=self.kiosk.isChecked(),
-                    idle_minutes=self.idle.value(), text_size=self.text_size.currentData(),
-                    high_contrast=self.contrast.isChecked())
+        s = replace(
+            self._original,
+            voice_on=self.voice_on.isChecked(),
+            voice_rate=self.voice_rate.value(),
+            voice_natural=self.voice_natural.isChecked(),
+            llm_enabled=self.llm_on.isChecked(),
+            llm_judge=self.llm_judge.isChecked(),
+            llm_base_url=self.llm_url.text().strip(),
+            llm_gguf_path=self.gguf.text().strip(),
+            llm_model=self.llm_model.text().strip(),
+            llm_deadline=self.deadline.value(),
+            llm_first_word=min(self.first_word.value(), self.deadline.value()),
+            llm_style=self.llm_style.currentData(),
+            llm_judge_accuracy=self._judge_accuracy,
+            llm_judge_calibrated_for=self._judge_for,
+            kiosk=self.kiosk.isChecked(),
+            idle_minutes=self.idle.value(),
+            text_size=self.text_size.currentData(),
+            high_contrast=self.contrast.isChecked(),
+        )
         if s.llm_gguf_path and not (s.llm_gguf_path.endswith(".gguf") and Path(s.llm_gguf_path).is_file()):
             self.message.setText(f"The local model must be an existing .gguf file: {s.llm_gguf_path}")
             return
-        if (s.llm_enabled or s.llm_judge) and not s.llm_gguf_path \
-                and not s.llm_base_url.startswith(("http://", "https://")):
+        if (s.llm_enabled or s.llm_judge) and not s.llm_gguf_path and not s.llm_base_url.startswith(("http://", "https://")):
             self.message.setText("The server address must start with http:// or https://.")
             return
         if s.kiosk and (self.data is None or pin_state(self.data) == "none"):

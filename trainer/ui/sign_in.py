@@ -1,10 +1,11 @@
 """Sign-in page: a trainee gives their name (or badge id) and their personal PIN."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from .widgets import card, label, pin_field
+from .widgets import box_of, card, label, pin_field
 
 MAX_NAME = 80
 
@@ -19,16 +20,18 @@ class SignInPage(QWidget):
         outer = QVBoxLayout(self)
         outer.addStretch(1)
         title = label("Billing Conversation Trainer", "h1")
-        title.setAlignment(Qt.AlignCenter)
-        sub = label("Practise the hard money conversations: every reply scored on empathy, clarity and "
-                    "compliance, with the reasons.", "muted")
-        sub.setAlignment(Qt.AlignCenter)
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        sub = label(
+            "Practise the hard money conversations: every reply scored on empathy, clarity and compliance, with the reasons.",
+            "muted",
+        )
+        sub.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.name = QLineEdit()
         self.name.setPlaceholderText("Your name or badge id")
         self.name.setAccessibleName("Your name or badge id")
         self.name.setMaxLength(MAX_NAME)
-        self.name.returnPressed.connect(lambda: self.pin.setFocus())
         self.pin = pin_field("Your PIN (4 to 8 digits)", "Your personal PIN")
+        self.name.returnPressed.connect(lambda: self.pin.setFocus())
         self.pin.returnPressed.connect(self.submit)
         self.button = QPushButton("Sign in")
         self.button.setObjectName("primary")
@@ -39,10 +42,11 @@ class SignInPage(QWidget):
         row.addWidget(self.name, 2)
         row.addWidget(self.pin, 1)
         row.addWidget(self.button)
-        box = card(label("Sign in", "h2"), label("New here? Type your name and choose a PIN; you will use both "
-                                                 "each time.", "muted"))
-        box.layout().addLayout(row)
-        box.layout().addWidget(self.hint)
+        box = card(
+            label("Sign in", "h2"), label("New here? Type your name and choose a PIN; you will use both each time.", "muted")
+        )
+        box_of(box).addLayout(row)
+        box_of(box).addWidget(self.hint)
         box.setMinimumWidth(460)
         outer.addWidget(title)
         outer.addWidget(sub)

@@ -1,27 +1,35 @@
 """Supervisor area: every trainee, their calls, any call's transcript and scores, comments and overrides,
 exports, and kiosk bundles (export this database's calls; import other kiosks')."""
+
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLineEdit,
-                               QMessageBox, QProgressDialog, QPushButton, QSpinBox, QSplitter, QTableView,
-                               QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..domain import DIMENSIONS
 from ..scoring.rules import rule_title
 from ..verdict import verdict_words
 from ..store import queries
-from ..store.bundle import BUNDLE_SUFFIX, export_bundle, format_import_report, import_bundles
-from ..store.report_data import report_card_data
 from ..store.worker import StoreThread
 from . import theme
-from .class_summary import ClassSummaryDialog
+from .supervisor_jobs import ClassDataJobs
 from .supervisor_tables import KEYS, ColumnFitter, calls_table, fill_calls, trainee_item, trainee_model
-from .widgets import FlowLayout, button, card, escape, label, plain_message
-from .workers import Cancelled, on_store
+from .widgets import FlowLayout, box_of, button, card, escape, label
 
 TABLE_LIMIT = 2000  # rows shown at once; the search box narrows a larger class
 
@@ -30,7 +38,7 @@ def _na(value: int | None) -> str:
     return "n/a" if value is None else str(value)
 
 
-class SupervisorPage(QWidget):
+class SupervisorPage(ClassDataJobs):
     close_requested = Signal()
 
     def __init__(self, data: StoreThread, library, data_dir: Path):
@@ -47,25 +55,37 @@ class SupervisorPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(label("Supervisor", "h1"), 1)
         actions = FlowLayout()  # wraps onto a second line rather than widen the window (large text)
-        self.summary = button("Class summary", "Means per dimension, CRCR topic and scenario, and the most common "
-                              "blockers", self.show_class_summary)
-        self.import_bundle = button("Import bundles…", "Import bundle files exported on other kiosks",
-                                    self.choose_bundle_files)
-        self.export_bundle = button("Export bundle…", "Export this computer's calls as a bundle file, e.g. to a "
-                                    "USB stick", self.choose_bundle_folder)
+        self.summary = button(
+            "Class summary", "Means per dimension, CRCR topic and scenario, and the most common blockers", self.show_class_summary
+        )
+        self.import_bundle = button("Import bundles…", "Import bundle files exported on other kiosks", self.choose_bundle_files)
+        self.export_bundle = button(
+            "Export bundle…", "Export this computer's calls as a bundle file, e.g. to a USB stick", self.choose_bundle_folder
+        )
         self.export_csv = button("Export CSV…", "Export every session and turn as CSV files", self.choose_csv_folder)
-        self.export_pdf = button("Report card (PDF)…", "Export a PDF report card for the selected trainee",
-                                 self.choose_pdf_file)
-        self.reset_pin = button("Reset trainee PIN", "The selected trainee chooses a new PIN at their next sign-in",
-                                self.reset_trainee_pin)
-        self.review = button("Review a real call…", "Score a real call's transcript with the same scorer; names, "
-                             "dates and numbers are redacted first and nothing leaves this computer", self.open_review)
-        self.lrs = button("Learning record store…", "Where finished calls are sent as xAPI statements; send now",
-                          self.open_lrs)
+        self.export_pdf = button("Report card (PDF)…", "Export a PDF report card for the selected trainee", self.choose_pdf_file)
+        self.reset_pin = button(
+            "Reset trainee PIN", "The selected trainee chooses a new PIN at their next sign-in", self.reset_trainee_pin
+        )
+        self.review = button(
+            "Review a real call…",
+            "Score a real call's transcript with the same scorer; names, "
+            "dates and numbers are redacted first and nothing leaves this computer",
+            self.open_review,
+        )
+        self.lrs = button("Learning record store…", "Where finished calls are sent as xAPI statements; send now", self.open_lrs)
         close = button("Close supervisor area", "Close the supervisor area", self.close_requested)
-        top.addWidget(close, 0, Qt.AlignTop)
-        for w in (self.summary, self.import_bundle, self.export_bundle, self.export_csv, self.export_pdf, self.reset_pin, self.review,
-                  self.lrs):
+        top.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
+        for w in (
+            self.summary,
+            self.import_bundle,
+            self.export_bundle,
+            self.export_csv,
+            self.export_pdf,
+            self.reset_pin,
+            self.review,
+            self.lrs,
+        ):
             actions.addWidget(w)
         box.addLayout(top)
         box.addLayout(actions)
@@ -81,19 +101,19 @@ class SupervisorPage(QWidget):
         self.model = trainee_model()
         self.proxy = QSortFilterProxyModel()
         self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(Qt.UserRole + 1)
+        self.proxy.setSortRole(Qt.ItemDataRole.UserRole + 1)
         self.table = QTableView()
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAccessibleName("Trainees: sort by any column; select one to see their calls")
         self.table.verticalHeader().hide()
-        self.table.setTextElideMode(Qt.ElideRight)  # a long name is cut with …, the scores always show
-        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)  # a long name is cut with …, the scores always show
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.setMinimumHeight(120)
         self.fitter = ColumnFitter(self.table, self.model)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(self._trainee_selected)
         left = QWidget()
         lbox = QVBoxLayout(left)
@@ -127,20 +147,20 @@ class SupervisorPage(QWidget):
         form.addWidget(self.override_value)
         form.addWidget(self.add_note)
         right = card(label("Call review", "h2"), self.detail, self.comment)
-        right.layout().addLayout(form)
-        right.layout().addWidget(self.note_hint)
+        box_of(right).addLayout(form)
+        box_of(right).addWidget(self.note_hint)
 
         # trainees across the whole width (every score column shows at 1280 px), their calls and the
         # selected call's review side by side below
         middle = card(label("Calls", "h2"), self.sessions)
         middle.setMinimumWidth(300)
         right.setMinimumWidth(340)
-        below = QSplitter(Qt.Horizontal)
+        below = QSplitter(Qt.Orientation.Horizontal)
         below.addWidget(middle)
         below.addWidget(right)
         below.setSizes([560, 680])
         below.setChildrenCollapsible(False)
-        split = QSplitter(Qt.Vertical)
+        split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(left)
         split.addWidget(below)
         split.setSizes([200, 460])  # most of the height for reading a call
@@ -175,20 +195,25 @@ class SupervisorPage(QWidget):
             shown = {k: round(v) if isinstance(v, float) else v for k, v in row.items()}
             shown["last_active"] = (row.get("last_active") or "")[:10]
             items = [trainee_item(shown.get(k), numeric=k not in ("name", "badge", "last_active")) for k in KEYS]
-            items[0].setData(row["id"], Qt.UserRole + 2)
+            items[0].setData(row["id"], Qt.ItemDataRole.UserRole + 2)
             self.model.appendRow(items)
-        self.table.sortByColumn(0, Qt.AscendingOrder)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.fitter.fit()
         more = f" (showing the first {TABLE_LIMIT}; search to narrow)" if len(rows) >= TABLE_LIMIT else ""
-        self.status.setText(f"{len(rows)} trainee(s){more}." if rows else "No trainees match." if self.search.text()
-                            else "No trainees yet: their calls appear here once they have practised.")
+        self.status.setText(
+            f"{len(rows)} trainee(s){more}."
+            if rows
+            else "No trainees match."
+            if self.search.text()
+            else "No trainees yet: their calls appear here once they have practised."
+        )
 
     # selection
     def _trainee_selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             return
-        self.trainee_id = self.proxy.index(rows[0].row(), 0).data(Qt.UserRole + 2)
+        self.trainee_id = self.proxy.index(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole + 2)
         history = self.data.call(queries.trainee_history, self.trainee_id)
         fill_calls(self.sessions, history)
         self.detail.clear()
@@ -197,36 +222,47 @@ class SupervisorPage(QWidget):
     def _session_selected(self) -> None:
         items = self.sessions.selectedItems()
         if items:
-            self.session_id = items[0].data(Qt.UserRole)
+            self.session_id = items[0].data(Qt.ItemDataRole.UserRole)
             self.show_session(self.session_id)
 
     def show_session(self, session_id: str) -> None:
         s = self.store.session(session_id)
         verdict = verdict_words(s["status"], bool(s["passed"]))
         automatic = verdict_words(s["status"], bool(s["auto_passed"]))
-        html = [f"<h3>{escape(s['scenario_title'])}</h3><p>{escape(s['status'])}"
-                f"{' · ' + escape(s['ending']) if s.get('ending') else ''} · rubric {escape(s['rubric_version'])}<br>"
-                f"Automatic scores: empathy {s.get('empathy')}, clarity {s.get('clarity')}, "
-                f"compliance {s.get('compliance')}, overall {s.get('overall')}"
-                f"{' · <b style=color:' + theme.BAD + '>blocked</b>' if s.get('blocked') else ''}<br>"
-                f"<b>Verdict: {escape(verdict)}</b>"
-                + (f" (supervisor) · automatic: {escape(automatic)}" if verdict != automatic else "") + "</p>"]
+        html = [
+            f"<h3>{escape(s['scenario_title'])}</h3><p>{escape(s['status'])}"
+            f"{' · ' + escape(s['ending']) if s.get('ending') else ''} · rubric {escape(s['rubric_version'])}<br>"
+            f"Automatic scores: empathy {s.get('empathy')}, clarity {s.get('clarity')}, "
+            f"compliance {s.get('compliance')}, overall {s.get('overall')}"
+            f"{' · <b style=color:' + theme.BAD + '>blocked</b>' if s.get('blocked') else ''}<br>"
+            f"<b>Verdict: {escape(verdict)}</b>"
+            + (f" (supervisor) · automatic: {escape(automatic)}" if verdict != automatic else "")
+            + "</p>"
+        ]
         for note in self.store.annotations(session_id):
-            what = {"override": f"override {note['dimension']} → {note['value']}",
-                    "blocker": f"lifted the blocker “{rule_title(note.get('rule_id') or '')}”"}.get(note["kind"], "comment")
-            html.append(f"<p style='background:#fff4d6; padding:4px'><b>{escape(note['author'])}</b> ({what}): "
-                        f"{escape(note.get('text') or '')}</p>")
+            what = {
+                "override": f"override {note['dimension']} → {note['value']}",
+                "blocker": f"lifted the blocker “{rule_title(note.get('rule_id') or '')}”",
+            }.get(note["kind"], "comment")
+            html.append(
+                f"<p style='background:#fff4d6; padding:4px'><b>{escape(note['author'])}</b> ({what}): "
+                f"{escape(note.get('text') or '')}</p>"
+            )
         turns = self.store.turns(session_id)
         self._offer_blockers(sorted({b.rule_id for t in turns if t.score for b in t.score.blockers}))
         for t in turns:
             blockers = t.score.blockers if t.score else []
             problem = f"<br><i>{escape(t.problem)}</i>" if t.problem else ""
-            html.append(f"<p><b>Patient:</b> {escape(t.patient_text)}<br>"
-                        f"<b>Trainee</b> (try {t.attempt}): {escape(t.reply)}<br>"
-                        f"<span style='color:{theme.MUTED}'>empathy {_na(t.empathy)} · clarity {_na(t.clarity)} · "
-                        f"compliance {_na(t.compliance)} · overall {t.overall}</span>{problem}"
-                        + "".join(f"<br><b style='color:{theme.BAD}'>Blocker: {escape(b.title)} ({escape(b.source)})</b>"
-                                  for b in blockers) + "</p>")
+            html.append(
+                f"<p><b>Patient:</b> {escape(t.patient_text)}<br>"
+                f"<b>Trainee</b> (try {t.attempt}): {escape(t.reply)}<br>"
+                f"<span style='color:{theme.MUTED}'>empathy {_na(t.empathy)} · clarity {_na(t.clarity)} · "
+                f"compliance {_na(t.compliance)} · overall {t.overall}</span>{problem}"
+                + "".join(
+                    f"<br><b style='color:{theme.BAD}'>Blocker: {escape(b.title)} ({escape(b.source)})</b>" for b in blockers
+                )
+                + "</p>"
+            )
         self.detail.setHtml("".join(html))
 
     # comments and overrides
@@ -242,8 +278,14 @@ class SupervisorPage(QWidget):
         if isinstance(choice, tuple):  # ("blocker", rule id): lift one blocker, with this reason
             self.store.add_annotation(self.session_id, "supervisor", "blocker", text, rule_id=choice[1])
         else:
-            self.store.add_annotation(self.session_id, "supervisor", "override" if choice else "comment", text,
-                                      dimension=choice, value=self.override_value.value() if choice else None)
+            self.store.add_annotation(
+                self.session_id,
+                "supervisor",
+                "override" if choice else "comment",
+                text,
+                dimension=choice,
+                value=self.override_value.value() if choice else None,
+            )
         self.comment.clear()
         self.override_dim.setCurrentIndex(0)
         self.note_hint.setText("Saved. The automatic score stays beside it.")
@@ -256,37 +298,6 @@ class SupervisorPage(QWidget):
                 self.override_dim.removeItem(i)
         for rule in rules:
             self.override_dim.addItem(f"Lift blocker: {rule_title(rule)}", ("blocker", rule))
-
-    # exports (in the background: a big class takes a while)
-    def choose_csv_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Export CSV to folder", str(Path.home()))
-        if folder:
-            self.export_csv_to(Path(folder))
-
-    def choose_pdf_file(self) -> None:
-        if not self.trainee_id:
-            self.note_hint.setText("Select a trainee first.")
-            return
-        path, _ = QFileDialog.getSaveFileName(self, "Save report card", str(Path.home() / "report-card.pdf"), "PDF (*.pdf)")
-        if path:
-            self.export_pdf_to(Path(path))
-
-    def export_csv_to(self, folder: Path) -> None:
-        from ..store.reports import write_csv
-
-        self._run("Exporting CSV…", lambda store, cancel: write_csv(store, folder),
-                  lambda paths: f"Exported: {', '.join(str(p) for p in paths)}")
-
-    def export_pdf_to(self, path: Path) -> None:
-        from .report_card import write_report_card_pdf
-
-        # the store gathers the figures; QPdfWriter paints on the GUI thread (one trainee: quick)
-        try:
-            write_report_card_pdf(self.data.call(report_card_data, self.trainee_id), path)
-        except OSError as e:
-            self._failed(f"Could not write {path}: {e.strerror or e}")
-            return
-        self.note_hint.setText(f"Saved the report card to {path}.")
 
     def reset_trainee_pin(self) -> None:
         from ..store.pins import reset_trainee_pin
@@ -311,68 +322,3 @@ class SupervisorPage(QWidget):
 
         self._lrs_dialog = lrs_dialog(self, self.data)  # kept for tests and for a second look
         self._lrs_dialog.open()
-
-    def show_class_summary(self) -> None:
-        topics = {s.scenario.id: list(s.scenario.crcr_topics) for s in self.library.scenarios}
-        on_store(self.data, queries.class_summary, lambda summary: ClassSummaryDialog(summary, self).exec(),
-                 self._failed, topics)
-
-    # kiosk bundles
-    def choose_bundle_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Export a bundle to a folder or USB stick", str(Path.home()))
-        if folder:
-            self.export_bundle_to(Path(folder))
-
-    def choose_bundle_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Import bundles", str(Path.home()),
-                                                f"Trainer bundles (*{BUNDLE_SUFFIX})")
-        if files:
-            self.import_bundles_from([Path(f) for f in files])
-
-    def export_bundle_to(self, folder: Path) -> None:
-        self._run("Exporting a bundle…", lambda store, cancel: export_bundle(store, folder), lambda r: f"Wrote {r.path} ({r.manifest['counts']['sessions']} "
-                                                        f"call(s), {r.manifest['counts']['turns']} replies).")
-
-    def import_bundles_from(self, files: list[Path], skip_bad: bool = False) -> None:
-        def job(store, cancel):
-            def progress(done: int, total: int, path: Path) -> None:
-                if cancel.is_set():
-                    raise Cancelled()  # the import is one transaction: nothing is kept
-
-            return import_bundles(store, files, skip_bad=skip_bad, progress=progress)
-
-        self._run(f"Importing {len(files)} bundle(s)…", job, lambda report: self._imported(report, files))
-
-    def _imported(self, report, files: list[Path]) -> str:
-        self.reload()
-        if report.committed:
-            if report.rejected:
-                plain_message(self, "Import", format_import_report(report))
-            return format_import_report(report).splitlines()[-1]
-        bad = {e.path for e in report.rejected}
-        good = [f for f in files if f not in bad]
-        problems = "\n".join(str(e) for e in report.rejected)
-        ask = QMessageBox(QMessageBox.Question, "Import",
-                          f"{problems}\n\nNothing was imported yet. Import the other {len(good)} file(s)?",
-                          QMessageBox.Yes | QMessageBox.No, self)
-        ask.setTextFormat(Qt.PlainText)  # bundle names and problems come from outside
-        if good and ask.exec() == QMessageBox.Yes:
-            self.import_bundles_from(good, skip_bad=True)
-            return f"Importing the other {len(good)} file(s)…"
-        if not good:
-            plain_message(self, "Import", f"{problems}\n\nNothing was imported: the database is unchanged.")
-        return "Nothing was imported: the database is unchanged."
-
-    def _run(self, title: str, job, describe) -> None:
-        """job(store, cancel) runs on the store's thread; a progress dialog can ask it to stop."""
-        dialog = QProgressDialog(title, "Cancel", 0, 0, self)
-        dialog.setWindowModality(Qt.WindowModal)
-        dialog.setMinimumDuration(300)
-        cancel = threading.Event()
-        on_store(self.data, job, lambda result: (dialog.close(), self.note_hint.setText(describe(result))),
-                 lambda message: (dialog.close(), self._failed(message)), cancel)
-        dialog.canceled.connect(cancel.set)
-
-    def _failed(self, message: str) -> None:
-        self.note_hint.setText(message)
-        plain_message(self, "Could not finish", message)

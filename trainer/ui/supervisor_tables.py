@@ -3,6 +3,7 @@
 Both fit the width they are given: a long name or call title is cut with …, and at large text sizes the
 score columns take short headings (the full words stay in each heading's tooltip), so every score shows
 without scrolling sideways."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
@@ -23,10 +24,10 @@ def trainee_item(value, numeric: bool = False) -> QStandardItem:
     item = QStandardItem("" if value is None else str(value))
     item.setEditable(False)
     if numeric:
-        item.setData(-1 if value is None else value, Qt.UserRole + 1)  # sort numbers as numbers
-        item.setTextAlignment(Qt.AlignCenter)
+        item.setData(-1 if value is None else value, Qt.ItemDataRole.UserRole + 1)  # sort numbers as numbers
+        item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
     else:
-        item.setData(str(value or "").lower(), Qt.UserRole + 1)
+        item.setData(str(value or "").lower(), Qt.ItemDataRole.UserRole + 1)
     return item
 
 
@@ -34,7 +35,7 @@ def trainee_model() -> QStandardItemModel:
     model = QStandardItemModel(0, len(COLUMNS))
     model.setHorizontalHeaderLabels(COLUMNS)
     for c, name in enumerate(COLUMNS):
-        model.setHeaderData(c, Qt.Horizontal, name, Qt.ToolTipRole)
+        model.setHeaderData(c, Qt.Orientation.Horizontal, name, Qt.ItemDataRole.ToolTipRole)
     return model
 
 
@@ -43,13 +44,13 @@ def fit_trainee_columns(table: QTableView, model: QStandardItemModel) -> None:
     header = table.horizontalHeader()
     for labels in (COLUMNS, SHORT):
         for c, name in enumerate(labels):
-            model.setHeaderData(c, Qt.Horizontal, name)
+            model.setHeaderData(c, Qt.Orientation.Horizontal, name)
         for c in range(1, len(COLUMNS)):
             table.resizeColumnToContents(c)
         used = sum(header.sectionSize(c) for c in range(1, len(COLUMNS)))
         if used + NAME_ROOM <= table.viewport().width():
             break
-    header.setSectionResizeMode(0, QHeaderView.Stretch)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
 
 
 class ColumnFitter(QObject):
@@ -69,7 +70,7 @@ class ColumnFitter(QObject):
             fit_trainee_columns(self.table, self.model)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Resize:  # (the viewport takes its new width after this event)
+        if event.type() == QEvent.Type.Resize:  # (the viewport takes its new width after this event)
             self._timer.start()
         return False
 
@@ -78,16 +79,16 @@ def calls_table() -> QTableWidget:
     """One row per call: the title over when it was and how it ended, then the overall score."""
     table = QTableWidget(0, 2)
     table.setHorizontalHeaderLabels(["Call", "Overall"])
-    table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.verticalHeader().hide()
     table.setWordWrap(False)
-    table.setTextElideMode(Qt.ElideRight)  # a long title ends in …; its tooltip has it whole
-    table.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+    table.setTextElideMode(Qt.TextElideMode.ElideRight)  # a long title ends in …; its tooltip has it whole
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     header = table.horizontalHeader()
-    header.setSectionResizeMode(0, QHeaderView.Stretch)
-    header.setSectionResizeMode(1, QHeaderView.ResizeToContents)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
     table.setAccessibleName("The selected trainee's calls; select one to review it")
     return table
 
@@ -108,10 +109,10 @@ def fill_calls(table: QTableWidget, history: list[dict]) -> None:
         what = QTableWidgetItem(f"{title}\n{outcome(call)}")
         plain_tip(what, f"{title}\n{outcome(call)}")
         score = QTableWidgetItem("" if call.get("overall") is None else str(call["overall"]))
-        score.setTextAlignment(Qt.AlignCenter)
+        score.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
         if call.get("blocked"):
             score.setForeground(QColor(theme.BAD))
         for c, item in enumerate((what, score)):
-            item.setData(Qt.UserRole, call["id"])
+            item.setData(Qt.ItemDataRole.UserRole, call["id"])
             table.setItem(r, c, item)
     table.resizeRowsToContents()

@@ -1,4 +1,5 @@
 """Colours and the application style sheet."""
+
 from __future__ import annotations
 
 from ..verdict import PASS_MARK
@@ -25,7 +26,15 @@ def score_colour(value: float) -> str:
 def build_style(text_size: int = 11, high_contrast: bool = False) -> str:
     """The application style sheet, at the chosen text size, normal or high contrast."""
     if high_contrast:
-        ink, muted, accent, accent_dark, surface, card, line = "#000000", "#000000", "#0000b3", "#000080", "#ffffff", "#ffffff", "#000000"
+        ink, muted, accent, accent_dark, surface, card, line = (
+            "#000000",
+            "#000000",
+            "#0000b3",
+            "#000080",
+            "#ffffff",
+            "#ffffff",
+            "#000000",
+        )
     else:
         ink, muted, accent, accent_dark, surface, card, line = INK, MUTED, ACCENT, ACCENT_DARK, SURFACE, CARD, LINE
     border = 2 if high_contrast else 1

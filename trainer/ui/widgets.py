@@ -1,26 +1,39 @@
 """Small building blocks the pages share."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
-from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtWidgets import (QFrame, QLabel, QLayout, QLayoutItem, QLineEdit, QMessageBox, QPushButton, QSpinBox,
-                               QVBoxLayout, QWidget)
+from PySide6.QtCore import QRect, QSize, Qt, SignalInstance
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QLayout,
+    QLayoutItem,
+    QLineEdit,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 def label(text: str, name: str = "", wrap: bool = True, rich: bool = False) -> QLabel:
     """A label that shows its text as plain text: names, titles and model words are never markup.
     rich=True only for text this app builds itself, with every outside part escaped."""
     w = QLabel(text)
-    w.setTextFormat(Qt.RichText if rich else Qt.PlainText)
+    w.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
     if name:
         w.setObjectName(name)
     w.setWordWrap(wrap)
     return w
 
 
-def button(text: str, accessible: str, on_click: Callable) -> QPushButton:
-    """A button with the name a screen reader says, connected to on_click."""
+def button(text: str, accessible: str, on_click: Callable[[], object] | SignalInstance) -> QPushButton:
+    """A button with the name a screen reader says, connected to on_click (a function or a signal)."""
     w = QPushButton(text)
     w.setAccessibleName(accessible)
     w.clicked.connect(on_click)
@@ -39,7 +52,7 @@ def spin_box(low: int, high: int, suffix: str, value: int, accessible: str) -> Q
 def pin_field(placeholder: str, accessible: str) -> QLineEdit:
     """A masked field for a 4-8 digit PIN."""
     w = QLineEdit()
-    w.setEchoMode(QLineEdit.Password)
+    w.setEchoMode(QLineEdit.EchoMode.Password)
     w.setMaxLength(8)
     w.setPlaceholderText(placeholder)
     w.setAccessibleName(accessible)
@@ -56,21 +69,39 @@ def card(*children: QWidget) -> QFrame:
     return frame
 
 
-def plain_tip(widget: QWidget, text: str) -> None:
+def box_of(frame: QWidget) -> QVBoxLayout:
+    """The column card() laid out in frame, to add rows to it later (layout() is typed as maybe-absent)."""
+    box = frame.layout()
+    if not isinstance(box, QVBoxLayout):
+        raise TypeError(f"{type(frame).__name__} has no column layout")
+    return box
+
+
+class _Tipped(Protocol):  # a widget or a table cell
+    def setToolTip(self, text: str, /) -> None: ...
+
+
+def plain_tip(widget: _Tipped, text: str) -> None:
     """A tooltip that shows outside text as typed (Qt renders a tooltip that looks like HTML as HTML)."""
     widget.setToolTip(f"<p>{escape(text)}</p>" if text else "")
 
 
-def plain_message(parent: QWidget | None, title: str, text: str, icon=QMessageBox.Warning) -> None:
+def plain_message(parent: QWidget | None, title: str, text: str, icon=QMessageBox.Icon.Warning) -> None:
     """A message box whose text (which may hold names or file contents from outside) is plain text."""
-    box = QMessageBox(icon, title, text, QMessageBox.Ok, parent)
-    box.setTextFormat(Qt.PlainText)
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
     box.exec()
 
 
+def busy_dialog(text: str, parent: QWidget | None = None) -> QProgressDialog:
+    """A busy indicator without a Cancel button, for work that cannot stop midway."""
+    box = QProgressDialog(text, "", 0, 0, parent)
+    box.setCancelButton(None)  # the typed way to say "no button" (a None label is not in the signature)
+    return box
+
+
 def escape(text: str) -> str:
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;").replace("\n", "<br>"))
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;").replace("\n", "<br>")
 
 
 class FlowLayout(QLayout):

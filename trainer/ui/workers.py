@@ -1,10 +1,17 @@
 """Run slow work off the GUI thread and hand the result back on it."""
+
 from __future__ import annotations
 
 import threading
-from typing import Callable
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+if TYPE_CHECKING:
+    from ..store.worker import StoreThread
+
+T = TypeVar("T")
 
 
 class Cancelled(Exception):
@@ -17,7 +24,7 @@ class _Signals(QObject):
 
 
 class _Job(QRunnable):
-    def __init__(self, fn: Callable, cancel: threading.Event):
+    def __init__(self, fn: Callable[[threading.Event], object], cancel: threading.Event):
         super().__init__()
         self.fn = fn
         self.cancel = cancel
@@ -34,8 +41,9 @@ class _Job(QRunnable):
             self.signals.done.emit(result)
 
 
-def run_in_background(fn: Callable[[threading.Event], object], on_done: Callable[[object], None],
-                      on_failed: Callable[[str], None]) -> threading.Event:
+def run_in_background(
+    fn: Callable[[threading.Event], T], on_done: Callable[[T], object], on_failed: Callable[[str], object]
+) -> threading.Event:
     """Start fn(cancel_event) on the thread pool; returns the event that asks it to stop.
 
     The job opens its own database connection if it needs one: sqlite-utils
@@ -53,11 +61,17 @@ def run_in_background(fn: Callable[[threading.Event], object], on_done: Callable
     return cancel
 
 
-_keep: set = set()  # signal objects alive until their job reports
+_keep: set[_Signals] = set()  # signal objects alive until their job reports
 
 
-def on_store(data, fn: Callable, on_done: Callable[[object], None], on_failed: Callable[[str], None],
-             *args, **kwargs) -> None:
+def on_store(
+    data: StoreThread,
+    fn: Callable[..., T],
+    on_done: Callable[[T], object],
+    on_failed: Callable[[str], object],
+    *args: Any,
+    **kwargs: Any,
+) -> None:
     """Run fn(store, *args, **kwargs) on the store's own thread (a StoreThread) and hand the result
     back on the GUI thread: the window never runs SQL itself."""
     signals = _Signals()
@@ -65,7 +79,7 @@ def on_store(data, fn: Callable, on_done: Callable[[object], None], on_failed: C
     signals.failed.connect(on_failed)
     _keep.add(signals)
 
-    def report(future) -> None:  # on the store thread; the signals queue the answer to the GUI thread
+    def report(future: Future[T]) -> None:  # on the store thread; the signals queue the answer to the GUI thread
         error = future.exception()
         if error is None:
             signals.done.emit(future.result())

@@ -8,6 +8,7 @@
 
 Every failure is a ``VoiceUnavailable`` with a sentence a trainee can read.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -31,15 +32,20 @@ def default_cache_dir() -> Path:
 
 
 class Voice:
-    def __init__(self, cache_dir: Path | str | None = None, engines: list[Engine] | None = None,
-                 max_cache_bytes: int = DEFAULT_MAX_BYTES, phone_effect: bool = True,
-                 attempts: int = 2):
+    def __init__(
+        self,
+        cache_dir: Path | str | None = None,
+        engines: list[Engine] | None = None,
+        max_cache_bytes: int = DEFAULT_MAX_BYTES,
+        phone_effect: bool = True,
+        attempts: int = 2,
+    ):
         self.cache = AudioCache(cache_dir or default_cache_dir(), max_cache_bytes)
         self.synth = Synthesizer(engines, attempts=attempts)
         self.phone_effect = phone_effect
         self._avail: tuple[bool, str] | None = None
         self._lock = threading.Lock()
-        self.last_engine = ""      # which engine made the last line not taken from the cache
+        self.last_engine = ""  # which engine made the last line not taken from the cache
 
     def available(self) -> tuple[bool, str]:
         """(True, "") or (False, the reason speech cannot be made on this machine)."""
@@ -63,6 +69,7 @@ class Voice:
 
     def _effect_version(self) -> str:
         from .phone import EFFECT_VERSION
+
         return f"phone-{EFFECT_VERSION}" if self.phone_effect else "plain"
 
     def line_key(self, text: str, persona_voice=None, speed_percent: int = 100) -> str:
@@ -84,6 +91,7 @@ class Voice:
                 self.last_engine = self.synth.synthesize(text, spec, raw)
                 if self.phone_effect:
                     from .phone import apply_phone_effect
+
                     apply_phone_effect(raw, tmp)
                 else:
                     os.replace(raw, tmp)

@@ -5,6 +5,7 @@ replayed scenario costs nothing and a change of voice, speed, engine or effect n
 reuses a stale file. The folder is bounded: beyond ``max_bytes`` the least recently
 used files go first (a hit refreshes a file's time).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -20,10 +21,12 @@ DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 SUFFIX = ".wav"
 
 
-def cache_key(text: str, voice: str, engine: str, effect_version: int | str,
-              kind: str = "line") -> str:
-    blob = json.dumps({"kind": kind, "text": text, "voice": voice, "engine": engine,
-                       "effect": str(effect_version)}, sort_keys=True, ensure_ascii=False)
+def cache_key(text: str, voice: str, engine: str, effect_version: int | str, kind: str = "line") -> str:
+    blob = json.dumps(
+        {"kind": kind, "text": text, "voice": voice, "engine": engine, "effect": str(effect_version)},
+        sort_keys=True,
+        ensure_ascii=False,
+    )
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
@@ -44,7 +47,7 @@ class AudioCache:
         try:
             if p.stat().st_size > 44:
                 with contextlib.suppress(OSError):
-                    os.utime(p, None)   # recently used: evicted last
+                    os.utime(p, None)  # recently used: evicted last
                 self.hits += 1
                 return p
         except OSError:
@@ -64,7 +67,7 @@ class AudioCache:
             make(tmp)
             if not tmp.exists() or tmp.stat().st_size <= 44:
                 raise RuntimeError("the audio file was not written")
-            os.replace(tmp, final)   # atomic: readers never see half a file
+            os.replace(tmp, final)  # atomic: readers never see half a file
         finally:
             with contextlib.suppress(OSError):
                 tmp.unlink()
@@ -74,8 +77,7 @@ class AudioCache:
     def files(self) -> list[Path]:
         if not self.folder.is_dir():
             return []
-        return [p for p in self.folder.iterdir()
-                if p.suffix == SUFFIX and not p.name.startswith(".")]
+        return [p for p in self.folder.iterdir() if p.suffix == SUFFIX and not p.name.startswith(".")]
 
     def size(self) -> int:
         total = 0

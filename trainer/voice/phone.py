@@ -12,6 +12,7 @@ instead of the ~0.25 s of pydub's per-sample filters.
 Bump ``EFFECT_VERSION`` whenever the sound changes: it is part of the cache key, so old
 cached files are not reused.
 """
+
 from __future__ import annotations
 
 import array
@@ -32,12 +33,12 @@ EFFECT_VERSION = 1
 PHONE_RATE = 8000
 LOW_CUT_HZ = 300
 HIGH_CUT_HZ = 3400
-NOISE_DBFS = -48.0      # line hiss, well under the voice
-HEADROOM_DB = 3.0       # normalised peak: -3 dBFS
-LOWPASS_TAPS = 21       # at the synthesiser's rate (22.05 kHz for espeak)
-HIGHPASS_BOX = 16       # samples at 8 kHz; two passes: -3 dB near 300 Hz, -18 dB at 100 Hz
+NOISE_DBFS = -48.0  # line hiss, well under the voice
+HEADROOM_DB = 3.0  # normalised peak: -3 dBFS
+LOWPASS_TAPS = 21  # at the synthesiser's rate (22.05 kHz for espeak)
+HIGHPASS_BOX = 16  # samples at 8 kHz; two passes: -3 dB near 300 Hz, -18 dB at 100 Hz
 HIGHPASS_PASSES = 2
-_PRESCALE = 0.4         # headroom for the 16-bit multiply-adds
+_PRESCALE = 0.4  # headroom for the 16-bit multiply-adds
 
 
 def lowpass_taps(cutoff_hz: float, rate: int, n: int) -> list[float]:
@@ -70,13 +71,13 @@ def fir_filter(data: bytes, taps: list[float]) -> bytes:
         return data
     x = audioop.mul(data, 2, _PRESCALE)
     xp = memoryview(bytes(2 * d) + x + bytes(2 * d))
-    acc = audioop.mul(xp[2 * d:2 * d + n], 2, taps[d])
+    acc = audioop.mul(xp[2 * d : 2 * d + n], 2, taps[d])
     for k in range(d):
         h = taps[k]
         if abs(h) < 1e-7:
             continue
         j = 2 * d - k
-        pair = audioop.add(xp[2 * k:2 * k + n], xp[2 * j:2 * j + n], 2)
+        pair = audioop.add(xp[2 * k : 2 * k + n], xp[2 * j : 2 * j + n], 2)
         acc = audioop.add(acc, audioop.mul(pair, 2, h), 2)
     return audioop.mul(acc, 2, 1.0 / _PRESCALE)
 
@@ -87,16 +88,16 @@ def box_highpass(data: bytes, length: int = HIGHPASS_BOX, passes: int = HIGHPASS
     8 kHz, no ripple worth hearing, and ~5x cheaper than an equivalent FIR."""
     n = len(data) // 2
     steps = int(math.log2(length))
-    if 2 ** steps != length or n < 4 * length * passes:
+    if 2**steps != length or n < 4 * length * passes:
         return data
-    lp = audioop.mul(audioop.lin2lin(data, 2, 4), 4, 0.9 / length ** passes)
+    lp = audioop.mul(audioop.lin2lin(data, 2, 4), 4, 0.9 / length**passes)
     for _ in range(passes):
         shift = 1
         for _ in range(steps):
-            lp = audioop.add(lp, bytes(4 * shift) + lp[:len(lp) - 4 * shift], 4)
+            lp = audioop.add(lp, bytes(4 * shift) + lp[: len(lp) - 4 * shift], 4)
             shift *= 2
-    delay = passes * (length - 1) // 2          # centre the average on each sample
-    lp = lp[4 * delay:] + bytes(4 * delay)
+    delay = passes * (length - 1) // 2  # centre the average on each sample
+    lp = lp[4 * delay :] + bytes(4 * delay)
     return audioop.add(data, audioop.mul(audioop.lin2lin(lp, 4, 2), 2, -1 / 0.9), 2)
 
 
@@ -112,8 +113,7 @@ def _line_noise(ms: int, dbfs: float = NOISE_DBFS) -> AudioSegment:
         amp = int(32767 * 10 ** (dbfs / 20.0))
         samples = array.array("h", (rng.randint(-amp, amp) for _ in range(PHONE_RATE)))
         base = AudioSegment(samples.tobytes(), frame_rate=PHONE_RATE, sample_width=2, channels=1)
-        base = base._spawn(fir_filter(base.raw_data,
-                                      lowpass_taps(HIGH_CUT_HZ, PHONE_RATE, 15)))
+        base = base._spawn(fir_filter(base.raw_data, lowpass_taps(HIGH_CUT_HZ, PHONE_RATE, 15)))
         _noise_cache[key] = base
     reps = ms // len(base) + 1
     return (base * reps)[:ms]
@@ -147,8 +147,7 @@ def apply_phone_effect(src: Path, dst: Path, noise: bool = True) -> Path:
     return Path(dst)
 
 
-def ring_tone(rings: int = 2, on_ms: int = 2000, off_ms: int = 4000,
-              tail_ms: int = 1000) -> AudioSegment:
+def ring_tone(rings: int = 2, on_ms: int = 2000, off_ms: int = 4000, tail_ms: int = 1000) -> AudioSegment:
     """US ringback: 440 Hz + 480 Hz together, 2 s on, 4 s off; ends after the last ring
     with a short pause (the patient picks up) instead of a full 4 s gap."""
     tone_a = Sine(440, sample_rate=PHONE_RATE).to_audio_segment(duration=on_ms, volume=-19.0)

@@ -9,6 +9,7 @@ assembled once from the installed packages (part1 + part2 concatenated into
 ``<data dir>/voice-models/whisper-base``. Nothing is ever downloaded at run time:
 ``WhisperModel`` is opened from that folder with ``local_files_only=True``.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -37,7 +38,7 @@ class STTUnavailable(RuntimeError):
 def _has_module(name: str) -> bool:
     try:
         return importlib.util.find_spec(name) is not None
-    except (ImportError, ValueError):   # a broken install, or blocked in sys.modules
+    except (ImportError, ValueError):  # a broken install, or blocked in sys.modules
         return False
 
 
@@ -56,15 +57,13 @@ def locate_model_parts() -> tuple[list[Path], list[Path]]:
     dirs = [_package_data(n) for n in MODEL_PACKAGES]
     missing = [n.replace("_", "-") for n, d in zip(MODEL_PACKAGES, dirs) if d is None]
     if missing:
-        raise STTUnavailable(f"The Whisper model package {', '.join(missing)} is not installed; "
-                             f"{INSTALL_HINT}.")
+        raise STTUnavailable(f"The Whisper model package {', '.join(missing)} is not installed; {INSTALL_HINT}.")
     found = [d for d in dirs if d is not None]  # all of them, as none is missing
     parts = [found[0] / MODEL_PARTS[0], found[1] / MODEL_PARTS[1]]
     files = [found[1] / f for f in MODEL_FILES]
     absent = [str(p) for p in parts + files if not p.is_file()]
     if absent:
-        raise STTUnavailable(f"The Whisper model packages are incomplete (missing {', '.join(absent)}); "
-                             "reinstall them.")
+        raise STTUnavailable(f"The Whisper model packages are incomplete (missing {', '.join(absent)}); reinstall them.")
     return parts, files
 
 
@@ -91,8 +90,7 @@ def assemble_model(target: Path | str) -> Path:
     stamp = target / "assembled.json"
     with _ASSEMBLE_LOCK:
         with contextlib.suppress(OSError, ValueError):
-            if (json.loads(stamp.read_text()) == expected and
-                    (target / "model.bin").stat().st_size == sum(part_sizes)):
+            if json.loads(stamp.read_text()) == expected and (target / "model.bin").stat().st_size == sum(part_sizes):
                 return target
         target.mkdir(parents=True, exist_ok=True)
         tmp = target / f".model.bin.{os.getpid()}.tmp"
@@ -118,6 +116,7 @@ def read_wav_16k(path: Path | str):
     import warnings
 
     import numpy as np
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         import audioop
@@ -136,10 +135,10 @@ def read_wav_16k(path: Path | str):
 class Transcriber:
     """Loads the model lazily, once; ``transcribe`` is safe to call from a worker thread."""
 
-    def __init__(self, model_dir: Path | str | None = None, cpu_threads: int = 2,
-                 compute_type: str = "int8", beam_size: int = 1):
-        self.model_dir = Path(model_dir) if model_dir else (
-            Path(tempfile.gettempdir()) / "billing-trainer-voice-models" / MODEL_NAME)
+    def __init__(self, model_dir: Path | str | None = None, cpu_threads: int = 2, compute_type: str = "int8", beam_size: int = 1):
+        self.model_dir = (
+            Path(model_dir) if model_dir else (Path(tempfile.gettempdir()) / "billing-trainer-voice-models" / MODEL_NAME)
+        )
         self.cpu_threads = cpu_threads
         self.compute_type = compute_type
         self.beam_size = beam_size
@@ -157,11 +156,15 @@ class Transcriber:
                     raise STTUnavailable(why)
                 folder = assemble_model(self.model_dir)
                 from faster_whisper import WhisperModel
+
                 try:
-                    self._model = WhisperModel(str(folder), device="cpu",
-                                               compute_type=self.compute_type,
-                                               cpu_threads=self.cpu_threads,
-                                               local_files_only=True)
+                    self._model = WhisperModel(
+                        str(folder),
+                        device="cpu",
+                        compute_type=self.compute_type,
+                        cpu_threads=self.cpu_threads,
+                        local_files_only=True,
+                    )
                 except Exception as e:
                     raise STTUnavailable(f"The speech model could not be loaded: {e}") from e
             return self._model
@@ -170,19 +173,41 @@ class Transcriber:
         """The words in a WAV file (any rate, mono or stereo), as plain text."""
         model = self.load()
         samples = read_wav_16k(audio)
-        segments, _info = model.transcribe(samples, language=language, beam_size=self.beam_size,
-                                           vad_filter=False, condition_on_previous_text=False)
+        segments, _info = model.transcribe(
+            samples, language=language, beam_size=self.beam_size, vad_filter=False, condition_on_previous_text=False
+        )
         return " ".join(s.text.strip() for s in segments).strip()
 
 
 _CONTRACTIONS = {
-    "i'm": "i am", "i've": "i have", "i'll": "i will", "i'd": "i would", "you're": "you are",
-    "you've": "you have", "you'll": "you will", "we're": "we are", "we've": "we have",
-    "we'll": "we will", "they're": "they are", "it's": "it is", "that's": "that is",
-    "there's": "there is", "let's": "let us", "can't": "can not", "cannot": "can not",
-    "won't": "will not", "don't": "do not", "doesn't": "does not", "didn't": "did not",
-    "isn't": "is not", "aren't": "are not", "wasn't": "was not", "couldn't": "could not",
-    "wouldn't": "would not", "shouldn't": "should not", "haven't": "have not",
+    "i'm": "i am",
+    "i've": "i have",
+    "i'll": "i will",
+    "i'd": "i would",
+    "you're": "you are",
+    "you've": "you have",
+    "you'll": "you will",
+    "we're": "we are",
+    "we've": "we have",
+    "we'll": "we will",
+    "they're": "they are",
+    "it's": "it is",
+    "that's": "that is",
+    "there's": "there is",
+    "let's": "let us",
+    "can't": "can not",
+    "cannot": "can not",
+    "won't": "will not",
+    "don't": "do not",
+    "doesn't": "does not",
+    "didn't": "did not",
+    "isn't": "is not",
+    "aren't": "are not",
+    "wasn't": "was not",
+    "couldn't": "could not",
+    "wouldn't": "would not",
+    "shouldn't": "should not",
+    "haven't": "have not",
 }
 
 

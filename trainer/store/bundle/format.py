@@ -3,6 +3,7 @@
 A bundle is one file, ``<kiosk>-<time>-<id>.trainer-bundle``: a zip archive (stored, not
 compressed) holding exactly ``manifest.json`` and ``sessions.sqlite``. See docs/classroom-data.md.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,24 +26,63 @@ MAX_VALUE_BYTES = 1024 * 1024  # no single text or blob read from a bundle may b
 MAX_DETAIL_BYTES = 64 * 1024  # a packed score detail (honest ones are ~120 bytes)
 MAX_DETAIL_TEXT = 256 * 1024  # the detail's JSON once unpacked (honest ones are ~2 kB)
 MAX_DETAIL_DEPTH = 64  # nesting of the detail's JSON (honest ones: 4; json.loads fails near 1000)
-MAX_ROWS = {"trainees": 100_000, "trainee_aliases": 100_000, "sessions": 1_000_000, "turns": 5_000_000,
-            "score_blockers": 5_000_000, "annotations": 1_000_000, "assignments": 100_000,
-            "assignment_withdrawals": 100_000}
+MAX_ROWS = {
+    "trainees": 100_000,
+    "trainee_aliases": 100_000,
+    "sessions": 1_000_000,
+    "turns": 5_000_000,
+    "score_blockers": 5_000_000,
+    "annotations": 1_000_000,
+    "assignments": 100_000,
+    "assignment_withdrawals": 100_000,
+}
 
 # The tables a bundle carries, with their columns (in the same names as the trainer's database).
 COLUMNS: dict[str, tuple[str, ...]] = {
     "trainees": ("id", "name", "badge", "created_at", "kiosk_id"),
     "trainee_aliases": ("alias_id", "trainee_id"),
-    "sessions": ("id", "trainee_id", "scenario_id", "scenario_title", "scenario_hash", "rubric_version",
-                 "persona_mode", "seed", "status", "ending", "started_at", "ended_at", "empathy", "clarity",
-                 "compliance", "overall", "blocked", "kiosk_id", "topics"),
-    "turns": ("id", "session_id", "idx", "attempt", "patient_node", "patient_line_id", "patient_text", "reply",
-              "created_at", "rubric_version", "empathy", "clarity", "compliance", "overall", "blocked", "detail"),
+    "sessions": (
+        "id",
+        "trainee_id",
+        "scenario_id",
+        "scenario_title",
+        "scenario_hash",
+        "rubric_version",
+        "persona_mode",
+        "seed",
+        "status",
+        "ending",
+        "started_at",
+        "ended_at",
+        "empathy",
+        "clarity",
+        "compliance",
+        "overall",
+        "blocked",
+        "kiosk_id",
+        "topics",
+    ),
+    "turns": (
+        "id",
+        "session_id",
+        "idx",
+        "attempt",
+        "patient_node",
+        "patient_line_id",
+        "patient_text",
+        "reply",
+        "created_at",
+        "rubric_version",
+        "empathy",
+        "clarity",
+        "compliance",
+        "overall",
+        "blocked",
+        "detail",
+    ),
     "score_blockers": ("session_id", "turn_id", "rule_id"),
-    "annotations": ("id", "session_id", "turn_id", "author", "kind", "dimension", "value", "text", "created_at",
-                    "kiosk_id"),
-    "assignments": ("id", "created_at", "author", "kiosk_id", "trainee_id", "kind", "scenarios", "domain", "due",
-                    "target"),
+    "annotations": ("id", "session_id", "turn_id", "author", "kind", "dimension", "value", "text", "created_at", "kiosk_id"),
+    "assignments": ("id", "created_at", "author", "kiosk_id", "trainee_id", "kind", "scenarios", "domain", "due", "target"),
     "assignment_withdrawals": ("assignment_id", "withdrawn_at", "author", "kiosk_id"),
 }
 # Tables that bundles hold from a schema version on (an older bundle lacks them: read as empty).
@@ -75,6 +115,7 @@ CREATE TABLE assignment_withdrawals (assignment_id TEXT PRIMARY KEY, withdrawn_a
 
 class ManifestData(TypedDict):
     """manifest.json's "data": the size and checksum of sessions.sqlite."""
+
     name: NotRequired[str]
     bytes: int
     sha256: str
@@ -87,6 +128,7 @@ class ManifestFilter(TypedDict):
 
 class Manifest(TypedDict):
     """manifest.json. The reader checks every key the import relies on before a dict is taken for one."""
+
     format: str
     format_version: int
     schema_version: int
@@ -102,8 +144,9 @@ class Manifest(TypedDict):
 
 def schema_statements(schema: str = "main", prefix: str = "") -> list[str]:
     """BUNDLE_SCHEMA's CREATE TABLE statements, for tables in the named schema (their names prefixed)."""
-    return [s.strip().replace("CREATE TABLE ", f"CREATE TABLE {schema}.{prefix}", 1)
-            for s in BUNDLE_SCHEMA.split(";") if s.strip()]
+    return [
+        s.strip().replace("CREATE TABLE ", f"CREATE TABLE {schema}.{prefix}", 1) for s in BUNDLE_SCHEMA.split(";") if s.strip()
+    ]
 
 
 class BundleError(Exception):
@@ -124,6 +167,5 @@ def printable(value: object, limit: int = 80) -> str:
     """Text from a bundle made safe to print: controls shown as \\x1b-style escapes, on one line, capped."""
     text = value if isinstance(value, str) else repr(value)
     text = text[: limit * 4]  # enough to fill the cap even if every character becomes an escape
-    text = _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
-                            else f"\\u{ord(m.group()):04x}", text)
+    text = _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -7,6 +7,7 @@ schema; the bundle files need not stay attached (SQLite attaches at most ten dat
 cannot detach one inside a transaction). Then one transaction merges every staged bundle: if
 any file is bad, nothing is imported (unless skip_bad) and the database is as it was.
 """
+
 from __future__ import annotations
 
 import json
@@ -39,6 +40,7 @@ STAGED = "staged"
 @dataclass
 class Checked:
     """A bundle that passed every check: its manifest, its data file, and its row counts."""
+
     path: Path
     manifest: Manifest
     data: Path
@@ -53,8 +55,13 @@ class Staged:
     prefix: str  # its tables in the staging file: staged.<prefix>turns …
 
 
-def import_bundles(db: DatabaseLike, paths: Iterable[str | os.PathLike[str]], *, skip_bad: bool = False,
-                   progress: Callable[[int, int, Path], None] | None = None) -> ImportReport:
+def import_bundles(
+    db: DatabaseLike,
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    skip_bad: bool = False,
+    progress: Callable[[int, int, Path], None] | None = None,
+) -> ImportReport:
     """Add the bundles' new trainees, calls and turns to the database in one transaction; returns what happened.
 
     Nothing here is ever changed: a call already here is skipped (a conflict when the bundle's copy
@@ -167,8 +174,9 @@ def _stage(conn: sqlite3.Connection, checked: Checked, prefix: str) -> Staged | 
             if not checked.rows[table]:
                 continue  # empty, or a table the bundle was made before (its staged copy stays empty)
             order = " ORDER BY session_id, idx, attempt" if table == "turns" else ""
-            conn.execute(f"INSERT INTO {STAGED}.{prefix}{table} ({', '.join(cols)}) "
-                         f"SELECT {', '.join(cols)} FROM bundle_in.{table}{order}")
+            conn.execute(
+                f"INSERT INTO {STAGED}.{prefix}{table} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM bundle_in.{table}{order}"
+            )
         conn.commit()
         return Staged(checked.path, checked.manifest, checked.rows, prefix)
     except sqlite3.DatabaseError as e:
@@ -182,8 +190,9 @@ def _merge_all(conn: sqlite3.Connection, staged: list[Staged], report: ImportRep
     incoming_turns = sum(s.rows["turns"] for s in staged)
     existing_turns = conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM main.turns").fetchone()[0]
     bulk = incoming_turns >= BULK_MIN_TURNS and incoming_turns > existing_turns // 2
-    saved = {k: conn.execute(f"PRAGMA main.{k}").fetchone()[0]
-             for k in ("cache_size", "foreign_keys", "journal_mode", "synchronous")}
+    saved = {
+        k: conn.execute(f"PRAGMA main.{k}").fetchone()[0] for k in ("cache_size", "foreign_keys", "journal_mode", "synchronous")
+    }
     conn.execute(f"PRAGMA main.cache_size=-{IMPORT_CACHE_KIB}")
     # References are checked set by set by the merge (much faster than row by row); the PRAGMA is per connection.
     conn.execute("PRAGMA foreign_keys=OFF")
@@ -200,16 +209,18 @@ def _merge_all(conn: sqlite3.Connection, staged: list[Staged], report: ImportRep
         for bundle in staged:
             conn.execute("SAVEPOINT bundle")
             try:
-                result = BundleMerge(conn, f"{STAGED}.{bundle.prefix}", bundle.path, bundle.manifest, bundle.rows,
-                                     indexes).run()
+                result = BundleMerge(conn, f"{STAGED}.{bundle.prefix}", bundle.path, bundle.manifest, bundle.rows, indexes).run()
                 _record_import(conn, bundle.path, bundle.manifest, result)
                 conn.execute("RELEASE bundle")
                 results.append(result)
             except (sqlite3.DatabaseError, BundleError) as e:
                 conn.execute("ROLLBACK TO bundle")
                 conn.execute("RELEASE bundle")
-                report.rejected.append(e if isinstance(e, BundleError) else
-                                       BundleError(bundle.path, f"is damaged or inconsistent ({printable(str(e), 200)})"))
+                report.rejected.append(
+                    e
+                    if isinstance(e, BundleError)
+                    else BundleError(bundle.path, f"is damaged or inconsistent ({printable(str(e), 200)})")
+                )
         if report.rejected and not skip_bad:
             conn.rollback()
             return
@@ -231,9 +242,16 @@ def _merge_all(conn: sqlite3.Connection, staged: list[Staged], report: ImportRep
 
 def _record_import(conn: sqlite3.Connection, path: Path, manifest: Manifest, result: BundleResult) -> None:
     summary: dict[str, object] = {t: vars(c) for t, c in result.counts.items()}
-    summary.update(notes_ignored=result.notes_ignored, aliases_ignored=result.aliases_ignored,
-                   same_names=len(result.same_names))
-    conn.execute("INSERT INTO imports (id, bundle_id, kiosk_id, file, sha256, imported_at, summary) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                 [str(uuid.uuid4()), manifest["bundle_id"], manifest.get("kiosk_id"), str(path),
-                  manifest["data"]["sha256"], now(), json.dumps(summary)])
+    summary.update(notes_ignored=result.notes_ignored, aliases_ignored=result.aliases_ignored, same_names=len(result.same_names))
+    conn.execute(
+        "INSERT INTO imports (id, bundle_id, kiosk_id, file, sha256, imported_at, summary) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            str(uuid.uuid4()),
+            manifest["bundle_id"],
+            manifest.get("kiosk_id"),
+            str(path),
+            manifest["data"]["sha256"],
+            now(),
+            json.dumps(summary),
+        ],
+    )

@@ -8,6 +8,7 @@ are not taken in at all, only counted. Assignments and their withdrawals are add
 
 The bundle's rows are read from tables ``<source>trainees``, ``<source>sessions`` … (the staged copy).
 """
+
 from __future__ import annotations
 
 import sqlite3
@@ -32,8 +33,9 @@ class DroppedIndexes:
         self.conn = conn
         names = tuple(names)
         marks = ",".join("?" * len(names))
-        rows = conn.execute(f"SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND name IN ({marks})",
-                            names).fetchall()
+        rows = conn.execute(
+            f"SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND name IN ({marks})", names
+        ).fetchall()
         self.dropped = dict(rows)
         for name in self.dropped:
             conn.execute(f"DROP INDEX main.{name}")
@@ -56,8 +58,9 @@ def _cols(alias: str, cols: Iterable[str]) -> str:
 class BundleMerge:
     """Merges the staged tables of one bundle (names starting with source) into main, table by table."""
 
-    def __init__(self, conn: sqlite3.Connection, source: str, path: Path, manifest: Manifest, rows: dict[str, int],
-                 indexes: DroppedIndexes):
+    def __init__(
+        self, conn: sqlite3.Connection, source: str, path: Path, manifest: Manifest, rows: dict[str, int], indexes: DroppedIndexes
+    ):
         self.conn = conn
         self.src = source
         self.result = BundleResult(path, manifest)
@@ -111,35 +114,43 @@ class BundleMerge:
                 WHERE t.main_id IS NULL ORDER BY b.name, m.id LIMIT {room}""").fetchall():
             self.result.same_names.append(
                 f"{printable(new_name, 60)!r} (id {printable(new_id, 36)}, added from this bundle) and "
-                f"{printable(old_name, 60)!r} (id {printable(old_id, 36)}, here already)")
+                f"{printable(old_name, 60)!r} (id {printable(old_id, 36)}, here already)"
+            )
         tc = COLUMNS["trainees"]
-        c.new = self.sql(f"""INSERT INTO main.trainees ({', '.join(tc)}) SELECT {_cols('b', tc)} FROM src.trainees b
+        c.new = self.sql(f"""INSERT INTO main.trainees ({", ".join(tc)}) SELECT {_cols("b", tc)} FROM src.trainees b
                              JOIN temp.trainee_map t ON t.bundle_id = b.id WHERE t.main_id IS NULL
                              ORDER BY b.id""").rowcount
         self.sql("UPDATE temp.trainee_map SET main_id = bundle_id WHERE main_id IS NULL")
-        c.conflicts = self.list_conflicts("trainee", """
+        c.conflicts = self.list_conflicts(
+            "trainee",
+            """
             SELECT b.id, 'named ' || quote(m.name) || ' here but ' || quote(b.name) || ' in the bundle; kept '
                          || quote(m.name)
             FROM src.trainees b CROSS JOIN main.trainees m ON m.id = b.id
-            WHERE (b.name, b.badge) IS NOT (m.name, m.badge)""")
+            WHERE (b.name, b.badge) IS NOT (m.name, m.badge)""",
+        )
         c.unchanged = self.rows["trainees"] - c.new - c.conflicts
         self.result.counts["trainees"] = c
 
     def sessions(self) -> None:
         """New ids are added; a session here already is never changed (a conflict when the copies differ)."""
-        self.refuse_if("""SELECT b.id FROM src.sessions b
+        self.refuse_if(
+            """SELECT b.id FROM src.sessions b
                           WHERE NOT EXISTS (SELECT 1 FROM temp.trainee_map t WHERE t.bundle_id = b.trainee_id)
                             AND NOT EXISTS (SELECT 1 FROM main.trainee_aliases a WHERE a.alias_id = b.trainee_id)
                             AND NOT EXISTS (SELECT 1 FROM main.trainees m WHERE m.id = b.trainee_id)""",
-                       "a session's trainee is neither in the bundle nor here: session")
-        joins = ("LEFT JOIN temp.trainee_map t ON t.bundle_id = b.trainee_id "
-                 "LEFT JOIN main.trainee_aliases a ON a.alias_id = b.trainee_id")
+            "a session's trainee is neither in the bundle nor here: session",
+        )
+        joins = (
+            "LEFT JOIN temp.trainee_map t ON t.bundle_id = b.trainee_id "
+            "LEFT JOIN main.trainee_aliases a ON a.alias_id = b.trainee_id"
+        )
         rest = [k for k in COLUMNS["sessions"] if k != "trainee_id"]
         self.sql(f"""CREATE TEMP TABLE existing_sessions AS
                      SELECT b.id AS id,
-                            ({TRAINEE_HERE}, {_cols('b', rest)}) IS (m.trainee_id, {_cols('m', rest)}) AS same,
-                            CASE WHEN ({TRAINEE_HERE}, {_cols('b', SESSION_FIXED)})
-                                      IS NOT (m.trainee_id, {_cols('m', SESSION_FIXED)})
+                            ({TRAINEE_HERE}, {_cols("b", rest)}) IS (m.trainee_id, {_cols("m", rest)}) AS same,
+                            CASE WHEN ({TRAINEE_HERE}, {_cols("b", SESSION_FIXED)})
+                                      IS NOT (m.trainee_id, {_cols("m", SESSION_FIXED)})
                                  THEN 'a different call under the same id (trainee, scenario or start differ); '
                                       || 'kept the one here'
                                  ELSE 'here as ' || m.status || ', overall ' || IFNULL(m.overall, '-')
@@ -153,7 +164,7 @@ class BundleMerge:
         c = Counts()
         sc = COLUMNS["sessions"]
         picked = ", ".join(TRAINEE_HERE if k == "trainee_id" else f"b.{k}" for k in sc)
-        c.new = self.sql(f"""INSERT INTO main.sessions ({', '.join(sc)}) SELECT {picked}
+        c.new = self.sql(f"""INSERT INTO main.sessions ({", ".join(sc)}) SELECT {picked}
                              FROM src.sessions b {joins}
                              WHERE b.id IN (SELECT id FROM temp.new_sessions) ORDER BY b.id""").rowcount
         self.sql("INSERT INTO temp.added_sessions (id) SELECT id FROM temp.new_sessions")
@@ -172,7 +183,7 @@ class BundleMerge:
         self.sql("SAVEPOINT fresh_turns")
         try:
             # in the order of the index on (session_id, idx, attempt): one pass over it, not a jump per turn
-            c.new = self.sql(f"""INSERT INTO main.turns ({', '.join(tc)}) SELECT {_cols('b', tc)}
+            c.new = self.sql(f"""INSERT INTO main.turns ({", ".join(tc)}) SELECT {_cols("b", tc)}
                                  FROM src.turns b WHERE b.session_id IN ({of_new})
                                  ORDER BY b.session_id, b.idx, b.attempt""").rowcount
             self.sql("RELEASE fresh_turns")
@@ -203,7 +214,7 @@ class BundleMerge:
                             || ', attempt ' || b.attempt || ' of session ' || b.session_id || '; kept the one here'
                      FROM src.turns b CROSS JOIN main.turns m ON {AT_PLACE} WHERE b.session_id IN ({of_new})""")
         tc = COLUMNS["turns"]
-        return self.sql(f"""INSERT INTO main.turns ({', '.join(tc)}) SELECT {_cols('b', tc)} FROM src.turns b
+        return self.sql(f"""INSERT INTO main.turns ({", ".join(tc)}) SELECT {_cols("b", tc)} FROM src.turns b
                             WHERE b.session_id IN ({of_new}) AND NOT EXISTS (SELECT 1 FROM main.turns m WHERE {AT_PLACE})
                             ORDER BY b.session_id, b.idx, b.attempt""").rowcount
 
@@ -215,9 +226,11 @@ class BundleMerge:
         versions of zlib.
         """
         self.indexes.restore("turns_place")  # turns here are looked up by place from now on
-        self.refuse_if(f"""SELECT b.id FROM src.turns b WHERE b.session_id NOT IN ({of_new})
+        self.refuse_if(
+            f"""SELECT b.id FROM src.turns b WHERE b.session_id NOT IN ({of_new})
                            AND NOT EXISTS (SELECT 1 FROM main.sessions m WHERE m.id = b.session_id)""",
-                       "a turn's session is neither in the bundle nor here: turn")
+            "a turn's session is neither in the bundle nor here: turn",
+        )
         same = [k for k in COLUMNS["turns"] if k != "detail"]
         self.sql(f"""INSERT OR IGNORE INTO temp.turn_conflicts (session_id, idx, attempt, id, why)
                      SELECT b.session_id, b.idx, b.attempt, b.id,
@@ -228,7 +241,7 @@ class BundleMerge:
                                  ELSE 'another turn is already at reply ' || (b.idx + 1) || ', attempt ' || b.attempt
                                       || ' of session ' || b.session_id || '; kept the one here' END
                      FROM src.turns b LEFT JOIN main.turns m ON {AT_PLACE}
-                     WHERE b.session_id NOT IN ({of_new}) AND {_row('b', same)} IS NOT {_row('m', same)}""")
+                     WHERE b.session_id NOT IN ({of_new}) AND {_row("b", same)} IS NOT {_row("m", same)}""")
 
 
 def refresh_verdicts(conn: sqlite3.Connection) -> None:

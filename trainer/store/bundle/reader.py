@@ -5,6 +5,7 @@ Nothing from the file is trusted before it is checked: the zip's directory is re
 copied out in chunks with a running count that stops the moment a limit is passed, so a deflate
 bomb costs a few milliseconds and a megabyte of memory, never its inflated size.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -18,8 +19,19 @@ from typing import BinaryIO, cast
 
 from ..db import SQLITE_HEADER
 from ..schema import CURRENT_VERSION
-from .format import (BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, DATA_NAME, MANIFEST_NAME, MAX_COMPRESSION_RATIO,
-                     MAX_DATA_BYTES, MAX_MANIFEST_BYTES, ZIP_MAGIC, BundleError, Manifest, printable)
+from .format import (
+    BUNDLE_FORMAT,
+    BUNDLE_FORMAT_VERSION,
+    DATA_NAME,
+    MANIFEST_NAME,
+    MAX_COMPRESSION_RATIO,
+    MAX_DATA_BYTES,
+    MAX_MANIFEST_BYTES,
+    ZIP_MAGIC,
+    BundleError,
+    Manifest,
+    printable,
+)
 
 CHUNK = 1 << 20
 END_RECORD = b"PK\x05\x06"  # the zip's end-of-central-directory record
@@ -55,8 +67,11 @@ def extract_bundle(path: str | os.PathLike[str], folder: Path) -> tuple[Manifest
         raise BundleError(path, f"is damaged or incomplete; was it copied completely? ({printable(str(e), 200)})") from e
     expected = manifest["data"]
     if size != expected["bytes"] or digest != expected["sha256"]:
-        raise BundleError(path, f"is damaged: its checksum does not match the manifest "
-                                f"(sha256 {digest[:12]}…, expected {printable(expected['sha256'], 12)}…)")
+        raise BundleError(
+            path,
+            f"is damaged: its checksum does not match the manifest "
+            f"(sha256 {digest[:12]}…, expected {printable(expected['sha256'], 12)}…)",
+        )
     with target.open("rb") as f:
         if f.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
             raise BundleError(path, f"is damaged: {DATA_NAME} is not an SQLite file")
@@ -75,8 +90,9 @@ def _check_file(path: Path) -> None:
     except OSError as e:
         raise BundleError(path, f"cannot be read ({e.strerror or e})") from e
     if head.startswith(SQLITE_HEADER):
-        raise BundleError(path, "is an SQLite database, not a bundle; on the kiosk, export a bundle with "
-                                "`export-bundle` and import that file")
+        raise BundleError(
+            path, "is an SQLite database, not a bundle; on the kiosk, export a bundle with `export-bundle` and import that file"
+        )
     if not head.startswith(ZIP_MAGIC):
         raise BundleError(path, "is not a trainer bundle (not a file made by `export-bundle`)")
     if size > MAX_FILE_BYTES:
@@ -92,10 +108,11 @@ def _check_directory(path: Path, f: BinaryIO) -> None:
     at = tail.rfind(END_RECORD)
     if at < 0 or at + END_RECORD_SIZE > len(tail):
         raise zipfile.BadZipFile("no end of the zip directory")
-    entries, directory_bytes = struct.unpack("<HI", tail[at + 10:at + 16])
+    entries, directory_bytes = struct.unpack("<HI", tail[at + 10 : at + 16])
     if entries > 8 or directory_bytes > 64 * 1024:
-        raise BundleError(path, f"is not a trainer bundle (a zip with {entries} members; a bundle holds "
-                                f"{MANIFEST_NAME} and {DATA_NAME})")
+        raise BundleError(
+            path, f"is not a trainer bundle (a zip with {entries} members; a bundle holds {MANIFEST_NAME} and {DATA_NAME})"
+        )
 
 
 def _check_members(path: Path, zf: zipfile.ZipFile) -> None:
@@ -103,21 +120,28 @@ def _check_members(path: Path, zf: zipfile.ZipFile) -> None:
     if sorted(names) != sorted([MANIFEST_NAME, DATA_NAME]):
         if MANIFEST_NAME in names and DATA_NAME in names:
             listed = ", ".join(printable(n, 40) for n in names[:8])
-            raise BundleError(path, f"is not a trainer bundle: it holds {listed}; a bundle holds exactly "
-                                    f"{MANIFEST_NAME} and {DATA_NAME}")
-        raise BundleError(path, f"is a zip archive, but not a trainer bundle (no {MANIFEST_NAME} and {DATA_NAME} "
-                                "inside)")
+            raise BundleError(
+                path, f"is not a trainer bundle: it holds {listed}; a bundle holds exactly {MANIFEST_NAME} and {DATA_NAME}"
+            )
+        raise BundleError(path, f"is a zip archive, but not a trainer bundle (no {MANIFEST_NAME} and {DATA_NAME} inside)")
     for info in zf.infolist():
         limit = MAX_MANIFEST_BYTES if info.filename == MANIFEST_NAME else MAX_DATA_BYTES
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise BundleError(path, f"is not a trainer bundle: {info.filename} is packed with method "
-                                    f"{info.compress_type} (a bundle is stored, not compressed)")
+            raise BundleError(
+                path,
+                f"is not a trainer bundle: {info.filename} is packed with method "
+                f"{info.compress_type} (a bundle is stored, not compressed)",
+            )
         if info.file_size > limit:
-            raise BundleError(path, f"is refused: {info.filename} would unpack to {info.file_size:,} bytes "
-                                    f"(the limit is {limit:,})")
+            raise BundleError(
+                path, f"is refused: {info.filename} would unpack to {info.file_size:,} bytes (the limit is {limit:,})"
+            )
         if info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1) + 4096:
-            raise BundleError(path, f"is refused: {info.filename} would unpack to {info.file_size:,} bytes from "
-                                    f"{info.compress_size:,} (a compression bomb?)")
+            raise BundleError(
+                path,
+                f"is refused: {info.filename} would unpack to {info.file_size:,} bytes from "
+                f"{info.compress_size:,} (a compression bomb?)",
+            )
 
 
 def _read_manifest(path: Path, zf: zipfile.ZipFile) -> Manifest:
@@ -141,17 +165,25 @@ def check_manifest(path: Path, m: object) -> Manifest:
     if type(version) is not int or type(schema) is not int or version < 1 or schema < 1:
         raise BundleError(path, "is damaged: its manifest lacks the format or schema version")
     if version > BUNDLE_FORMAT_VERSION or schema > CURRENT_VERSION:
-        raise BundleError(path, f"was made by a newer version of the trainer (app "
-                                f"{printable(m.get('app_version', '?'), 20)}, bundle format {version}, schema "
-                                f"{schema}; this version reads up to format {BUNDLE_FORMAT_VERSION}, schema "
-                                f"{CURRENT_VERSION}). Update the app to import it.")
+        raise BundleError(
+            path,
+            f"was made by a newer version of the trainer (app "
+            f"{printable(m.get('app_version', '?'), 20)}, bundle format {version}, schema "
+            f"{schema}; this version reads up to format {BUNDLE_FORMAT_VERSION}, schema "
+            f"{CURRENT_VERSION}). Update the app to import it.",
+        )
     data = m.get("data")
-    if (not isinstance(data, dict) or not isinstance(data.get("sha256"), str) or type(data.get("bytes")) is not int
-            or len(data["sha256"]) != 64):
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("sha256"), str)
+        or type(data.get("bytes")) is not int
+        or len(data["sha256"]) != 64
+    ):
         raise BundleError(path, "is damaged: its manifest lacks the checksum of its data")
     if not 0 < data["bytes"] <= MAX_DATA_BYTES:
-        raise BundleError(path, f"is refused: its manifest announces {data['bytes']:,} bytes of data "
-                                f"(the limit is {MAX_DATA_BYTES:,})")
+        raise BundleError(
+            path, f"is refused: its manifest announces {data['bytes']:,} bytes of data (the limit is {MAX_DATA_BYTES:,})"
+        )
     counts = m.get("counts")
     if not isinstance(counts, dict) or not isinstance(m.get("bundle_id"), str) or len(m["bundle_id"]) > 64:
         raise BundleError(path, "is damaged: its manifest lacks the bundle id or row counts")
@@ -173,8 +205,7 @@ def _copy_data(path: Path, zf: zipfile.ZipFile, manifest: Manifest, target: Path
         while chunk := src.read(CHUNK):
             size += len(chunk)
             if size > limit:
-                raise BundleError(path, f"is refused: {DATA_NAME} holds more than the {limit:,} bytes its "
-                                        "manifest announces")
+                raise BundleError(path, f"is refused: {DATA_NAME} holds more than the {limit:,} bytes its manifest announces")
             h.update(chunk)
             out.write(chunk)
     return h.hexdigest(), size

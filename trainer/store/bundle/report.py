@@ -3,6 +3,7 @@
 Every piece of text that came from a bundle (kiosk name, trainee names, ids in conflicts) goes
 through printable() before it is shown.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -61,16 +62,16 @@ def format_import_report(report: ImportReport) -> str:
     """The report as plain text, for the terminal."""
     out = []
     for b in report.bundles:
-        out.append(f"{printable(b.path.name, 120)}  (kiosk {b.kiosk}, exported "
-                   f"{printable(b.manifest.get('created_at', '?'), 40)})")
+        out.append(
+            f"{printable(b.path.name, 120)}  (kiosk {b.kiosk}, exported {printable(b.manifest.get('created_at', '?'), 40)})"
+        )
         for table, c in b.counts.items():
             if table in QUIET_TABLES and not (c.new or c.unchanged or c.conflicts):
                 continue
             name = "withdrawals" if table == "assignment_withdrawals" else table
             out.append(f"  {name:<12} {c.new:>8} new {c.unchanged:>8} unchanged {c.conflicts:>4} conflicts")
         if b.notes_ignored:
-            out.append(f"  {b.notes_ignored} supervisor notes ignored (comments and overrides are made here, "
-                       "not on a kiosk)")
+            out.append(f"  {b.notes_ignored} supervisor notes ignored (comments and overrides are made here, not on a kiosk)")
         if b.aliases_ignored:
             out.append(f"  {b.aliases_ignored} trainee aliases ignored (trainees are matched by id only)")
         out += [f"  same name, different trainee: {text}" for text in b.same_names]
@@ -79,12 +80,19 @@ def format_import_report(report: ImportReport) -> str:
         out.append(f"rejected: {printable(str(e), 600)}")
     if report.committed:
         t = report.totals()
-        assigned = (f"{t['assignments'].new} new assignment(s), {t['assignment_withdrawals'].new} withdrawal(s), "
-                    if t["assignments"].new or t["assignment_withdrawals"].new else "")
-        out.append(f"Imported {len(report.bundles)} bundle(s): {t['sessions'].new} new session(s), "
-                   f"{t['turns'].new} new turn(s), {t['trainees'].new} new trainee(s), {assigned}"
-                   f"{sum(c.conflicts for c in t.values())} conflict(s) (the records here were kept).")
+        assigned = (
+            f"{t['assignments'].new} new assignment(s), {t['assignment_withdrawals'].new} withdrawal(s), "
+            if t["assignments"].new or t["assignment_withdrawals"].new
+            else ""
+        )
+        out.append(
+            f"Imported {len(report.bundles)} bundle(s): {t['sessions'].new} new session(s), "
+            f"{t['turns'].new} new turn(s), {t['trainees'].new} new trainee(s), {assigned}"
+            f"{sum(c.conflicts for c in t.values())} conflict(s) (the records here were kept)."
+        )
     elif report.rejected:
-        out.append("Nothing was imported: the database is unchanged. Remove or replace the file(s) above "
-                   "and import again (or import the others with --skip-bad).")
+        out.append(
+            "Nothing was imported: the database is unchanged. Remove or replace the file(s) above "
+            "and import again (or import the others with --skip-bad)."
+        )
     return "\n".join(out)

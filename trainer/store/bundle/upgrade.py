@@ -4,6 +4,7 @@ and bundles from before schema 4 (threats filed under the financial-assistance r
 Either way the rows are copied into a new file made with BUNDLE_SCHEMA, and only that copy is
 changed: nothing is ever written to a file as the bundle brought it.
 """
+
 from __future__ import annotations
 
 import sqlite3
@@ -45,7 +46,7 @@ def upgrade(path: Path, manifest: Manifest, source: Path, target: Path) -> None:
                 conn.execute(f"INSERT INTO main.{table} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM old.{table}")
         if manifest["format_version"] == 1:
             turn = ", ".join(f"t.{k}" for k in COLUMNS["turns"][:9])
-            conn.execute(f"""INSERT INTO main.turns ({', '.join(COLUMNS['turns'])})
+            conn.execute(f"""INSERT INTO main.turns ({", ".join(COLUMNS["turns"])})
                              SELECT {turn}, s.rubric_version, s.empathy, s.clarity, s.compliance, s.overall, s.blocked,
                                     pack_detail(s.detail)
                              FROM old.turns t JOIN old.scores s ON s.turn_id = t.id""")
