@@ -2,7 +2,7 @@
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox
 
 from trainer.store.pins import change_supervisor_pin, supervisor_pin
 from trainer.settings import Settings
@@ -606,3 +606,24 @@ def test_the_supervisor_lifts_a_blocker_and_sees_both_verdicts(qtbot, window, st
     assert "lifted the blocker" in sup.detail.toPlainText()
     [note] = [n for n in store.annotations(sup.session_id) if n["kind"] == "blocker"]
     assert note["rule_id"] and note["text"].startswith("Identity")
+
+
+def test_the_supervisor_assigns_a_call_and_the_trainee_sees_it_first(qtbot, make_window, store, monkeypatch):
+    from trainer.ui.assign_dialog import AssignDialog
+    seen = []
+    monkeypatch.setattr(AssignDialog, "exec", lambda dialog: seen.append(dialog) or 0)
+    window = make_window()
+    sign_in(window, "Dana Lee")
+    window.sign_out()
+    window.open_supervisor()
+    window.supervisor.open_assignments()
+    assert seen, "the Assignments dialog opens from the supervisor area"
+    from datetime import date, timedelta
+
+    from trainer.store.assignments import add_assignment
+    add_assignment(store, author="supervisor", trainee_id=None, kind="scenarios", scenarios=["surprise-deductible"],
+                   domain=None, due=(date.today() + timedelta(days=7)).isoformat(), target=70)
+    window.leave_supervisor()
+    sign_in(window, "Dana Lee")
+    panel = window.catalogue.assigned
+    assert panel.isVisible() and "Surprise balance" in " ".join(w.text() for w in panel.findChildren(QLabel))

@@ -14,6 +14,7 @@ from . import __version__
 from .config import BUILTIN_SCENARIOS_DIR, database_path
 from .domain import ROLES, CallState
 from .cli_data import add_commands
+from .cli_assign import add_assign_commands
 from .cli_review import add_review_command
 from .console import format_debrief, format_score
 from .scenarios.loader import Library, load_library
@@ -78,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("list", help="list the scenarios")
     add_commands(sub)  # classroom data: bundles, reports, xAPI
     add_review_command(sub)  # review-call: score a real call's transcript, redacted first
+    add_assign_commands(sub)  # assign, assignments: practice a supervisor sets, with due dates
     return p
 
 

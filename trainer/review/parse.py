@@ -48,8 +48,8 @@ _NOISE = {
     "static",
     "on hold",
 }
-# A label word that says who is speaking; a label that holds one is taken as a speaker even if it appears once.
-ROLE_WORDS = {
+# Label words that mark the hospital's side of the call, and the patient's.
+STAFF_WORDS = {
     "agent",
     "rep",
     "representative",
@@ -57,37 +57,61 @@ ROLE_WORDS = {
     "billing",
     "biller",
     "collector",
+    "collections",
     "counselor",
     "counsellor",
     "advocate",
     "specialist",
     "cashier",
     "registrar",
+    "registration",
     "csr",
     "associate",
     "operator",
     "supervisor",
+    "navigator",
+    "coordinator",
+    "employee",
+    "office",
+    "hospital",
+    "clinic",
+    "service",
+    "services",
+    "desk",
+    "trainee",
+    "scheduler",
+    "business",
+    "financial",
+    "support",
+}
+
+PATIENT_WORDS = {
     "patient",
     "caller",
     "customer",
     "client",
     "guarantor",
     "consumer",
-    "speaker",
+    "debtor",
+    "member",
     "spouse",
     "husband",
     "wife",
     "mother",
     "father",
+    "mom",
+    "dad",
     "son",
     "daughter",
     "parent",
     "guardian",
+    "family",
+    "relative",
     "caregiver",
-    "interpreter",
-    "nurse",
-    "doctor",
 }
+
+# A label word that says who is speaking; a label that holds one is taken as a speaker even if it appears once.
+ROLE_WORDS = STAFF_WORDS | PATIENT_WORDS | {"doctor", "nurse", "interpreter", "speaker"}
 
 _TIMING = re.compile(r"^\s*(?:\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{1,3}\s*-->")
 _STAMP = re.compile(r"^\s*[\[(]?(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?[\])]?\s*(?:[-\u2013|]\s*)?")

@@ -19,69 +19,9 @@ from ..scoring.moves import patient_cues
 from ..scoring.session_score import SessionScore, combine
 from ..scoring.text import rx
 from .decode import TranscriptError
-from .parse import ROLE_WORDS, Transcript
+from .parse import PATIENT_WORDS, ROLE_WORDS, STAFF_WORDS, Transcript
 from .redact import KINDS, STOP_WORDS, Redacted, Redactor
 
-# Label words that mark the hospital's side of the call, and the patient's.
-STAFF_WORDS = {
-    "agent",
-    "rep",
-    "representative",
-    "staff",
-    "billing",
-    "biller",
-    "collector",
-    "collections",
-    "counselor",
-    "counsellor",
-    "advocate",
-    "specialist",
-    "cashier",
-    "registrar",
-    "registration",
-    "csr",
-    "associate",
-    "operator",
-    "supervisor",
-    "navigator",
-    "coordinator",
-    "employee",
-    "office",
-    "hospital",
-    "clinic",
-    "service",
-    "services",
-    "desk",
-    "trainee",
-    "scheduler",
-    "business",
-    "financial",
-    "support",
-}
-PATIENT_WORDS = {
-    "patient",
-    "caller",
-    "customer",
-    "client",
-    "guarantor",
-    "consumer",
-    "debtor",
-    "member",
-    "spouse",
-    "husband",
-    "wife",
-    "mother",
-    "father",
-    "mom",
-    "dad",
-    "son",
-    "daughter",
-    "parent",
-    "guardian",
-    "family",
-    "relative",
-    "caregiver",
-}
 _GENERIC = (
     ROLE_WORDS
     | STAFF_WORDS

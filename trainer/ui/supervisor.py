@@ -67,6 +67,11 @@ class SupervisorPage(ClassDataJobs):
         self.reset_pin = button(
             "Reset trainee PIN", "The selected trainee chooses a new PIN at their next sign-in", self.reset_trainee_pin
         )
+        self.assign = button(
+            "Assignments…",
+            "Assign calls to a trainee or the class, with a due date; see who has done them",
+            self.open_assignments,
+        )
         self.review = button(
             "Review a real call…",
             "Score a real call's transcript with the same scorer; names, "
@@ -83,6 +88,7 @@ class SupervisorPage(ClassDataJobs):
             self.export_csv,
             self.export_pdf,
             self.reset_pin,
+            self.assign,
             self.review,
             self.lrs,
         ):
@@ -307,6 +313,11 @@ class SupervisorPage(ClassDataJobs):
             return
         self.data.call(reset_trainee_pin, self.trainee_id)
         self.note_hint.setText("Done: the trainee chooses a new PIN at their next sign-in.")
+
+    def open_assignments(self) -> None:
+        from .assign_dialog import AssignDialog
+
+        AssignDialog(self.data, self.library, author="supervisor", parent=self).exec()
 
     def open_review(self) -> None:
         """A real call's transcript, redacted, every staff turn scored; saved (redacted) on the store's thread."""
