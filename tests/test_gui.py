@@ -610,6 +610,7 @@ def test_the_supervisor_lifts_a_blocker_and_sees_both_verdicts(qtbot, window, st
 
 def test_the_supervisor_assigns_a_call_and_the_trainee_sees_it_first(qtbot, make_window, store, monkeypatch):
     from trainer.ui.assign_dialog import AssignDialog
+
     seen = []
     monkeypatch.setattr(AssignDialog, "exec", lambda dialog: seen.append(dialog) or 0)
     window = make_window()
@@ -621,8 +622,17 @@ def test_the_supervisor_assigns_a_call_and_the_trainee_sees_it_first(qtbot, make
     from datetime import date, timedelta
 
     from trainer.store.assignments import add_assignment
-    add_assignment(store, author="supervisor", trainee_id=None, kind="scenarios", scenarios=["surprise-deductible"],
-                   domain=None, due=(date.today() + timedelta(days=7)).isoformat(), target=70)
+
+    add_assignment(
+        store,
+        author="supervisor",
+        trainee_id=None,
+        kind="scenarios",
+        scenarios=["surprise-deductible"],
+        domain=None,
+        due=(date.today() + timedelta(days=7)).isoformat(),
+        target=70,
+    )
     window.leave_supervisor()
     sign_in(window, "Dana Lee")
     panel = window.catalogue.assigned
