@@ -74,3 +74,32 @@ def test_a_damaged_text_cell_is_exported_with_a_marker_not_a_crash(library, stor
     paths = write_csv(store, tmp_path / "out")
     turns_csv = next(p for p in paths if "turn" in p.name).read_text(encoding="utf-8")
     assert "Hello\ufffd" in turns_csv
+
+
+@pytest.mark.parametrize("damage", ["DROP TABLE score_blockers", "ALTER TABLE turns DROP COLUMN patient_text"])
+def test_a_dropped_table_or_column_is_refused_at_open_before_any_call_row_is_written(tmp_path, damage):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    path = tmp_path / "trainer.db"
+    Store(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("DROP INDEX IF EXISTS turns_place") if "turns" in damage else None
+    conn.execute(damage)
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError) as e:
+        Store(path)
+    assert "is damaged" in str(e.value) and e.value.can_move_aside
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run(
+        [sys.executable, str(root / "main.py"), "--data-dir", str(tmp_path), "practice", "surprise-deductible"],
+        input="Hello\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=root,
+    )
+    assert out.returncode == 2 and "is damaged" in out.stderr and "Traceback" not in out.stderr
+    assert sqlite3.connect(path).execute("SELECT COUNT(*) FROM sessions").fetchone()[0] == 0

@@ -11,7 +11,7 @@ from typing import Protocol, TypeAlias
 import sqlite_utils
 
 from .errors import StoreError, busy_or_full
-from .migrate import UpgradeNotice, migrate
+from .migrate import UpgradeNotice, columns_of, expected_columns, migrate
 from .schema import CURRENT_VERSION, PAGE_SIZE
 from .detail import shown_score
 from .verdicts import keep_current, register
@@ -62,6 +62,7 @@ def open_database(path: Path, on_upgrade: UpgradeNotice | None = None) -> sqlite
         db.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable at each commit but the last on power loss
         db.execute("PRAGMA journal_size_limit=67108864")  # the WAL shrinks back to 64 MB after a big import
         _migrate(db, path, on_upgrade)
+        _check_tables(db.conn, path)
         keep_current(db.conn)
     except sqlite3.DatabaseError as e:
         passing = busy_or_full(e)
@@ -160,6 +161,25 @@ def _check_file(path: Path) -> None:
             f"The database {path} is read-only. Make it writable or choose another data folder with --data-dir.",
             path,
             "unwritable",
+        )
+
+
+def _check_tables(conn: sqlite3.Connection, path: Path) -> None:
+    """A table or column that a migration made and something later removed: refuse before anything is written
+    (a call would otherwise fail half-way, leaving a session row behind)."""
+    have = columns_of(conn)
+    missing: list[str] = []
+    for table, columns in expected_columns().items():
+        if table not in have:
+            missing.append(f"table {table}")
+        else:
+            missing += [f"column {table}.{c}" for c in sorted(columns - have[table])]
+    if missing:
+        raise StoreError(
+            f"The database {path} is damaged: {', '.join(missing[:5])} is missing. It was left "
+            "untouched; move it aside to start a new one (or restore a backup).",
+            path,
+            "corrupt",
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from functools import cache
 from collections.abc import Callable
 from pathlib import Path
 
@@ -46,6 +47,26 @@ def write_backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
 # Told (from version, to version) before an existing database is backed up and upgraded: at class
 # scale that takes a few minutes, and the user should know why nothing seems to happen.
 UpgradeNotice = Callable[[int, int], None]
+
+
+@cache
+def expected_columns() -> dict[str, frozenset[str]]:
+    """Every table the current schema has, with its columns: the migrations applied to an empty database."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.create_function("pack_detail", 1, pack, deterministic=True)
+        conn.create_function("relabel_detail", 1, relabel_detail, deterministic=True)
+        conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL)")
+        for _, sql in MIGRATIONS:
+            conn.executescript(sql)
+        return columns_of(conn)
+    finally:
+        conn.close()
+
+
+def columns_of(conn: sqlite3.Connection) -> dict[str, frozenset[str]]:
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    return {t: frozenset(r[1] for r in conn.execute(f'PRAGMA table_info("{t}")')) for t in tables}
 
 
 def migrate(db: sqlite_utils.Database, path: Path, now: str, on_upgrade: UpgradeNotice | None = None) -> Path | None:
