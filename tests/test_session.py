@@ -159,3 +159,14 @@ def test_a_hint_costs_points_and_says_so(library, store):
     assert result.turn.hints == 1 and any("Hint used" in n for n in result.turn.score.notices)
     plain = combine([result.turn.score], "r").overall
     assert session.summary().overall == max(0, plain - HINT_COST)
+
+
+def test_the_debrief_tells_a_hidden_concern_as_the_scenarios_never_as_the_patients_words(library, store):
+    from trainer.console import format_debrief
+
+    session = CallSession(library.get("surprise-deductible"), store, store.sign_in("T"), seed=1)
+    session.open()
+    session.hang_up()
+    text = format_debrief(session)
+    assert "Behind this call (0 of 1 opened up by your replies)" in text and "not drawn out: Her hours" in text
+    assert "drawn out: 1" not in text

@@ -50,9 +50,18 @@ def format_debrief(session: CallSession) -> str:
     out.append(f"  overall     {summary.overall:3d}  {verdict_words(session.status, session.passed)}")
     for b in summary.blockers:
         out.append(f"  BLOCKER  {b.title} ({b.source})")
-    concerns = session.revealed_concerns
-    hidden = session.scenario.persona.hidden_concerns
-    if hidden:
-        out.append(f"  concerns drawn out: {len(concerns)} of {len(hidden)}")
-        out += [f"    - {c.text}" for c in hidden if c.id in concerns]
+    if session.scenario.persona.hidden_concerns:
+        out.append(f"  {concerns_summary(session)}")
     return "\n".join(out)
+
+
+def concerns_summary(session: CallSession) -> str:
+    """What was behind the call, and whether a reply opened the way for it. The patient may not have said it
+    yet, so it is told as the scenario's, never quoted as the patient's words."""
+    hidden = session.scenario.persona.hidden_concerns
+    opened = set(session.revealed_concerns)
+    done = [c.text for c in hidden if c.id in opened]
+    missed = [c.text for c in hidden if c.id not in opened]
+    parts = [f"Behind this call ({len(done)} of {len(hidden)} opened up by your replies):"]
+    parts += [f"you made room for it: {t}" for t in done] + [f"not drawn out: {t}" for t in missed]
+    return " ".join(parts)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..coach import Pick
-from ..console import replies
+from ..console import concerns_summary, replies
 from ..domain import DIMENSIONS
 from ..session import CallSession
 from ..verdict import verdict_words
@@ -174,13 +174,7 @@ class DebriefPage(QWidget):
             self.blockers.show()
         else:
             self.blockers.hide()
-        hidden = session.scenario.persona.hidden_concerns
-        found = session.revealed_concerns
-        self.concerns.setText(
-            (f"Concerns drawn out: {len(found)} of {len(hidden)}. " + " ".join(c.text for c in hidden if c.id in found))
-            if hidden
-            else ""
-        )
+        self.concerns.setText(concerns_summary(session) if session.scenario.persona.hidden_concerns else "")
         self.next_label.setText(f"<b>What to practise next:</b> {escape(next_pick.reason)}" if next_pick else "")
         self.next_label.setVisible(next_pick is not None)
         self.next_button.setVisible(next_pick is not None)
