@@ -47,7 +47,9 @@ def format_debrief(session: CallSession) -> str:
     out = ["", "=" * 60, f"Call over: {session.ending or 'you hung up'}  ({replies(len(session.turns))})"]
     for name, value in summary.dimensions.items():
         out.append(f"  {name:<11} {'n/a' if value is None else f'{value:3d}'}")
-    out.append(f"  overall     {summary.overall:3d}  {verdict_words(session.status, session.passed)}")
+    out.append(
+        f"  overall     {summary.overall:3d}  {'PASSED' if session.passed else verdict_words(session.status, False).lower()}"
+    )
     for b in summary.blockers:
         out.append(f"  BLOCKER  {b.title} ({b.source})")
     if session.scenario.persona.hidden_concerns:
