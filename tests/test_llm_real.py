@@ -90,6 +90,25 @@ def test_a_whole_call_with_the_model_voicing_the_patient(server, library, store)
     assert store.session(session.id)["status"] == "completed"
 
 
+def test_a_small_model_choosing_reactions_is_held_to_the_list_by_the_real_server(server, library, store):
+    from test_llm_faults import play_voiced, scripted_lines
+
+    from trainer.llm import reactions
+
+    expected_session, expected = scripted_lines(library, store, seed=12)
+    client = LLMClient(server.endpoint(timeout=TIMEOUT, style="choose"))
+    session, persona, lines, _ = play_voiced(library, store, client, seed=12, name="Chooser", persona_kw={"seed": 2})
+    assert persona.style == "choose" and persona.constrain
+    assert [l.node_id for l in lines] == [l.node_id for l in expected]
+    for line, scripted, outcome in zip(lines, expected, persona.outcomes):
+        assert not outcome.reason.startswith("guard")  # the grammar left the model nothing else to say
+        if not line.fallback:
+            lead = line.text.removesuffix(" " + scripted.text)
+            assert lead != line.text and lead in reactions.ALL
+    assert sum(not line.fallback for line in lines) >= len(lines) - 1
+    assert store.session(session.id)["status"] == "completed"
+
+
 def test_a_timeout_against_the_real_server_falls_back_in_time(server, library, store):
     client = LLMClient(server.endpoint(timeout=0.05, max_retries=0))
     session = CallSession(

@@ -44,8 +44,8 @@ def test_timing_survives_a_save_and_load(tmp_path):
 @pytest.mark.parametrize(
     "name,size,style",
     [
-        ("qwen2.5-coder-1.5b-instruct-q4_k_m", 1.5e9, "lead_in"),
-        ("SmolLM2-135M-Instruct.Q4_1", 1.35e8, "lead_in"),
+        ("qwen2.5-coder-1.5b-instruct-q4_k_m", 1.5e9, "choose"),
+        ("SmolLM2-135M-Instruct.Q4_1", 1.35e8, "choose"),
         ("llama3.1:8b", 8e9, "paraphrase"),
         ("qwen2.5:3b-instruct", 3e9, "paraphrase"),
         ("gpt-4o-mini", None, "paraphrase"),

@@ -32,7 +32,7 @@ class Settings:
     llm_gguf_path: str = ""  # a GGUF file the app serves itself with llama.cpp (the "llm" extra)
     llm_deadline: float = 8.0  # seconds for a whole model line; then the scripted line stands in
     llm_first_word: float = 2.5  # seconds to the first word; none by then: the scripted line at once
-    llm_style: str = "auto"  # auto | paraphrase | lead_in (small models: a few words before the script)
+    llm_style: str = "auto"  # auto | paraphrase | choose | lead_in (the last two: a few words before the script)
     llm_judge_accuracy: float = -1.0  # the judge's last calibration result (-1: never run)
     llm_judge_calibrated_for: str = ""  # "base_url model" it was measured on; another model needs a new run
     # look

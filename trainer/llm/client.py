@@ -62,9 +62,11 @@ class LLMClient:
         response_format: dict | None = None,
         stop: tuple[str, ...] | list[str] | None = None,
         first_token_timeout: float | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> Iterator[str]:
         """Yield the reply's text pieces. Retries (bounded) only before the first piece arrived.
-        With `first_token_timeout`, a reply whose first piece has not come by then is abandoned."""
+        With `first_token_timeout`, a reply whose first piece has not come by then is abandoned.
+        `extra`: fields outside OpenAI's own (a grammar), sent as they are."""
         now = time.monotonic()
         deadline = deadline if deadline is not None else now + self.config.timeout
         first_by = deadline if first_token_timeout is None else min(deadline, now + first_token_timeout)
@@ -75,6 +77,7 @@ class LLMClient:
             response_format=response_format,
             stop=list(stop) if stop else None,
             first_wait=first_token_timeout,
+            extra=extra,
         )
         attempt = 0
         while True:
@@ -128,6 +131,8 @@ class LLMClient:
                 for key in ("seed", "response_format", "stop"):
                     if request[key] is not None:
                         kwargs[key] = request[key]
+                if request["extra"]:
+                    kwargs["extra_body"] = request["extra"]
                 with cancel:
                     stream = self._client.chat.completions.create(**kwargs)
                     finished = False

@@ -13,7 +13,7 @@ from typing import Mapping
 
 DEFAULT_TIMEOUT = 8.0  # seconds for a whole reply, first byte to last
 DEFAULT_FIRST_WORD = 2.5  # seconds: no word by then and the scripted line is shown at once
-STYLES = ("auto", "paraphrase", "lead_in")  # lead_in: the model adds a few words, the line is the script's
+STYLES = ("auto", "paraphrase", "choose", "lead_in")  # choose, lead_in: a few words before the script's line
 DEFAULT_RETRIES = 1  # extra tries after a failed connection / 429 / 5xx, before any token arrived
 LOCAL_KEY = "sk-no-key-needed"  # local servers (llama.cpp, Ollama, vLLM, LM Studio) accept any key
 

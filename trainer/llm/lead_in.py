@@ -13,7 +13,7 @@ LEAD_IN_WORDS = 8
 _OPENERS = set(
     """Oh Okay Ok OK Well Right Sure Thanks Thank Hmm Um Uh Ah Alright All I I'm I've It It's That That's
 So Really Wow Hold Wait Look Listen Huh Fine Great Good Got Let Let's Gosh Honestly Please Hi Hello Sorry You
-This What Why How Hey Ugh Geez Jeez My Now Just Actually Finally Seriously Understood Gotcha Sounds""".split()
+This What Why How Hey Ugh Geez Jeez My Now Just Actually Finally Seriously Understood Gotcha Sounds Come Mm""".split()
 )
 
 

@@ -39,36 +39,45 @@ class Exchange:
 
 _PARAPHRASE_RULES = (
     "Each message gives what the billing rep just said and the line you say next. Reply with that line "
-    "only, in your own words, as {first} would say it on the phone: first person, one to three short "
+    "only, in your own words, as you would say it on the phone: first person, one to three short "
     "sentences, keeping every name, number, date, yes and no exactly as given. Nothing else: no quotes, "
     "labels, notes or stage directions. Never mention AI, models or scores."
 )
 _LEAD_IN_RULES = (
     "Each message gives what the billing rep just said and how your next line starts. Reply with only the "
-    'two to six words {first} says just before that line: a short reaction to the rep, such as "Oh, I '
+    'two to six words you say just before that line: a short reaction to the rep, such as "Oh, I '
     'see.", "Hmm, alright.", "Right, thanks." or "Ugh, honestly.". Never repeat the line itself; it '
     "follows on its own. No numbers, names, dates, yes or no. No quotes, labels or stage directions."
 )
+_CHOOSE_RULES = (
+    "Each message gives what the billing rep just said and how your next line starts. Reply with only the "
+    "short reaction you say just before that line, to fit the rep's words and your mood, such as \"Oh, I "
+    'see.", "Hmm, alright.", "Seriously?" or "Oh, thank you.". Never repeat the line itself; it follows on '
+    "its own. Nothing else."
+)
+SHORT_STYLES = ("choose", "lead_in")  # the model says a few words before the scripted line
 
 
 def system_prompt(scenario: Scenario, values: dict[str, str], style: str = "paraphrase") -> str:
-    """The same for every turn of a call (it holds nothing that changes as the call goes on)."""
+    """The same for every turn of a call (it holds nothing that changes as the call goes on). A model that
+    only reacts is not told the account: every token here is processed before the call's first word."""
     p = scenario.persona
     name = fill(p.name, values)
-    facts = "\n".join(f"- {k.replace('_', ' ')}: {fill(str(v), values)}" for k, v in scenario.account.items())
+    rules = {"lead_in": _LEAD_IN_RULES, "choose": _CHOOSE_RULES}.get(style, _PARAPHRASE_RULES)
+    # the rules first: the same for every call in a style, so a server's cache keeps them from the last call
     lines = [
+        "You play a patient calling a billing office. " + rules,
         f"You are {name}, {p.age}, a patient on the phone with {fill(scenario.organisation, values)}.",
         f"Situation: {fill(p.situation, values)}",
         f"Temperament: {fill(p.temperament, values)}",
-        "Your account:",
-        facts or "- (no details)",
     ]
-    if p.hidden_concerns:
+    if style not in SHORT_STYLES:
+        facts = "\n".join(f"- {k.replace('_', ' ')}: {fill(str(v), values)}" for k, v in scenario.account.items())
+        lines += ["Your account:", facts or "- (no details)"]
+    if p.hidden_concerns and style not in SHORT_STYLES:
         lines.append(
             "Worries you share only when your line says so: " + "; ".join(fill(c.text, values) for c in p.hidden_concerns)
         )
-    rules = _LEAD_IN_RULES if style == "lead_in" else _PARAPHRASE_RULES
-    lines.append(rules.format(first=name.split()[0] if name.split() else "the patient"))
     return "\n".join(lines)
 
 
@@ -94,9 +103,9 @@ LEAD_IN_CHARS = 60  # a lead-in goes before the line's first words: those are al
 def turn_message(heard: str | None, gist: str, mood: int, style: str = "paraphrase") -> str:
     """One short user message: the only new text of a turn (every token here is processed before the
     first word can come, so a lead-in turn sends less: the start of the line and the end of the reply)."""
-    limit = LEAD_IN_CHARS if style == "lead_in" else HEARD_CHARS
+    limit = LEAD_IN_CHARS if style in SHORT_STYLES else HEARD_CHARS
     said = f'Rep: "{heard_snippet(heard, limit)}"' if heard else "(The call connects.)"
-    if style == "lead_in":
+    if style in SHORT_STYLES:
         first = re.split(r"(?<=[.!?])\s+", gist.strip())[0]
         gist = first if len(first) <= LEAD_IN_CHARS else first[:LEAD_IN_CHARS].rsplit(" ", 1)[0] + "…"
     return f'{said}\nYou ({mood_words(mood)}) say next: "{gist}"'

@@ -3,10 +3,11 @@ node comes next, endings, what each line establishes); the model only says the c
 words. Any failure (guard, timeout, no first word in time, refused connection, HTTP error, malformed or
 cut-off stream, empty answer) gives the scripted line instead, marked `fallback=True`; the call goes on.
 
-Two styles. "paraphrase": the model says the line its own way, and the guard requires every fact of the
-scripted line (names, numbers, amounts, dates, ids, yes/no, negations) in what it said. "lead_in" (small
-models, chosen automatically below 3B parameters): the model adds at most eight fact-free words before
-the scripted line, which is shown as written, so no fact can change."""
+Three styles. "paraphrase": the model says the line its own way, and the guard requires every fact of
+the scripted line (names, numbers, amounts, dates, ids, yes/no, negations) in what it said. "choose"
+(small models, chosen automatically below 3B parameters): the model picks a short reaction from a
+hand-written list (`llm.reactions`), said before the scripted line, which is shown as written.
+"lead_in": as "choose", but the model words the reaction itself (at most eight fact-free words)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ from ..domain import PatientLine, Score
 from ..llm.client import PATIENT_STOPS, LLMClient, LLMError
 from ..llm.guards import GuardContext, StreamGuard, check_reply, clean, whole_sentences
 from ..llm.lead_in import check_lead_in
-from ..llm.prompt import Conversation, Exchange, Message, guard_facts, system_prompt, turn_message
+from ..llm import reactions
+from ..llm.prompt import SHORT_STYLES, Conversation, Exchange, Message, guard_facts, mood_words, system_prompt, turn_message
 from ..scenarios.schema import Scenario
 from ..scenarios.variables import fill
 from .scripted import ScriptedPersona
@@ -32,8 +34,8 @@ log = logging.getLogger(__name__)
 # what snapshot() returns: the scripted engine's own snapshot, the exchanges and the messages sent so far
 Snapshot: TypeAlias = tuple[object, tuple[Exchange, ...], tuple[Message, ...]]
 
-SMALL_MODEL = 3e9  # parameters: below this a model only adds a lead-in
-MAX_TOKENS = {"paraphrase": 64, "lead_in": 12}
+SMALL_MODEL = 3e9  # parameters: below this a model only picks a reaction
+MAX_TOKENS = {"paraphrase": 64, "choose": 12, "lead_in": 12}
 # A lead-in is one short sentence: stopping at its end saves generating words that would be cut.
 LEAD_IN_STOPS = ("\n", ".", "!", "?")
 
@@ -53,11 +55,11 @@ def model_size(name: str) -> float | None:
 
 
 def resolve_style(style: str, model: str) -> str:
-    """'auto' becomes 'lead_in' for a model known to be small, else 'paraphrase'."""
-    if style in ("paraphrase", "lead_in"):
+    """'auto' becomes 'choose' for a model known to be small, else 'paraphrase'."""
+    if style in ("paraphrase", *SHORT_STYLES):
         return style
     size = model_size(model or "")
-    return "lead_in" if size is not None and size < SMALL_MODEL else "paraphrase"
+    return "choose" if size is not None and size < SMALL_MODEL else "paraphrase"
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,8 @@ class LLMPersona:
         # by the time the trainee's reply comes: then a turn processes only its own short message
         self.prefetch = is_local(client.config.base_url) if prefetch is None else prefetch
         self._prefetching: threading.Thread | None = None
+        self.reactions_said: list[str] = []
+        self.constrain = True  # send the reaction list as a grammar; off once a server refuses the fields
 
     # -- the Persona protocol ---------------------------------------------------------------
     @property
@@ -138,11 +142,6 @@ class LLMPersona:
         cues (hardship…) from this; the guard has made sure the trainee saw every fact of it."""
         return self._gists.get(line.text, line.text)
 
-    def prime(self, timeout: float = 60.0) -> float:
-        """Send the call's system prompt once (one token back) so the server caches it before the
-        first line is needed, e.g. while the trainee reads the brief. Returns seconds; never raises."""
-        return self._send_ahead([{"role": "system", "content": self.conversation.system}], timeout)
-
     def _send_ahead(self, messages: list[Message], timeout: float) -> float:
         t0 = time.monotonic()
         try:
@@ -174,7 +173,13 @@ class LLMPersona:
             heard=heard or "",
         )
         guard = StreamGuard(ctx)
-        lead_in = self.style == "lead_in"
+        short = self.style in SHORT_STYLES
+        offered: list[str] = []
+        if self.style == "choose":
+            offered = reactions.choices(mood_words(line.mood), heard is None, ctx, self.reactions_said[-reactions.RECENT :])
+            if not offered:
+                return self._fallback(line, message, "guard:lead_in: no reaction fits this line", t0, None)
+        constrained = bool(offered) and self.constrain
         first = None
         try:
             for piece in self.client.stream(
@@ -182,20 +187,28 @@ class LLMPersona:
                 max_tokens=self.max_tokens,
                 temperature=self.temperature,
                 seed=self.seed,
-                stop=LEAD_IN_STOPS if lead_in else PATIENT_STOPS,
-                first_token_timeout=self.client.config.first_word_timeout,
+                stop=LEAD_IN_STOPS if short else PATIENT_STOPS,
+                # the call's first line waits out the deadline: the phone rings while the server reads
+                # the system prompt, which no earlier request can have sent ahead
+                first_token_timeout=self.client.config.first_word_timeout if heard is not None else None,
+                extra=reactions.constraint(offered) if constrained else None,
             ):
                 if first is None:
                     first = time.monotonic() - t0
                 shown = guard.feed(piece)
                 if guard.failed:
                     break
-                if shown and not lead_in:  # a lead-in is held whole: it is checked as one piece
+                if shown and not short:  # a lead-in is held whole: it is checked as one piece
                     self._emit(shown)
             result, rest = guard.finish()
         except LLMError as e:
+            if constrained and e.kind == "http" and e.status in (400, 422):  # a server that refuses the fields
+                self.constrain = False
             return self._fallback(line, message, f"{e.kind}: {e}", t0, first, guard.text)
-        if lead_in:
+        chosen = reactions.match(guard.text, offered)
+        if chosen:
+            return self._say_lead(line, message, chosen, guard.text, t0, first)
+        if short:  # a free lead-in, or a server that ignored the list: checked word by word
             return self._lead_in(line, message, guard.text, ctx, t0, first)
         if not result.ok:
             return self._fallback(line, message, f"guard:{result.check}: {result.reason}", t0, first, guard.text)
@@ -219,8 +232,13 @@ class LLMPersona:
                 verdict = check_lead_in(lead, ctx)
         if not verdict.ok:
             return self._fallback(line, message, f"guard:{verdict.check}: {verdict.reason}", t0, first, raw)
+        return self._say_lead(line, message, lead, raw, t0, first)
+
+    def _say_lead(self, line: PatientLine, message: str, lead: str, raw: str, t0: float, first: float | None) -> PatientLine:
+        """The reaction, then the scripted line exactly as written."""
         if lead[-1] not in ".,!?…":
             lead += "."
+        self.reactions_said.append(lead)
         text = f"{lead} {line.text}"
         self._emit(text)
         return self._spoken(line, message, text, raw.strip(), t0, first)

@@ -247,7 +247,8 @@ class CallPage(QWidget):
         self.score_card.retry.setEnabled(not busy and session is not None and session.can_retry)
         if busy and session is not None and session.persona.mode != "scripted":
             self._streamed = ""
-            self.live.setText(f"{session.persona_name} is speaking…")
+            ringing = session.current is None  # the first line: the call is still connecting
+            self.live.setText("Ringing… the call is connecting." if ringing else f"{session.persona_name} is speaking…")
             self.live.show()
         elif not busy:
             self.live.hide()

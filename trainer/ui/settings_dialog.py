@@ -118,7 +118,8 @@ class SettingsDialog(QDialog):
         for key, text in (
             ("auto", "Automatic (by model size)"),
             ("paraphrase", "Its own words, every fact kept"),
-            ("lead_in", "A few words before the scripted line (small models)"),
+            ("choose", "A reaction picked from a list, then the scripted line (small models)"),
+            ("lead_in", "A few words of its own, then the scripted line"),
         ):
             self.llm_style.addItem(text, key)
         self.llm_style.setCurrentIndex(max(0, self.llm_style.findData(settings.llm_style)))
