@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 from trainer.llm import LLMClient  # noqa: E402
 from trainer.llm.facts import missing_facts  # noqa: E402
 from trainer.llm.guards import GuardContext  # noqa: E402
-from trainer.llm.prompt import guard_facts  # noqa: E402
+from trainer.llm.prompt import guard_facts, resolve_style  # noqa: E402
 from trainer.llm.server import LocalServer, find_bundled_model, llama_cpp_available  # noqa: E402
 
 SCENARIOS = ("surprise-deductible", "job-loss-financial-assistance", "estimate-vs-actual-bill")
@@ -145,7 +145,7 @@ def main() -> None:
     library = load_library(BUILTIN_SCENARIOS_DIR)
     tmp = Path(tempfile.mkdtemp(prefix="bench-llm-"))
     log = tmp / "server.log"
-    srv = LocalServer(path, log_path=log, n_threads=args.threads)
+    srv = LocalServer(path, log_path=log, n_threads=args.threads, style=args.style)
     t0 = time.monotonic()
     srv.start()
     try:
@@ -167,7 +167,7 @@ def main() -> None:
             rows += call
         client.close()
         store.close()
-        style = __import__("trainer.personas.llm", fromlist=["resolve_style"]).resolve_style(args.style, cfg.model)
+        style = resolve_style(args.style, cfg.model)
         report(rows, tokens, style)
         print(f"load average after: {os.getloadavg()[0]:.1f}")
     finally:

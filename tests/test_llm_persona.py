@@ -126,3 +126,19 @@ def test_the_style_comes_from_the_endpoint_and_the_model_size(library):
     assert LLMPersona(loaded.scenario, values, random.Random(1), big, style="lead_in").style == "lead_in"
     small.close()
     big.close()
+
+
+def test_every_call_in_a_style_starts_with_the_rules_the_server_warmed_up_on(library, store):
+    from trainer.llm.prompt import rules_prefix, system_prompt
+
+    loaded = library.get("surprise-deductible")
+    values = {k: "x" for k in loaded.scenario.variables}
+    for style in ("paraphrase", "choose", "lead_in"):
+        assert system_prompt(loaded.scenario, values, style).startswith(rules_prefix(style) + "\n")
+    short = system_prompt(loaded.scenario, values, "choose")
+    assert "Situation" not in short and "account" not in short  # a reaction needs who, not what
+    with FakeOpenAI(reply="Hi") as fake:
+        client = LLMClient(EndpointConfig(base_url=fake.base_url, model="fake-model"))
+        client.warm_up(5.0, system=rules_prefix("choose"))
+        client.close()
+    assert fake.requests[0]["messages"][0] == {"role": "system", "content": rules_prefix("choose")}

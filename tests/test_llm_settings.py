@@ -7,7 +7,8 @@ import pytest
 from trainer.llm.calibration import calibrated_for
 from trainer.llm.endpoint import DEFAULT_FIRST_WORD, DEFAULT_TIMEOUT, EndpointConfig
 from trainer.llm.server import LocalServer
-from trainer.personas.llm import is_local, model_size, resolve_style
+from trainer.llm.prompt import model_size, resolve_style
+from trainer.personas.llm import is_local
 from trainer.settings import Settings, load_settings, save_settings
 
 

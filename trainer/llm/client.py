@@ -100,12 +100,13 @@ class LLMClient:
     def complete(self, messages: list[Message], **kw: Any) -> str:
         return "".join(self.stream(messages, **kw))
 
-    def warm_up(self, timeout: float | None = None) -> float:
-        """One tiny request, so the first real line does not pay for loading the weights. Returns
-        the seconds it took; raises LLMError on failure."""
+    def warm_up(self, timeout: float | None = None, system: str = "") -> float:
+        """One tiny request, so the first real line does not pay for loading the weights (nor, given the
+        start every call's system prompt shares, for reading it). Returns the seconds it took; raises
+        LLMError on failure."""
         t0 = time.monotonic()
         self.complete(
-            [{"role": "user", "content": "Hi"}],
+            [*([{"role": "system", "content": system}] if system else []), {"role": "user", "content": "Hi"}],
             max_tokens=1,
             temperature=0.0,
             deadline=t0 + (timeout or max(self.config.timeout, 60.0)),

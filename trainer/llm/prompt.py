@@ -57,24 +57,49 @@ _CHOOSE_RULES = (
 )
 SHORT_STYLES = ("choose", "lead_in")  # the model says a few words before the scripted line
 
+SMALL_MODEL = 3e9  # parameters: below this a model only picks a reaction
+
+
+def model_size(name: str) -> float | None:
+    """Parameters from a model's name ('qwen2.5-coder-1.5b-instruct' -> 1.5e9, 'SmolLM2-135M' -> 1.35e8)."""
+    m = re.search(r"(?<![\d.])(\d+(?:\.\d+)?)\s*([bm])(?![a-z])", name.lower())
+    if not m:
+        return None
+    return float(m.group(1)) * (1e9 if m.group(2) == "b" else 1e6)
+
+
+def resolve_style(style: str, model: str) -> str:
+    """'auto' becomes 'choose' for a model known to be small, else 'paraphrase'."""
+    if style in ("paraphrase", *SHORT_STYLES):
+        return style
+    size = model_size(model or "")
+    return "choose" if size is not None and size < SMALL_MODEL else "paraphrase"
+
+
+def rules_prefix(style: str) -> str:
+    """The start of every call's system prompt in a style (a server warms up on it)."""
+    return "You play a patient calling a billing office. " + {"lead_in": _LEAD_IN_RULES, "choose": _CHOOSE_RULES}.get(
+        style, _PARAPHRASE_RULES
+    )
+
 
 def system_prompt(scenario: Scenario, values: dict[str, str], style: str = "paraphrase") -> str:
     """The same for every turn of a call (it holds nothing that changes as the call goes on). A model that
-    only reacts is not told the account: every token here is processed before the call's first word."""
+    only reacts is not told the situation or the account: every token here is read before the call's
+    first word."""
     p = scenario.persona
     name = fill(p.name, values)
-    rules = {"lead_in": _LEAD_IN_RULES, "choose": _CHOOSE_RULES}.get(style, _PARAPHRASE_RULES)
     # the rules first: the same for every call in a style, so a server's cache keeps them from the last call
     lines = [
-        "You play a patient calling a billing office. " + rules,
+        rules_prefix(style),
         f"You are {name}, {p.age}, a patient on the phone with {fill(scenario.organisation, values)}.",
-        f"Situation: {fill(p.situation, values)}",
         f"Temperament: {fill(p.temperament, values)}",
     ]
-    if style not in SHORT_STYLES:
-        facts = "\n".join(f"- {k.replace('_', ' ')}: {fill(str(v), values)}" for k, v in scenario.account.items())
-        lines += ["Your account:", facts or "- (no details)"]
-    if p.hidden_concerns and style not in SHORT_STYLES:
+    if style in SHORT_STYLES:  # who is reacting is enough to choose a reaction
+        return "\n".join(lines)
+    facts = "\n".join(f"- {k.replace('_', ' ')}: {fill(str(v), values)}" for k, v in scenario.account.items())
+    lines += [f"Situation: {fill(p.situation, values)}", "Your account:", facts or "- (no details)"]
+    if p.hidden_concerns:
         lines.append(
             "Worries you share only when your line says so: " + "; ".join(fill(c.text, values) for c in p.hidden_concerns)
         )

@@ -57,12 +57,14 @@ class LocalServer:
         log_path: str | os.PathLike | None = None,
         extra_args: list[str] | None = None,
         warm_up: bool = True,
+        style: str = "auto",
     ):
         self.model_path = Path(model_path)
         self.port = port
         self.n_ctx = n_ctx
         self.n_threads = n_threads or default_threads()
         self.warm_up = warm_up
+        self.style = style  # the patient's style: the warm-up reads the start of its system prompt
         self.warm_up_seconds: float | None = None
         self.python = python or sys.executable
         self.model_alias = model_alias or self.model_path.stem
@@ -164,12 +166,14 @@ class LocalServer:
             time.sleep(0.1)
 
     def _warm_up(self, timeout: float) -> None:
-        """One token, so the first patient line does not pay for paging in the weights."""
+        """One token, so the first patient line does not pay for paging in the weights, nor for reading the
+        rules every call's system prompt starts with (the server's prefix cache keeps them)."""
         from .client import LLMClient, LLMError
+        from .prompt import resolve_style, rules_prefix
 
         client = LLMClient(self.endpoint(timeout=timeout, max_retries=0))
         try:
-            self.warm_up_seconds = client.warm_up(timeout)
+            self.warm_up_seconds = client.warm_up(timeout, system=rules_prefix(resolve_style(self.style, self.model_alias)))
         except LLMError as e:  # a server that cannot answer yet still answers the real request later
             self.warm_up_seconds = None
             if self.log_path:

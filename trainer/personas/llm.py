@@ -24,7 +24,17 @@ from ..llm.client import PATIENT_STOPS, LLMClient, LLMError
 from ..llm.guards import GuardContext, StreamGuard, check_reply, clean, whole_sentences
 from ..llm.lead_in import check_lead_in
 from ..llm import reactions
-from ..llm.prompt import SHORT_STYLES, Conversation, Exchange, Message, guard_facts, mood_words, system_prompt, turn_message
+from ..llm.prompt import (
+    SHORT_STYLES,
+    Conversation,
+    Exchange,
+    Message,
+    guard_facts,
+    mood_words,
+    resolve_style,
+    system_prompt,
+    turn_message,
+)
 from ..scenarios.schema import Scenario
 from ..scenarios.variables import fill
 from .scripted import ScriptedPersona
@@ -34,7 +44,6 @@ log = logging.getLogger(__name__)
 # what snapshot() returns: the scripted engine's own snapshot, the exchanges and the messages sent so far
 Snapshot: TypeAlias = tuple[object, tuple[Exchange, ...], tuple[Message, ...]]
 
-SMALL_MODEL = 3e9  # parameters: below this a model only picks a reaction
 MAX_TOKENS = {"paraphrase": 64, "choose": 12, "lead_in": 12}
 # A lead-in is one short sentence: stopping at its end saves generating words that would be cut.
 LEAD_IN_STOPS = ("\n", ".", "!", "?")
@@ -44,22 +53,6 @@ def is_local(base_url: str) -> bool:
     """A server on this machine: its CPU is idle while the trainee types, so the history is sent ahead."""
     host = re.sub(r"^[a-z]+://", "", base_url.lower()).split("/")[0].rsplit(":", 1)[0].strip("[]")
     return host in ("127.0.0.1", "localhost", "::1")
-
-
-def model_size(name: str) -> float | None:
-    """Parameters from a model's name ('qwen2.5-coder-1.5b-instruct' -> 1.5e9, 'SmolLM2-135M' -> 1.35e8)."""
-    m = re.search(r"(?<![\d.])(\d+(?:\.\d+)?)\s*([bm])(?![a-z])", name.lower())
-    if not m:
-        return None
-    return float(m.group(1)) * (1e9 if m.group(2) == "b" else 1e6)
-
-
-def resolve_style(style: str, model: str) -> str:
-    """'auto' becomes 'choose' for a model known to be small, else 'paraphrase'."""
-    if style in ("paraphrase", *SHORT_STYLES):
-        return style
-    size = model_size(model or "")
-    return "choose" if size is not None and size < SMALL_MODEL else "paraphrase"
 
 
 @dataclass(frozen=True)

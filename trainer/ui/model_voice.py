@@ -50,7 +50,8 @@ class ModelVoice(QObject):
 
         self.stop()
         self._pending_call = scenario_id
-        server = LocalServer(self.settings().llm_gguf_path, log_path=self.data_dir / "llm-server.log")
+        s = self.settings()
+        server = LocalServer(s.llm_gguf_path, log_path=self.data_dir / "llm-server.log", style=s.llm_style)
         self.local_server = server
         self._progress = busy_dialog("Starting the local language model…", self.window)
         self._progress.setWindowModality(Qt.WindowModality.WindowModal)
