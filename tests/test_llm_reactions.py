@@ -126,3 +126,11 @@ def test_a_server_that_refuses_the_list_fields_is_asked_without_them(library, st
 
 def test_a_greeting_a_word_into_the_line_counts_as_a_greeting():
     assert set(r.choices("upset", True, ctx("Yeah, hi, I'm calling about a bill."))) <= set(r.BEFORE_GREETING)
+
+
+def test_a_reaction_shows_word_by_word_and_the_whole_line_once(library, store):
+    tokens: list[str] = []
+    with FakeOpenAI(responder=lambda req: offered_in(req)[0]) as fake:
+        persona, lines = play(library, store, fake, on_token=tokens.append)
+    assert "".join(tokens) == "".join(line.text for line in lines)  # nothing shown twice, nothing left out
+    assert len(tokens) > len(lines)  # the reactions came in pieces before their lines

@@ -102,6 +102,7 @@ class LLMPersona:
         self.prefetch = is_local(client.config.base_url) if prefetch is None else prefetch
         self._prefetching: threading.Thread | None = None
         self.reactions_said: list[str] = []
+        self._shown = ""
         self.constrain = True  # send the reaction list as a grammar; off once a server refuses the fields
 
     # -- the Persona protocol ---------------------------------------------------------------
@@ -166,6 +167,7 @@ class LLMPersona:
             heard=heard or "",
         )
         guard = StreamGuard(ctx)
+        self._shown = ""  # what of a reaction has been shown already
         short = self.style in SHORT_STYLES
         offered: list[str] = []
         if self.style == "choose":
@@ -191,8 +193,13 @@ class LLMPersona:
                 shown = guard.feed(piece)
                 if guard.failed:
                     break
-                if shown and not short:  # a lead-in is held whole: it is checked as one piece
+                if shown and not short:  # a free lead-in is held whole: it is checked as one piece
                     self._emit(shown)
+                elif offered:  # a reaction shows as it comes while what came begins one on the list
+                    so_far = guard.text.lstrip()
+                    if len(so_far) > len(self._shown) and any(r.startswith(so_far) for r in offered):
+                        self._emit(so_far[len(self._shown) :])
+                        self._shown = so_far
             result, rest = guard.finish()
         except LLMError as e:
             if constrained and e.kind == "http" and e.status in (400, 422):  # a server that refuses the fields
@@ -233,7 +240,7 @@ class LLMPersona:
             lead += "."
         self.reactions_said.append(lead)
         text = f"{lead} {line.text}"
-        self._emit(text)
+        self._emit(text[len(self._shown) :] if text.startswith(self._shown) else text)
         return self._spoken(line, message, text, raw.strip(), t0, first)
 
     def _spoken(self, line: PatientLine, message: str, text: str, said: str, t0: float, first: float | None) -> PatientLine:
