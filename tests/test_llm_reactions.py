@@ -134,3 +134,8 @@ def test_a_reaction_shows_word_by_word_and_the_whole_line_once(library, store):
         persona, lines = play(library, store, fake, on_token=tokens.append)
     assert "".join(tokens) == "".join(line.text for line in lines)  # nothing shown twice, nothing left out
     assert len(tokens) > len(lines)  # the reactions came in pieces before their lines
+
+
+def test_no_reaction_says_a_word_the_line_opens_with():
+    offered = r.choices("at ease", False, ctx("Okay, thank you. That's a big relief."))
+    assert offered and not any(w in c.lower() for c in offered for w in ("thank", "okay"))

@@ -91,6 +91,11 @@ def _words(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9']+", text.lower()))
 
 
+def _stems(text: str) -> list[str]:
+    """Words that would sound said twice, were a reaction and its line to share them."""
+    return [w.removesuffix("s") for w in _words(text).split() if w not in ("i", "a", "the", "you")]
+
+
 def choices(band: str, opening: bool, ctx: GuardContext, recent: Iterable[str] = ()) -> list[str]:
     """The reactions offered for one line: by mood (or a greeting when the call connects), without any
     that fail the lead-in check against this line, and without the last ones said."""
@@ -100,6 +105,8 @@ def choices(band: str, opening: bool, ctx: GuardContext, recent: Iterable[str] =
         pool = BEFORE_GREETING
     elif starts and starts[0] in INTERJECTIONS:  # not "Alright. Okay, I think I can breathe again."
         pool = tuple(r for r in pool if not set(_words(r).split()) <= INTERJECTIONS | {"i", "see", "dear", "hi"})
+    opening = set(_stems(re.split(r"(?<=[.!?])\s+", ctx.gist.strip())[0]))
+    pool = tuple(r for r in pool if not set(_stems(r)) & opening)  # not "Thanks. Okay, thank you."
     said = {_words(r) for r in recent}
     fresh = [r for r in pool if _words(r) not in said] or list(pool)
     return [r for r in fresh if check_lead_in(r, ctx).ok]
