@@ -335,3 +335,18 @@ def test_hold_to_talk_without_the_speech_extra_tells_the_trainee_to_type(qtbot, 
     assert recorder.start() is False
     assert notices == ["Speaking replies is not installed on this computer; type your reply."]
     assert "pip install" in recorder.detail  # kept for whoever sets the computer up
+
+
+def test_settings_fit_an_800_pixel_screen_with_save_in_view(qtbot, tmp_path, text_size):
+    from trainer.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(None, Settings(text_size=text_size, llm_enabled=True), tmp_path)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    QApplication.processEvents()
+    hint = dialog.minimumSizeHint()
+    assert hint.width() <= SCREEN[0] and hint.height() <= SCREEN[1] and dialog.height() <= SCREEN[1]
+    save = [b for b in dialog.findChildren(QAbstractButton) if b.text() == "Save"]
+    assert save and not _outside(save[0], dialog) and save[0].isVisible()
+    assert clipped(dialog) == []

@@ -105,8 +105,8 @@ def choices(band: str, opening: bool, ctx: GuardContext, recent: Iterable[str] =
         pool = BEFORE_GREETING
     elif starts and starts[0] in INTERJECTIONS:  # not "Alright. Okay, I think I can breathe again."
         pool = tuple(r for r in pool if not set(_words(r).split()) <= INTERJECTIONS | {"i", "see", "dear", "hi"})
-    opening = set(_stems(re.split(r"(?<=[.!?])\s+", ctx.gist.strip())[0]))
-    pool = tuple(r for r in pool if not set(_stems(r)) & opening)  # not "Thanks. Okay, thank you."
+    first_sentence = set(_stems(re.split(r"(?<=[.!?])\s+", ctx.gist.strip())[0]))
+    pool = tuple(r for r in pool if not set(_stems(r)) & first_sentence)  # not "Thanks. Okay, thank you."
     said = {_words(r) for r in recent}
     fresh = [r for r in pool if _words(r) not in said] or list(pool)
     return [r for r in fresh if check_lead_in(r, ctx).ok]

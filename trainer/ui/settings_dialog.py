@@ -6,7 +6,11 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QFrame,
+    QScrollArea,
+    QWidget,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -58,7 +62,17 @@ class SettingsDialog(QDialog):
         self.result_settings: Settings | None = None
         self.new_data_dir: Path | None = None
         self._original = settings
-        box = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        # the groups scroll, Save and Cancel stay in view: at 16 pt they are taller than an 800-pixel screen
+        content = QWidget()
+        box = QVBoxLayout(content)
+        box.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(content)
+        outer.addWidget(scroll, 1)
 
         data = QGroupBox("Data")
         form = QFormLayout(data)
@@ -118,8 +132,8 @@ class SettingsDialog(QDialog):
         for key, text in (
             ("auto", "Automatic (by model size)"),
             ("paraphrase", "Its own words, every fact kept"),
-            ("choose", "A reaction picked from a list, then the scripted line (small models)"),
-            ("lead_in", "A few words of its own, then the scripted line"),
+            ("choose", "Picks a reaction, then the script (small models)"),
+            ("lead_in", "Says a few words, then the script"),
         ):
             self.llm_style.addItem(text, key)
         self.llm_style.setCurrentIndex(max(0, self.llm_style.findData(settings.llm_style)))
@@ -171,11 +185,20 @@ class SettingsDialog(QDialog):
         box.addWidget(look)
 
         self.message = label("", "hint")
-        box.addWidget(self.message)
+        outer.addWidget(self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept_if_valid)
         buttons.rejected.connect(self.reject)
-        box.addWidget(buttons)
+        outer.addWidget(buttons)
+        self._fit(content, scroll)
+
+    def _fit(self, content: QWidget, scroll: QScrollArea) -> None:
+        """As wide as the groups need, as tall as they need up to nine tenths of the screen."""
+        want = content.sizeHint()
+        scroll.setMinimumWidth(want.width() + scroll.verticalScrollBar().sizeHint().width())
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        tallest = int(screen.height() * 0.9) if screen is not None else 700
+        self.resize(self.sizeHint().width(), min(tallest, want.height() + 140))
 
     def test_connection(self) -> None:
         """Ask the server what it has, off the GUI thread; report reachable, models, chosen model."""
