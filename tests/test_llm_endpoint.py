@@ -52,3 +52,17 @@ def test_connection_report_says_what_it_found():
         assert r.reachable and not r.ok and "HTTP 404" in r.message
     r = ep.check_connection(ep.EndpointConfig(base_url=f"http://127.0.0.1:{free_port()}/v1"), timeout=1)
     assert not r.reachable and "Could not connect" in r.message
+
+
+def test_the_built_in_server_leaves_alone_the_cores_other_work_keeps_busy(monkeypatch):
+    import os
+
+    from trainer.llm.server import default_threads
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.6, 0.5, 0.4))
+    assert default_threads() == 2  # an idle kiosk: every core
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.3, 1.0, 0.7))
+    assert default_threads() == 1  # one core kept busy elsewhere
+    monkeypatch.setattr(os, "getloadavg", lambda: (7.0, 7.0, 7.0))
+    assert default_threads() == 1  # never none

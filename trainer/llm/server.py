@@ -97,7 +97,7 @@ class LocalServer:
             "--model_alias",
             self.model_alias,
         ]
-        # prompt processing (n_threads_batch) is most of a turn's wait on a CPU: both use every core
+        # prompt processing (n_threads_batch) is most of a turn's wait on a CPU: both use every free core
         cmd += ["--n_threads", str(self.n_threads), "--n_threads_batch", str(self.n_threads)]
         return cmd + self.extra_args
 
@@ -239,11 +239,19 @@ def stop_all() -> None:
 
 
 def default_threads() -> int:
-    """Every core this process may use (a container's CPU set, not the host's count)."""
+    """The cores this process may use (a container's CPU set, not the host's count) less those other
+    work keeps busy as the server starts. llama.cpp's threads wait for each other at every step, so one
+    thread sharing a busy core slows them all: on 2 cores with one kept busy, a 1.5B model voiced 1 line
+    of 20 with 2 threads and 18 of 20 with 1 (benchmarks/bench_llm_patient.py)."""
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cores = max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
+        cores = max(1, os.cpu_count() or 1)
+    try:
+        busy = int(os.getloadavg()[0])  # whole cores' worth of runnable work over the last minute
+    except (AttributeError, OSError):
+        busy = 0
+    return max(1, cores - busy)
 
 
 def find_bundled_model() -> Path | None:
