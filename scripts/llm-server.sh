@@ -10,7 +10,7 @@
 #                                        in another terminal:
 #       OPENAI_BASE_URL=http://127.0.0.1:8765/v1 OPENAI_MODEL=smollm2 .venv/bin/python main.py practice SCENARIO --llm
 #   MODEL=/path/to/other.gguf ALIAS=name bash scripts/llm-server.sh --run    serve another GGUF
-#   THREADS=1 ...                        fewer threads (default: every core, for generation and prompts)
+#   THREADS=1 ...                        fewer threads (default: every core not kept busy, for generation and prompts)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
@@ -53,7 +53,7 @@ fi
 echo "llama-cpp-python $("$PY" -c 'import llama_cpp; print(llama_cpp.__version__)') ready; model: $MODEL"
 
 if [ "${1:-}" = "--run" ]; then
-  THREADS=${THREADS:-$(nproc 2>/dev/null || echo 2)}
+  THREADS=${THREADS:-$("$PY" -c "from trainer.llm.server import default_threads as d; print(d())")}
   PORT=${PORT:-8765}
   ALIAS=${ALIAS:-smollm2}
   echo "Serving $ALIAS on http://127.0.0.1:$PORT/v1 with $THREADS threads. In another terminal:"
