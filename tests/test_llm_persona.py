@@ -17,7 +17,7 @@ REPLIES = [
 ]
 
 
-def call(library, store, fake, style, **cfg):
+def call(library, store, fake, style, persona_kw=None, **cfg):
     config = EndpointConfig(base_url=fake.base_url, model="fake-model", timeout=2.0, style=style, **cfg)
     client = LLMClient(config)
     made = []
@@ -26,7 +26,7 @@ def call(library, store, fake, style, **cfg):
         store,
         store.sign_in("P"),
         seed=3,
-        persona_factory=lambda s, v, r: made.append(LLMPersona(s, v, r, client)) or made[-1],
+        persona_factory=lambda s, v, r: made.append(LLMPersona(s, v, r, client, **(persona_kw or {}))) or made[-1],
     )
     lines = [session.open()]
     for reply in REPLIES:

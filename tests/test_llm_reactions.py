@@ -3,16 +3,13 @@ list by a grammar where the server takes one, and the scenario's line follows ex
 
 import pytest
 
-from trainer.llm import EndpointConfig, LLMClient
 from trainer.llm import reactions as r
 from trainer.llm.guards import GuardContext
 from trainer.llm.lead_in import check_lead_in
 from trainer.llm.server import llama_cpp_available
 from trainer.llm.testing import FakeOpenAI
-from trainer.personas.llm import LLMPersona
-from trainer.session import CallSession
 
-from test_llm_persona import REPLIES
+from test_llm_persona import call
 
 
 def ctx(gist: str, heard: str = "") -> GuardContext:
@@ -73,20 +70,9 @@ def test_llama_cpp_parses_the_grammar():
 
 
 def play(library, store, fake, **persona_kw):
-    client = LLMClient(EndpointConfig(base_url=fake.base_url, model="fake-1.5b", timeout=2.0))
-    made = []
-    session = CallSession(
-        library.get("surprise-deductible"),
-        store,
-        store.sign_in("C"),
-        seed=3,
-        persona_factory=lambda s, v, g: made.append(LLMPersona(s, v, g, client, prefetch=False, **persona_kw)) or made[-1],
-    )
-    lines = [session.open()]
-    for reply in REPLIES:
-        lines.append(session.submit(reply).patient)
-    client.close()
-    return made[0], lines
+    """A call in the choose style (no conversation sent ahead: each request is a turn's own)."""
+    _, persona, lines = call(library, store, fake, "choose", persona_kw={"prefetch": False, **persona_kw})
+    return persona, lines
 
 
 def offered_in(request):
