@@ -377,6 +377,29 @@ def test_a_model_voiced_patient_streams_or_falls_back_without_blocking(qtbot, ma
         assert window.session.persona.mode == "llm" and len(window.session.turns) == 1
 
 
+def test_a_small_model_picks_the_reaction_while_the_call_rings(qtbot, make_window):
+    import time as clock
+
+    from trainer.llm.testing import FakeOpenAI
+
+    def pick(request):  # a server held to the list by the grammar, slow enough to see the ring
+        clock.sleep(0.4)
+        return request.get("guided_choice", ["."])[0]  # a request sent ahead carries no list
+
+    with FakeOpenAI(responder=pick) as fake:
+        settings = Settings(llm_enabled=True, llm_base_url=fake.base_url, llm_model="fake-0.5b-instruct")
+        window = make_window(settings)
+        sign_in(window)
+        window.start_call("surprise-deductible")
+        assert window.call.live.text() == "Ringing… the call is connecting."
+        settle(qtbot, window)
+        qtbot.waitUntil(lambda: window.call.reply.isEnabled(), timeout=15000)
+        line = window.session.current
+        reaction = line.text.removesuffix(" " + window.session.gist_of(line))
+        assert window.session.persona.style == "choose" and reaction in fake.requests[0]["guided_choice"]
+        assert line.text in window.call.transcript.toPlainText().replace("\n", " ")
+
+
 def test_settings_test_connection_reports_what_it_found(qtbot, window):
     from trainer.llm.testing import FakeOpenAI
     from trainer.ui.settings_dialog import SettingsDialog
