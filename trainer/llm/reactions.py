@@ -22,65 +22,18 @@ OPENING = ("Hi.", "Hello.", "Hello?", "Um, hi.", "Hi there.", "Um.", "Uh, okay."
 GREETINGS = {"hi", "hello", "hey"}
 BEFORE_GREETING = ("Um.", "Hello?", "Uh, hello?")  # "Hello? Hi, I got a bill…"
 # A line that starts with one of these already has its reaction: only a reaction with more to it goes first.
-# fmt: off
-INTERJECTIONS = {"okay", "ok", "alright", "right", "oh", "well", "um", "uh", "hmm", "mm", "hm", "huh", "ugh", "so", "look",
-                 "yeah", "yes", "no"}
-# fmt: on
+INTERJECTIONS = {"okay", "ok", "alright", "right", "oh", "well", "um", "uh", "hmm", "mm", "hm", "huh", "ugh", "so",
+                 "look", "yeah", "yes", "no"}
 BY_MOOD: dict[str, tuple[str, ...]] = {
     "furious": ("Ugh.", "Seriously?", "Look,", "Honestly,", "Come on.", "Oh, great.", "Right.", "Wait, what?", "Okay."),
-    "upset": (
-        "Ugh.",
-        "Seriously?",
-        "Look,",
-        "Honestly,",
-        "Hmm.",
-        "Oh dear.",
-        "Wait, what?",
-        "Really?",
-        "Okay.",
-        "Right.",
-        "Well,",
-    ),
-    "worried": (
-        "Oh dear.",
-        "Oh, okay.",
-        "Um, okay.",
-        "Hmm.",
-        "Oh, I see.",
-        "Well, okay.",
-        "Okay.",
-        "I see.",
-        "Right.",
-        "Really?",
-        "Huh.",
-        "Alright.",
-    ),
-    "calmer": (
-        "Okay.",
-        "Alright.",
-        "I see.",
-        "Right.",
-        "Mm-hm.",
-        "Oh, I see.",
-        "Hmm, alright.",
-        "Oh, okay.",
-        "Thanks.",
-        "Okay, thanks.",
-        "Oh, good.",
-        "Really?",
-    ),
-    "at ease": (
-        "Oh, thank you.",
-        "Oh, good.",
-        "Thanks.",
-        "Okay, thanks.",
-        "Oh, that helps.",
-        "Great.",
-        "Okay.",
-        "Alright.",
-        "I see.",
-        "Mm-hm.",
-    ),
+    "upset": ("Ugh.", "Seriously?", "Look,", "Honestly,", "Hmm.", "Oh dear.", "Wait, what?", "Really?", "Okay.",
+              "Right.", "Well,"),
+    "worried": ("Oh dear.", "Oh, okay.", "Um, okay.", "Hmm.", "Oh, I see.", "Well, okay.", "Okay.", "I see.",
+                "Right.", "Really?", "Huh.", "Alright."),
+    "calmer": ("Okay.", "Alright.", "I see.", "Right.", "Mm-hm.", "Oh, I see.", "Hmm, alright.", "Oh, okay.",
+               "Thanks.", "Okay, thanks.", "Oh, good.", "Really?"),
+    "at ease": ("Oh, thank you.", "Oh, good.", "Thanks.", "Okay, thanks.", "Oh, that helps.", "Great.", "Okay.",
+                "Alright.", "I see.", "Mm-hm."),
 }
 # fmt: on
 ALL = tuple(dict.fromkeys(OPENING + BEFORE_GREETING + tuple(r for band in BY_MOOD.values() for r in band)))
