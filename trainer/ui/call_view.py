@@ -9,12 +9,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
@@ -29,7 +27,7 @@ from .catalogue import ROLE_NAMES
 from .audio import LinePlayer, ReplyRecorder
 from .call_controller import CallController
 from .score_card import ScoreCard, set_bar_colour
-from .widgets import FlowLayout, box_of, card, escape, label
+from .widgets import FlowLayout, box_of, card, escape, label, vertical_scroll
 from .workers import run_in_background
 
 if TYPE_CHECKING:
@@ -89,12 +87,8 @@ class CallPage(QWidget):
         # the mood first: it changes every turn and must not scroll out of sight below the goals
         patient_card = card(label("Mood", "h2"), self.mood, self.mood_label, label("Patient", "h2"), self.patient)
         box_of(patient_card).addStretch(1)
-        patient_scroll = QScrollArea()  # long account facts and goals scroll instead of stretching the window
-        patient_scroll.setWidget(patient_card)
-        patient_scroll.setWidgetResizable(True)
-        patient_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        patient_scroll = vertical_scroll(patient_card)  # long account facts and goals scroll, the card wraps
         patient_scroll.setMinimumWidth(240)
-        patient_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the card wraps to the pane's width
 
         self.transcript = QTextBrowser()
         self.transcript.setAccessibleName("Call transcript")

@@ -5,13 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -25,7 +23,7 @@ from ..session import CallSession
 from ..verdict import verdict_words
 from . import theme
 from .score_card import set_bar_colour
-from .widgets import box_of, card, escape, label, plain_tip
+from .widgets import box_of, card, escape, label, plain_tip, vertical_scroll
 
 ENDINGS = {
     "resolved": "Resolved",
@@ -57,12 +55,7 @@ class DebriefPage(QWidget):
         body.setObjectName("page")
         box = QVBoxLayout(body)
         box.setContentsMargins(0, 0, 8, 0)
-        scroll = QScrollArea()
-        scroll.setWidget(body)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        outer.addWidget(scroll, 1)
+        outer.addWidget(vertical_scroll(body), 1)
         self.title = label("", "h1")
         self.outcome = label("", "muted")
         box.addWidget(self.title)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCharts import QChart, QChartView, QLineSeries, QValueAxis
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QProgressBar, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QProgressBar, QVBoxLayout, QWidget
 
 from ..domain import DIMENSIONS
 from ..progress import Progress, SessionPoint
@@ -14,7 +14,7 @@ from ..scenarios.schema import CRCR_TOPICS
 from . import theme
 from .catalogue import topic_name
 from .score_card import set_bar_colour
-from .widgets import box_of, card, label
+from .widgets import box_of, card, label, vertical_scroll
 
 LINE_COLOURS = {"empathy": "#c05621", "clarity": "#2b6cb0", "compliance": "#2f855a", "overall": "#1f2933"}
 TREND_WINDOW = 10  # calls in each half of the comparison
@@ -146,12 +146,7 @@ class ProgressPage(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         body = QWidget()
         body.setObjectName("page")
-        scroll = QScrollArea()  # at large text sizes the page scrolls instead of squeezing the chart
-        scroll.setWidget(body)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        outer.addWidget(scroll)
+        outer.addWidget(vertical_scroll(body))  # at large text sizes the page scrolls instead of squeezing the chart
         box = QVBoxLayout(body)
         box.setContentsMargins(28, 18, 28, 18)
         box.addWidget(label("Your progress", "h1"))

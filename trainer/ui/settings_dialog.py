@@ -6,9 +6,7 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QFrame,
     QScrollArea,
     QWidget,
     QCheckBox,
@@ -29,7 +27,7 @@ from PySide6.QtWidgets import (
 from ..settings import TEXT_SIZES, Settings
 from .pin_dialog import ChangePinDialog, pin_state
 from . import theme
-from .widgets import button, escape, label, spin_box
+from .widgets import button, escape, label, spin_box, vertical_scroll
 
 
 def _with_chooser(field: QLineEdit, choose: QPushButton) -> QHBoxLayout:
@@ -67,11 +65,7 @@ class SettingsDialog(QDialog):
         content = QWidget()
         box = QVBoxLayout(content)
         box.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(content)
+        scroll = vertical_scroll(content)
         outer.addWidget(scroll, 1)
 
         data = QGroupBox("Data")
@@ -198,7 +192,8 @@ class SettingsDialog(QDialog):
         scroll.setMinimumWidth(want.width() + scroll.verticalScrollBar().sizeHint().width())
         screen = self.screen().availableGeometry() if self.screen() is not None else None
         tallest = int(screen.height() * 0.9) if screen is not None else 700
-        self.resize(self.sizeHint().width(), min(tallest, want.height() + 140))
+        around = self.sizeHint().height() - scroll.sizeHint().height()  # the message, the buttons, the margins
+        self.resize(self.sizeHint().width(), min(tallest, want.height() + around))
 
     def test_connection(self) -> None:
         """Ask the server what it has, off the GUI thread; report reachable, models, chosen model."""

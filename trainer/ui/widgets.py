@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressDialog,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -67,6 +68,16 @@ def card(*children: QWidget) -> QFrame:
     for child in children:
         box.addWidget(child)
     return frame
+
+
+def vertical_scroll(content: QWidget) -> QScrollArea:
+    """content in a frameless area that scrolls up and down only: it wraps to the area's width."""
+    scroll = QScrollArea()
+    scroll.setWidget(content)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return scroll
 
 
 def box_of(frame: QWidget) -> QVBoxLayout:
